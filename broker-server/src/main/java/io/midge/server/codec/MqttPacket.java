@@ -1,0 +1,54 @@
+package io.midge.server.codec;
+
+import java.util.List;
+
+/**
+ * The MQTT 3.1.1 control packets, as decoded from and encoded to the wire.
+ * Payloads are plain byte arrays: a publish is copied once out of the network buffer and then
+ * shared, read-only, by every subscriber, so no reference counting leaks across sessions.
+ */
+public sealed interface MqttPacket {
+
+    PacketType type();
+
+    record Will(String topic, byte[] payload, int qos, boolean retain) {}
+
+    record Connect(String protocolName, int protocolLevel, boolean cleanSession, int keepAliveSeconds,
+                   String clientId, Will will, String username, byte[] password) implements MqttPacket {
+        public PacketType type() { return PacketType.CONNECT; }
+    }
+
+    record ConnAck(boolean sessionPresent, int returnCode) implements MqttPacket {
+        public PacketType type() { return PacketType.CONNACK; }
+    }
+
+    /** packetId is 0 for QoS 0. */
+    record Publish(String topic, byte[] payload, int qos, boolean retain, boolean dup, int packetId) implements MqttPacket {
+        public PacketType type() { return PacketType.PUBLISH; }
+    }
+
+    /** PUBACK, PUBREC, PUBREL, PUBCOMP and UNSUBACK: a packet type and a packet identifier, nothing else. */
+    record Ack(PacketType type, int packetId) implements MqttPacket {}
+
+    record TopicSubscription(String filter, int qos) {}
+
+    record Subscribe(int packetId, List<TopicSubscription> subscriptions) implements MqttPacket {
+        public PacketType type() { return PacketType.SUBSCRIBE; }
+    }
+
+    /** returnCodes: 0, 1, 2 or 0x80 per requested filter, in order. */
+    record SubAck(int packetId, byte[] returnCodes) implements MqttPacket {
+        public PacketType type() { return PacketType.SUBACK; }
+    }
+
+    record Unsubscribe(int packetId, List<String> filters) implements MqttPacket {
+        public PacketType type() { return PacketType.UNSUBSCRIBE; }
+    }
+
+    /** PINGREQ, PINGRESP and DISCONNECT carry nothing but their type. */
+    record Empty(PacketType type) implements MqttPacket {
+        public static final Empty PINGREQ = new Empty(PacketType.PINGREQ);
+        public static final Empty PINGRESP = new Empty(PacketType.PINGRESP);
+        public static final Empty DISCONNECT = new Empty(PacketType.DISCONNECT);
+    }
+}
