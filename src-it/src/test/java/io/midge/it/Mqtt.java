@@ -133,7 +133,7 @@ public final class Mqtt {
     }
 
     /** SUBSCRIBE with the given fixed-header byte (0x82 is the only valid one) and (filter, qos) pairs. */
-    public static byte[] subscribe(int firstByte, int packetId, Object... filterQosPairs) {
+    public static byte[] subscribeWithHeader(int firstByte, int packetId, Object... filterQosPairs) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes(of(packetId >> 8, packetId & 0xFF));
         for (int i = 0; i < filterQosPairs.length; i += 2) {
@@ -144,7 +144,7 @@ public final class Mqtt {
     }
 
     public static byte[] subscribe(int packetId, Object... filterQosPairs) {
-        return subscribe(0x82, packetId, filterQosPairs);
+        return subscribeWithHeader(0x82, packetId, filterQosPairs);
     }
 
     public static byte[] unsubscribe(int packetId, String... filters) {
