@@ -273,10 +273,23 @@ public final class RawClient implements AutoCloseable {
     }
 
     /** Asserts that no PUBLISH arrives within the window (other packets are kept for later reads). */
-    public synchronized void assertNoPublish(Duration window) {
+    public void assertNoPublish(Duration window) {
+        assertNoPublish(p -> true, window, "PUBLISH");
+    }
+
+    /** Asserts that no PUBLISH on the topic arrives within the window (other packets are kept). */
+    public void assertNoPublishOn(String topic, Duration window) {
+        assertNoPublish(p -> p.topic().equals(topic), window, "PUBLISH on " + topic);
+    }
+
+    /**
+     * Asserts that no PUBLISH matching {@code which} arrives within the window; other packets are
+     * kept for later reads. A close of the connection ends the window early.
+     */
+    public synchronized void assertNoPublish(Predicate<Packet> which, Duration window, String what) {
         for (Packet p : pending) {
-            if (p.type() == Mqtt.PUBLISH) {
-                fail("unexpected " + p);
+            if (p.type() == Mqtt.PUBLISH && which.test(p)) {
+                fail("unexpected " + p + " (no " + what + " expected)");
             }
         }
         long deadline = System.nanoTime() + window.toNanos();
@@ -294,8 +307,8 @@ public final class RawClient implements AutoCloseable {
                     inbound.add(Packet.CLOSED);
                     return;
                 }
-                if (p.type() == Mqtt.PUBLISH) {
-                    fail("unexpected " + p);
+                if (p.type() == Mqtt.PUBLISH && which.test(p)) {
+                    fail("unexpected " + p + " (no " + what + " expected)");
                 }
                 pending.add(p);
             }
