@@ -19,7 +19,16 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 public final class Paho implements AutoCloseable {
 
     /** A received message. */
-    public record Msg(String topic, String payload, int qos, boolean retained, boolean dup) {}
+    public record Msg(String topic, byte[] bytes, int qos, boolean retained, boolean dup) {
+        public String payload() {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public String toString() {
+            return "Msg(" + topic + ", " + payload() + ", qos=" + qos + ", retained=" + retained + ")";
+        }
+    }
 
     private final MqttClient client;
     private final BlockingQueue<Msg> messages = new LinkedBlockingQueue<>();
@@ -47,7 +56,7 @@ public final class Paho implements AutoCloseable {
 
                 @Override
                 public void messageArrived(String topic, MqttMessage m) {
-                    p.messages.add(new Msg(topic, new String(m.getPayload(), StandardCharsets.UTF_8), m.getQos(),
+                    p.messages.add(new Msg(topic, m.getPayload(), m.getQos(),
                             m.isRetained(), m.isDuplicate()));
                 }
 
