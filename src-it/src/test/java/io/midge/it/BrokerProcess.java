@@ -53,48 +53,67 @@ public final class BrokerProcess implements AutoCloseable {
     public static BrokerProcess start(String... extraConfigLines) {
         try {
             int port = freePort();
-            String caller = callerClassName();
-            Path base = Paths.get(System.getProperty("it.workdir", "target/broker-runs")).toAbsolutePath();
-            Path dir = base.resolve(caller + "-" + ProcessHandle.current().pid() + "-" + RUNS.incrementAndGet());
-            Files.createDirectories(dir);
+            Path dir = runDir();
             List<String> conf = new ArrayList<>();
             conf.add("listener " + port + " " + HOST);
             conf.add("allow_anonymous true");
             conf.addAll(List.of(extraConfigLines));
             Path confFile = dir.resolve(isMosquitto() ? "mosquitto.conf" : "midge.conf");
             Files.write(confFile, conf, StandardCharsets.UTF_8);
-            Path log = dir.resolve("broker.log");
-
-            List<String> cmd = new ArrayList<>();
-            if (isMosquitto()) {
-                cmd.add("mosquitto");
-            } else {
-                String jar = System.getProperty("midge.jar");
-                if (jar == null || !Files.isRegularFile(Paths.get(jar))) {
-                    throw new IllegalStateException("midge.jar not found at " + jar
-                            + " (build broker-server first, or run with -Dit.broker=mosquitto)");
-                }
-                cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-                cmd.add("-jar");
-                cmd.add(jar);
-            }
-            cmd.add("-c");
-            cmd.add(confFile.toString());
-            ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
-            Process process = pb.start();
-            BrokerProcess broker = new BrokerProcess(process, port, dir, log);
-            broker.awaitListening();
-            return broker;
+            return launch(port, dir, List.of("-c", confFile.toString()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    /** Starts a broker with no config file, only {@code -p PORT} on the command line (plus {@code extraArgs}). */
+    public static BrokerProcess startWithPortOption(String... extraArgs) {
+        try {
+            int port = freePort();
+            List<String> args = new ArrayList<>(List.of("-p", Integer.toString(port)));
+            args.addAll(List.of(extraArgs));
+            return launch(port, runDir(), args);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path runDir() throws IOException {
+        String caller = callerClassName();
+        Path base = Paths.get(System.getProperty("it.workdir", "target/broker-runs")).toAbsolutePath();
+        Path dir = base.resolve(caller + "-" + ProcessHandle.current().pid() + "-" + RUNS.incrementAndGet());
+        Files.createDirectories(dir);
+        return dir;
+    }
+
+    private static BrokerProcess launch(int port, Path dir, List<String> args) throws IOException {
+        Path log = dir.resolve("broker.log");
+        List<String> cmd = new ArrayList<>();
+        if (isMosquitto()) {
+            cmd.add("mosquitto");
+        } else {
+            String jar = System.getProperty("midge.jar");
+            if (jar == null || !Files.isRegularFile(Paths.get(jar))) {
+                throw new IllegalStateException("midge.jar not found at " + jar
+                        + " (build broker-server first, or run with -Dit.broker=mosquitto)");
+            }
+            cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.add("-jar");
+            cmd.add(jar);
+        }
+        cmd.addAll(args);
+        Files.writeString(dir.resolve("command.txt"), String.join(" ", cmd) + "\n", StandardCharsets.UTF_8);
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        BrokerProcess broker = new BrokerProcess(pb.start(), port, dir, log);
+        broker.awaitListening();
+        return broker;
+    }
+
     private static String callerClassName() {
         return StackWalker.getInstance().walk(frames -> frames
                 .map(StackWalker.StackFrame::getClassName)
-                .filter(n -> !n.equals(BrokerProcess.class.getName()))
+                .filter(n -> !n.startsWith(BrokerProcess.class.getName()))
                 .findFirst()
                 .map(n -> n.substring(n.lastIndexOf('.') + 1))
                 .orElse("broker"));

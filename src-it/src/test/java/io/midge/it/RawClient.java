@@ -415,6 +415,11 @@ public final class RawClient implements AutoCloseable {
         close();
     }
 
+    /** The client side port, as the broker logs it ("from 127.0.0.1:PORT"). */
+    public int localPort() {
+        return socket.getLocalPort();
+    }
+
     public boolean isSocketClosed() {
         return socket.isClosed();
     }
