@@ -43,10 +43,10 @@ public final class MqttEncoder extends ChannelOutboundHandlerAdapter {
         try {
             encoded = encode(ctx.alloc(), packet);
         } catch (EncoderException e) {
-            promise.setFailure(e);
+            promise.tryFailure(e);
             return;
         } catch (RuntimeException e) {
-            promise.setFailure(new EncoderException("cannot encode " + packet.type(), e));
+            promise.tryFailure(new EncoderException("cannot encode " + packet.type(), e));
             return;
         }
         ctx.write(encoded, promise);
