@@ -29,9 +29,10 @@ import io.netty.handler.codec.EncoderException;
 @Sharable
 public final class MqttEncoder extends ChannelOutboundHandlerAdapter {
 
+    /** Stateless and sharable: one instance can serve every channel. */
     public static final MqttEncoder INSTANCE = new MqttEncoder();
 
-    private MqttEncoder() {}
+    public MqttEncoder() {}
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
