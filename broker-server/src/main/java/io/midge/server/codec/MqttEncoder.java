@@ -29,9 +29,10 @@ import io.netty.handler.codec.EncoderException;
 @Sharable
 public final class MqttEncoder extends ChannelOutboundHandlerAdapter {
 
+    /** Stateless and sharable: one instance can serve every channel. */
     public static final MqttEncoder INSTANCE = new MqttEncoder();
 
-    private MqttEncoder() {}
+    public MqttEncoder() {}
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
@@ -43,10 +44,10 @@ public final class MqttEncoder extends ChannelOutboundHandlerAdapter {
         try {
             encoded = encode(ctx.alloc(), packet);
         } catch (EncoderException e) {
-            promise.setFailure(e);
+            promise.tryFailure(e);
             return;
         } catch (RuntimeException e) {
-            promise.setFailure(new EncoderException("cannot encode " + packet.type(), e));
+            promise.tryFailure(new EncoderException("cannot encode " + packet.type(), e));
             return;
         }
         ctx.write(encoded, promise);

@@ -61,8 +61,8 @@ final class MqttPacketParser {
             case UNSUBSCRIBE -> parseUnsubscribe(body);
         };
         if (body.isReadable()) {
-            throw new MalformedPacketException(type + " has " + body.readableBytes()
-                    + " bytes beyond its last field");
+            throw new MalformedPacketException(type + " has trailing bytes after its last field ("
+                    + body.readableBytes() + ")");
         }
         return packet;
     }
