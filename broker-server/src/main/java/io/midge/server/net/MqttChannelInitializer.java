@@ -10,7 +10,7 @@ import io.netty.channel.ChannelOption;
 final class MqttChannelInitializer extends ChannelInitializer<Channel> {
 
     private final BrokerServices broker;
-    private final MqttEncoder encoder = new MqttEncoder();
+    private final MqttEncoder encoder = MqttEncoder.INSTANCE;
 
     MqttChannelInitializer(BrokerServices broker) {
         this.broker = broker;

@@ -169,7 +169,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
 
     private void onConnect(Connect connect) {
         connectTimeout.cancel(false);
-        if (!isSupportedProtocol(connect)) {
+        if (!connect.protocolSupported()) {
             refuse(connect, 1, "unsupported protocol version " + connect.protocolName() + " " + connect.protocolLevel());
             return;
         }
@@ -205,11 +205,6 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
         ctx.channel().config().setAutoRead(false);
         broker.sessions().connect(id, connect.cleanSession(), ctx.executor(), this,
                 attached -> onAttached(connect, attached));
-    }
-
-    private static boolean isSupportedProtocol(Connect connect) {
-        return ("MQTT".equals(connect.protocolName()) && connect.protocolLevel() == 4)
-                || ("MQIsdp".equals(connect.protocolName()) && connect.protocolLevel() == 3);
     }
 
     private void refuse(Connect connect, int returnCode, String why) {
