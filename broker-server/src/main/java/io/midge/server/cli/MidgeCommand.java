@@ -39,10 +39,7 @@ public final class MidgeCommand implements Callable<Integer> {
     public Integer call() {
         BrokerConfig config;
         try {
-            config = configFile == null ? ConfigParser.defaults() : ConfigParser.parse(configFile);
-            if (port != null) {
-                config = config.withCommandLinePort(port);
-            }
+            config = ConfigParser.fromCommandLine(configFile, port);
         } catch (ConfigException e) {
             System.err.println("Error: " + e.getMessage());
             return 1;

@@ -56,6 +56,25 @@ public final class ConfigParser {
     }
 
     /**
+     * The configuration for mosquitto's command line {@code [-c FILE] [-p PORT]}: with no file,
+     * the built-in defaults; with a port, the default listener moves to it (on loopback when no
+     * file defines listeners, as mosquitto 2.0 does) and is opened beside any listener blocks.
+     */
+    public static BrokerConfig fromCommandLine(Path file, Integer port) throws ConfigException {
+        ConfigParser parser = new ConfigParser(Path.of(""));
+        if (file != null) {
+            parser.mainFile = parser.context.resolve(file.toString());
+            parser.readFile(parser.mainFile, null);
+        }
+        if (port != null) {
+            ListenerBuilder listener = parser.config.listeners.defaultListener();
+            listener.port = port;
+            listener.touchedAt(new SourceLocation(Path.of("<command line -p>"), 0));
+        }
+        return parser.config.build();
+    }
+
+    /**
      * The configuration mosquitto 2.0 uses when started without a configuration file: one
      * listener on port 1883 of the loopback interface, anonymous clients allowed.
      */

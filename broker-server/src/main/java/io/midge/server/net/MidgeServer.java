@@ -41,13 +41,9 @@ public final class MidgeServer implements AutoCloseable {
                 config.maxQueuedBytes(), config.queueQos0Messages(), config.upgradeOutgoingQos());
         SessionRegistry sessions = new SessionRegistry(limits, router::discardSubscriptions, Clock.systemUTC());
         ConnectionSettings settings = new ConnectionSettings(config.maxKeepalive(), config.allowZeroLengthClientId(),
-                config.autoIdPrefix(), payloadLimit(config), config.connectionMessages(), config.retainAvailable(),
+                config.autoIdPrefix(), config.effectiveMessageSizeLimit(), config.connectionMessages(), config.retainAvailable(),
                 CONNECT_TIMEOUT_MILLIS);
         this.services = new BrokerServices(router, sessions, new AnonymousOnlyAuthenticator(config.allowAnonymous()), settings);
-    }
-
-    private static int payloadLimit(BrokerConfig config) {
-        return config.messageSizeLimit() > 0 ? config.messageSizeLimit() : ConnectionSettings.PROTOCOL_MAX_PACKET;
     }
 
     public BrokerServices services() {
@@ -75,7 +71,7 @@ public final class MidgeServer implements AutoCloseable {
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
-                .childHandler(new MqttChannelInitializer(services));
+                .childHandler(new MqttChannelInitializer(services, listener.maxConnections()));
         InetSocketAddress address = listener.bindAddress() == null
                 ? new InetSocketAddress(listener.port())
                 : new InetSocketAddress(listener.bindAddress(), listener.port());
