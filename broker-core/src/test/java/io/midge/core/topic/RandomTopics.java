@@ -6,7 +6,7 @@ import java.util.Random;
  * Random topic names and filters over a tiny alphabet of levels, so that filters and topics
  * collide often and every rule (empty levels, '$', wildcards) gets exercised.
  */
-final class RandomTopics {
+public final class RandomTopics {
 
     private static final String[] TOPIC_LEVELS = {"a", "b", "c", "", "$s"};
     private static final String[] FILTER_LEVELS = {"a", "b", "c", "", "$s", "+", "+", "#"};
@@ -14,11 +14,11 @@ final class RandomTopics {
     private RandomTopics() {
     }
 
-    static String topic(Random random) {
+    public static String topic(Random random) {
         return join(random, TOPIC_LEVELS);
     }
 
-    static String filter(Random random) {
+    public static String filter(Random random) {
         return join(random, FILTER_LEVELS);
     }
 
