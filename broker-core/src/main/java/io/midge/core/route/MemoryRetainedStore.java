@@ -52,7 +52,7 @@ public final class MemoryRetainedStore implements RetainedStore {
         if (!Topics.isValidTopicFilter(filter)) {
             throw new IllegalArgumentException("invalid topic filter: " + filter);
         }
-        String[] levels = filter.split("/", -1);
+        String[] levels = Topics.levels(filter);
         // An explicit stack, not recursion: topics may be tens of thousands of levels deep.
         Deque<Visit> pending = new ArrayDeque<>();
         pending.push(new Visit(root, 0));
@@ -176,7 +176,7 @@ public final class MemoryRetainedStore implements RetainedStore {
         if (!Topics.isValidTopicName(topic)) {
             throw new IllegalArgumentException("invalid topic name: " + topic);
         }
-        return topic.split("/", -1);
+        return Topics.levels(topic);
     }
 
     private record Visit(TopicNode node, int depth) {

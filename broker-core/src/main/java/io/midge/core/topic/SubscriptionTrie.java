@@ -8,14 +8,15 @@ import java.util.Objects;
  * <p>Threading: {@link #match} takes no lock and never blocks, so any number of event-loop
  * threads may publish at once. {@link #subscribe} and {@link #unsubscribe} serialize on one
  * lock; they are rare next to publishes and short (one step per filter level). A match running
- * concurrently with a change may or may not see it.
+ * concurrently with a change may or may not see it, and may visit a subscription that is
+ * removed and re-added meanwhile twice ({@link Matches} absorbs that).
  *
  * <p>Depth: matching recurses once per filter level, so filters deeper than
  * {@value #MAX_FILTER_LEVELS} levels are refused rather than risk a stack overflow on an event
  * loop. Topic names are not limited: a match never goes deeper than the deepest filter.
  *
- * @param <S> subscriber key, compared with {@code equals} and {@code hashCode} (the broker's
- *            sessions compare by identity)
+ * @param <S> subscriber key, compared with {@code equals} and {@code hashCode}; a class that
+ *            does not override them, such as a session, compares by identity
  */
 public final class SubscriptionTrie<S> {
 
@@ -68,7 +69,7 @@ public final class SubscriptionTrie<S> {
         String[] levels = filterLevels(filter);
         synchronized (writeLock) {
             @SuppressWarnings("unchecked")
-            TrieNode<S>[] path = new TrieNode[levels.length + 1];
+            TrieNode<S>[] path = (TrieNode<S>[]) new TrieNode<?>[levels.length + 1];
             path[0] = root;
             for (int i = 0; i < levels.length; i++) {
                 path[i + 1] = path[i].child(levels[i]);
