@@ -41,7 +41,10 @@ public final class SubscriptionTrie<S> {
         if (qos < 0 || qos > 2) {
             throw new IllegalArgumentException("qos " + qos);
         }
-        String[] levels = filterLevels(filter);
+        if (!Topics.isValidTopicFilter(filter)) {
+            throw new IllegalArgumentException("invalid topic filter: " + filter);
+        }
+        String[] levels = Topics.levels(filter);
         if (levels.length > MAX_FILTER_LEVELS) {
             throw new IllegalArgumentException("topic filter has more than " + MAX_FILTER_LEVELS + " levels");
         }
@@ -61,12 +64,15 @@ public final class SubscriptionTrie<S> {
     /**
      * Removes a subscription and any trie nodes left empty by it.
      *
-     * @return whether the subscription existed
-     * @throws IllegalArgumentException if the filter is invalid
+     * @return whether the subscription existed; false for a filter that could not have been
+     *         subscribed (invalid or too deep), so UNSUBSCRIBE handling needs no checks of its own
      */
     public boolean unsubscribe(String filter, S subscriber) {
         Objects.requireNonNull(subscriber, "subscriber");
-        String[] levels = filterLevels(filter);
+        if (!Topics.isValidTopicFilter(filter)) {
+            return false;
+        }
+        String[] levels = Topics.levels(filter);
         synchronized (writeLock) {
             @SuppressWarnings("unchecked")
             TrieNode<S>[] path = (TrieNode<S>[]) new TrieNode<?>[levels.length + 1];
@@ -156,12 +162,5 @@ public final class SubscriptionTrie<S> {
         if (multiLevel != null) {
             multiLevel.visitSubscribers(visitor);
         }
-    }
-
-    private static String[] filterLevels(String filter) {
-        if (!Topics.isValidTopicFilter(filter)) {
-            throw new IllegalArgumentException("invalid topic filter: " + filter);
-        }
-        return Topics.levels(filter);
     }
 }
