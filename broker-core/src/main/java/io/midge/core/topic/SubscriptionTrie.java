@@ -8,14 +8,15 @@ import java.util.Objects;
  * <p>Threading: {@link #match} takes no lock and never blocks, so any number of event-loop
  * threads may publish at once. {@link #subscribe} and {@link #unsubscribe} serialize on one
  * lock; they are rare next to publishes and short (one step per filter level). A match running
- * concurrently with a change may or may not see it.
+ * concurrently with a change may or may not see it, and may visit a subscription that is
+ * removed and re-added meanwhile twice ({@link Matches} absorbs that).
  *
  * <p>Depth: matching recurses once per filter level, so filters deeper than
  * {@value #MAX_FILTER_LEVELS} levels are refused rather than risk a stack overflow on an event
  * loop. Topic names are not limited: a match never goes deeper than the deepest filter.
  *
- * @param <S> subscriber key, compared with {@code equals} and {@code hashCode} (the broker's
- *            sessions compare by identity)
+ * @param <S> subscriber key, compared with {@code equals} and {@code hashCode}; a class that
+ *            does not override them, such as a session, compares by identity
  */
 public final class SubscriptionTrie<S> {
 
@@ -40,7 +41,10 @@ public final class SubscriptionTrie<S> {
         if (qos < 0 || qos > 2) {
             throw new IllegalArgumentException("qos " + qos);
         }
-        String[] levels = filterLevels(filter);
+        if (!Topics.isValidTopicFilter(filter)) {
+            throw new IllegalArgumentException("invalid topic filter: " + filter);
+        }
+        String[] levels = Topics.levels(filter);
         if (levels.length > MAX_FILTER_LEVELS) {
             throw new IllegalArgumentException("topic filter has more than " + MAX_FILTER_LEVELS + " levels");
         }
@@ -60,15 +64,18 @@ public final class SubscriptionTrie<S> {
     /**
      * Removes a subscription and any trie nodes left empty by it.
      *
-     * @return whether the subscription existed
-     * @throws IllegalArgumentException if the filter is invalid
+     * @return whether the subscription existed; false for a filter that could not have been
+     *         subscribed (invalid or too deep), so UNSUBSCRIBE handling needs no checks of its own
      */
     public boolean unsubscribe(String filter, S subscriber) {
         Objects.requireNonNull(subscriber, "subscriber");
-        String[] levels = filterLevels(filter);
+        if (!Topics.isValidTopicFilter(filter)) {
+            return false;
+        }
+        String[] levels = Topics.levels(filter);
         synchronized (writeLock) {
             @SuppressWarnings("unchecked")
-            TrieNode<S>[] path = new TrieNode[levels.length + 1];
+            TrieNode<S>[] path = (TrieNode<S>[]) new TrieNode<?>[levels.length + 1];
             path[0] = root;
             for (int i = 0; i < levels.length; i++) {
                 path[i + 1] = path[i].child(levels[i]);
@@ -155,12 +162,5 @@ public final class SubscriptionTrie<S> {
         if (multiLevel != null) {
             multiLevel.visitSubscribers(visitor);
         }
-    }
-
-    private static String[] filterLevels(String filter) {
-        if (!Topics.isValidTopicFilter(filter)) {
-            throw new IllegalArgumentException("invalid topic filter: " + filter);
-        }
-        return Topics.levels(filter);
     }
 }

@@ -102,8 +102,8 @@ public final class Topics {
         return !topic.isEmpty() && topic.charAt(0) == '$';
     }
 
-    /** The levels of a topic name or filter, including empty ones. */
-    static String[] levels(String topicOrFilter) {
+    /** The levels of a topic name or filter, including empty ones: {@code "/a/"} has three. */
+    public static String[] levels(String topicOrFilter) {
         return topicOrFilter.split("/", -1);
     }
 
