@@ -4,6 +4,7 @@ import io.midge.core.message.Message;
 import io.midge.core.session.Session;
 import io.midge.core.topic.Matches;
 import io.midge.core.topic.SubscriptionTrie;
+import io.midge.core.topic.Topics;
 
 import java.util.Map;
 
@@ -58,9 +59,26 @@ public final class Router {
     }
 
     /**
+     * Whether a SUBSCRIBE may use this filter: valid MQTT syntax, and no deeper than the trie
+     * accepts (matching recurses per level, and an event loop's stack is not a client's to spend).
+     */
+    public static boolean isAcceptableFilter(String filter) {
+        if (!Topics.isValidTopicFilter(filter)) {
+            return false;
+        }
+        int levels = 1;
+        for (int i = 0; i < filter.length(); i++) {
+            if (filter.charAt(i) == Topics.LEVEL_SEPARATOR && ++levels > SubscriptionTrie.MAX_FILTER_LEVELS) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Adds or replaces a subscription of a session; call on its owner loop.
      *
-     * @param filter a valid topic filter
+     * @param filter a filter for which {@link #isAcceptableFilter} holds
      */
     public void subscribe(Session session, String filter, int qos) {
         subscriptions.subscribe(filter, session, qos);

@@ -5,7 +5,7 @@ import io.midge.core.message.Message;
 import io.midge.core.session.ClientConnection;
 import io.midge.core.session.Session;
 import io.midge.core.session.SessionRegistry;
-import io.midge.core.topic.Topics;
+import io.midge.core.route.Router;
 import io.midge.server.codec.MalformedPacketException;
 import io.midge.server.codec.MqttPacket;
 import io.midge.server.codec.MqttPacket.Ack;
@@ -307,7 +307,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
         byte[] codes = new byte[subscribe.subscriptions().size()];
         for (int i = 0; i < codes.length; i++) {
             TopicSubscription requested = subscribe.subscriptions().get(i);
-            if (Topics.isValidTopicFilter(requested.filter())) {
+            if (Router.isAcceptableFilter(requested.filter())) {
                 broker.router().subscribe(session, requested.filter(), requested.qos());
                 codes[i] = (byte) requested.qos();
             } else {
