@@ -13,9 +13,16 @@ public sealed interface MqttPacket {
 
     record Will(String topic, byte[] payload, int qos, boolean retain) {}
 
+    /**
+     * When {@link #protocolSupported()} is false (e.g. "MQTT" level 5) the decoder stops after the
+     * protocol level, so the broker can answer CONNACK 0x01: the other fields are then defaults.
+     */
     record Connect(String protocolName, int protocolLevel, boolean cleanSession, int keepAliveSeconds,
                    String clientId, Will will, String username, byte[] password) implements MqttPacket {
         public PacketType type() { return PacketType.CONNECT; }
+
+        /** "MQTT" level 4 (3.1.1) or "MQIsdp" level 3 (3.1). */
+        public boolean protocolSupported() { return MqttPacketParser.isSupported(protocolName, protocolLevel); }
     }
 
     record ConnAck(boolean sessionPresent, int returnCode) implements MqttPacket {

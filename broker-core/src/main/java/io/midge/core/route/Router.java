@@ -1,0 +1,110 @@
+package io.midge.core.route;
+
+import io.midge.core.message.Message;
+import io.midge.core.session.Session;
+import io.midge.core.topic.Matches;
+import io.midge.core.topic.SubscriptionTrie;
+import io.midge.core.topic.Topics;
+
+import java.util.Map;
+
+/**
+ * The one path every message takes: retained store, subscription match, and delivery to each
+ * matching session on that session's own event loop. Called on the publisher's event loop; takes
+ * no lock (the trie and the retained store are built for concurrent readers).
+ */
+public final class Router {
+
+    private final SubscriptionTrie<Session> subscriptions = new SubscriptionTrie<>();
+    private final RetainedStore retained;
+    private final boolean retainAvailable;
+    private final ThreadLocal<Matches<Session>> matchesPerThread = ThreadLocal.withInitial(Matches::new);
+
+    public Router(RetainedStore retained, boolean retainAvailable) {
+        this.retained = retained;
+        this.retainAvailable = retainAvailable;
+    }
+
+    public boolean retainAvailable() {
+        return retainAvailable;
+    }
+
+    public RetainedStore retained() {
+        return retained;
+    }
+
+    public int subscriptionCount() {
+        return subscriptions.subscriptionCount();
+    }
+
+    /** Routes a message published by a client (or a will). A retained message also updates the store. */
+    public void publish(Message message) {
+        if (message.retain() && retainAvailable) {
+            if (message.payload().length == 0) {
+                retained.remove(message.topic());
+            } else {
+                retained.put(message);
+            }
+        }
+        Matches<Session> matches = matchesPerThread.get();
+        matches.clear();
+        subscriptions.match(message.topic(), matches);
+        try {
+            for (int i = 0; i < matches.size(); i++) {
+                CrossLoopDelivery.deliver(matches.subscriber(i), message, matches.qos(i));
+            }
+        } finally {
+            matches.clear();
+        }
+    }
+
+    /**
+     * Whether a SUBSCRIBE may use this filter: valid MQTT syntax, and no deeper than the trie
+     * accepts (matching recurses per level, and an event loop's stack is not a client's to spend).
+     */
+    public static boolean isAcceptableFilter(String filter) {
+        if (!Topics.isValidTopicFilter(filter)) {
+            return false;
+        }
+        int levels = 1;
+        for (int i = 0; i < filter.length(); i++) {
+            if (filter.charAt(i) == Topics.LEVEL_SEPARATOR && ++levels > SubscriptionTrie.MAX_FILTER_LEVELS) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Adds or replaces a subscription of a session; call on its owner loop.
+     *
+     * @param filter a filter for which {@link #isAcceptableFilter} holds
+     */
+    public void subscribe(Session session, String filter, int qos) {
+        subscriptions.subscribe(filter, session, qos);
+        session.recordSubscription(filter, qos);
+    }
+
+    /**
+     * Sends a session the retained messages a new or renewed subscription matches, with the
+     * retain flag set. Separate from {@link #subscribe} because they must follow the SUBACK.
+     */
+    public void deliverRetained(Session session, String filter, int qos) {
+        if (retainAvailable) {
+            retained.forEachMatching(filter, message -> session.deliver(message, qos, true));
+        }
+    }
+
+    /** @return whether the session had the subscription */
+    public boolean unsubscribe(Session session, String filter) {
+        subscriptions.unsubscribe(filter, session);
+        return session.forgetSubscription(filter);
+    }
+
+    /** Removes every subscription of a session from the index (its own record is cleared by the caller). */
+    public void discardSubscriptions(Session session) {
+        for (Map.Entry<String, Integer> subscription : session.subscriptions().entrySet()) {
+            subscriptions.unsubscribe(subscription.getKey(), session);
+        }
+    }
+}

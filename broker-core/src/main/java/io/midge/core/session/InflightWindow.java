@@ -1,0 +1,78 @@
+package io.midge.core.session;
+
+import io.midge.core.message.Message;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Outbound QoS 1 and 2 messages sent to the client and not yet completed, in sending order
+ * (the order they are resent in after a reconnect), and the packet identifiers they hold.
+ */
+final class InflightWindow {
+
+    static final int MAX_PACKET_ID = 65_535;
+
+    enum State { AWAIT_PUBACK, AWAIT_PUBREC, AWAIT_PUBCOMP }
+
+    static final class Entry {
+        final int packetId;
+        final Message message;
+        final int qos;
+        final boolean retain;
+        State state;
+
+        Entry(int packetId, Message message, int qos, boolean retain) {
+            this.packetId = packetId;
+            this.message = message;
+            this.qos = qos;
+            this.retain = retain;
+            this.state = qos == 1 ? State.AWAIT_PUBACK : State.AWAIT_PUBREC;
+        }
+    }
+
+    private final Map<Integer, Entry> entries = new LinkedHashMap<>();
+    private int lastPacketId;
+
+    int size() {
+        return entries.size();
+    }
+
+    boolean isEmpty() {
+        return entries.isEmpty();
+    }
+
+    Entry get(int packetId) {
+        return entries.get(packetId);
+    }
+
+    Entry remove(int packetId) {
+        return entries.remove(packetId);
+    }
+
+    Collection<Entry> inSendingOrder() {
+        return entries.values();
+    }
+
+    void clear() {
+        entries.clear();
+    }
+
+    /** Adds a message under a fresh packet identifier; the caller checks capacity first. */
+    Entry add(Message message, int qos, boolean retain) {
+        Entry entry = new Entry(nextFreePacketId(), message, qos, retain);
+        entries.put(entry.packetId, entry);
+        return entry;
+    }
+
+    private int nextFreePacketId() {
+        if (entries.size() >= MAX_PACKET_ID) {
+            throw new IllegalStateException("all packet identifiers in use");
+        }
+        do {
+            lastPacketId = lastPacketId == MAX_PACKET_ID ? 1 : lastPacketId + 1;
+        } while (entries.containsKey(lastPacketId));
+        return lastPacketId;
+    }
+}

@@ -1,0 +1,229 @@
+package io.midge.core.session;
+
+import io.midge.core.message.Message;
+import io.netty.util.concurrent.EventExecutor;
+
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One client id's MQTT session: its subscriptions, the outbound in-flight window and queue, and
+ * the inbound QoS 2 packet identifiers awaiting PUBREL.
+ *
+ * <p>All state is owned by one event loop, {@link #owner()}, and touched only there; no locks.
+ * Ownership moves to the loop of a new connection when a client reconnects (see
+ * {@link SessionRegistry}). Deliveries from other loops arrive as tasks on the owner.
+ */
+public final class Session {
+
+    private final String clientId;
+    private final SessionLimits limits;
+    private volatile EventExecutor owner;
+
+    private ClientConnection connection;
+    private boolean cleanSession = true;
+    private boolean destroyed;
+    /** Bumped at every takeover, so that a connection which lost a race for the session can tell. */
+    private long generation;
+    private long disconnectedAtMillis;
+
+    private final Map<String, Integer> subscriptions = new HashMap<>();
+    private final InflightWindow inflight = new InflightWindow();
+    private final OutboundQueue queue = new OutboundQueue();
+    private final Set<Integer> inboundQos2AwaitingRelease = new HashSet<>();
+    private long droppedMessages;
+
+    Session(String clientId, EventExecutor owner, SessionLimits limits) {
+        this.clientId = clientId;
+        this.owner = owner;
+        this.limits = limits;
+    }
+
+    public String clientId() { return clientId; }
+
+    public EventExecutor owner() { return owner; }
+
+    void moveTo(EventExecutor newOwner) {
+        this.owner = newOwner;
+    }
+
+    public boolean isConnected() { return connection != null; }
+
+    ClientConnection connection() { return connection; }
+
+    public boolean cleanSession() { return cleanSession; }
+
+    void setCleanSession(boolean cleanSession) { this.cleanSession = cleanSession; }
+
+    boolean isDestroyed() { return destroyed; }
+
+    void markDestroyed() { destroyed = true; }
+
+    long generation() { return generation; }
+
+    long nextGeneration() { return ++generation; }
+
+    long disconnectedAtMillis() { return disconnectedAtMillis; }
+
+    /** Filters this session holds, with their granted QoS; read-only view. */
+    public Map<String, Integer> subscriptions() {
+        return Collections.unmodifiableMap(subscriptions);
+    }
+
+    /** @return the previously granted QoS, or -1. */
+    public int recordSubscription(String filter, int qos) {
+        Integer previous = subscriptions.put(filter, qos);
+        return previous == null ? -1 : previous;
+    }
+
+    public boolean forgetSubscription(String filter) {
+        return subscriptions.remove(filter) != null;
+    }
+
+    public long droppedMessages() { return droppedMessages; }
+
+    public int inflightCount() { return inflight.size(); }
+
+    public int queuedCount() { return queue.size(); }
+
+    // ---- outbound ----
+
+    /**
+     * Delivers a routed message: sent now when the client is connected and has room, else queued
+     * within the limits, else dropped and counted.
+     *
+     * @param grantedQos the subscription's QoS
+     * @param retain     the retain flag to send: set only for retained messages sent on subscribe
+     * @return false if the message was dropped
+     */
+    public boolean deliver(Message message, int grantedQos, boolean retain) {
+        int qos = limits.upgradeOutgoingQos() ? grantedQos : Math.min(message.qos(), grantedQos);
+        if (connection == null) {
+            if (qos == 0 && !limits.queueQos0Messages()) {
+                return false;
+            }
+            return enqueue(message, qos, retain);
+        }
+        if (queue.size() == 0 && canSendNow(qos)) {
+            send(message, qos, retain);
+            return true;
+        }
+        return enqueue(message, qos, retain);
+    }
+
+    private boolean enqueue(Message message, int qos, boolean retain) {
+        if (queue.offer(message, qos, retain, limits)) {
+            return true;
+        }
+        droppedMessages++;
+        return false;
+    }
+
+    private boolean canSendNow(int qos) {
+        return connection.isWritable() && (qos == 0 || inflight.size() < limits.inflightCapacity());
+    }
+
+    private void send(Message message, int qos, boolean retain) {
+        if (qos == 0) {
+            connection.sendPublish(0, message, 0, false, retain);
+        } else {
+            InflightWindow.Entry entry = inflight.add(message, qos, retain);
+            connection.sendPublish(entry.packetId, message, qos, false, retain);
+        }
+    }
+
+    /** Sends queued messages while the window and the socket have room; call after acks and when writable again. */
+    public void drain() {
+        OutboundQueue.Queued next;
+        while (connection != null && (next = queue.peek()) != null && canSendNow(next.qos())) {
+            queue.poll();
+            send(next.message(), next.qos(), next.retain());
+        }
+    }
+
+    public void onPubAck(int packetId) {
+        InflightWindow.Entry entry = inflight.get(packetId);
+        if (entry != null && entry.state == InflightWindow.State.AWAIT_PUBACK) {
+            inflight.remove(packetId);
+            drain();
+        }
+    }
+
+    /** PUBREC moves a QoS 2 delivery to its second phase; PUBREL is answered even for an unknown id, as the spec's receiver expects one. */
+    public void onPubRec(int packetId) {
+        InflightWindow.Entry entry = inflight.get(packetId);
+        if (entry != null && entry.state == InflightWindow.State.AWAIT_PUBREC) {
+            entry.state = InflightWindow.State.AWAIT_PUBCOMP;
+        }
+        if (connection != null) {
+            connection.sendPubRel(packetId);
+        }
+    }
+
+    public void onPubComp(int packetId) {
+        InflightWindow.Entry entry = inflight.get(packetId);
+        if (entry != null && entry.state == InflightWindow.State.AWAIT_PUBCOMP) {
+            inflight.remove(packetId);
+            drain();
+        }
+    }
+
+    // ---- inbound QoS 2 ----
+
+    /**
+     * A QoS 2 PUBLISH arrived. @return true if it is new and must be routed; false if it repeats
+     * one whose PUBREL has not come yet (exactly once: route it only the first time).
+     */
+    public boolean acceptInboundQos2(int packetId) {
+        return inboundQos2AwaitingRelease.add(packetId);
+    }
+
+    public void releaseInboundQos2(int packetId) {
+        inboundQos2AwaitingRelease.remove(packetId);
+    }
+
+    // ---- connection lifecycle, driven by SessionRegistry ----
+
+    void attach(ClientConnection newConnection) {
+        this.connection = newConnection;
+    }
+
+    /** After CONNACK: resend what was in flight, with DUP, in the original order; then send what queued up. */
+    public void resume() {
+        if (connection == null) {
+            return;
+        }
+        for (InflightWindow.Entry entry : inflight.inSendingOrder()) {
+            if (entry.state == InflightWindow.State.AWAIT_PUBCOMP) {
+                connection.sendPubRel(entry.packetId);
+            } else {
+                connection.sendPublish(entry.packetId, entry.message, entry.qos, true, entry.retain);
+            }
+        }
+        drain();
+    }
+
+    void detach(long nowMillis) {
+        connection = null;
+        disconnectedAtMillis = nowMillis;
+        if (!limits.queueQos0Messages()) {
+            queue.removeQos0();
+        }
+    }
+
+    /** Forgets everything but the client id: a clean start. The caller removes the subscriptions from the index. */
+    void clearState() {
+        subscriptions.clear();
+        inflight.clear();
+        queue.clear();
+        inboundQos2AwaitingRelease.clear();
+    }
+
+    @Override
+    public String toString() {
+        return "Session[" + clientId + "]";
+    }
+}

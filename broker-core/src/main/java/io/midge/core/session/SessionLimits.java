@@ -1,0 +1,21 @@
+package io.midge.core.session;
+
+/**
+ * Per-session delivery limits, from mosquitto's options of the same names.
+ *
+ * @param maxInflightMessages QoS 1/2 messages sent but not yet acknowledged; 0 means no limit
+ *                            (capped by the 65,535 packet identifiers)
+ * @param maxQueuedMessages   messages held beyond the in-flight window; 0 means no limit
+ * @param maxQueuedBytes      payload bytes held beyond the in-flight window; 0 means no limit
+ * @param queueQos0Messages   whether an offline persistent session keeps QoS 0 messages
+ * @param upgradeOutgoingQos  deliver at the subscription's QoS rather than min(publish, granted)
+ */
+public record SessionLimits(int maxInflightMessages, int maxQueuedMessages, long maxQueuedBytes,
+                            boolean queueQos0Messages, boolean upgradeOutgoingQos) {
+
+    public static final SessionLimits DEFAULTS = new SessionLimits(20, 1000, 0, false, false);
+
+    int inflightCapacity() {
+        return maxInflightMessages <= 0 ? InflightWindow.MAX_PACKET_ID : Math.min(maxInflightMessages, InflightWindow.MAX_PACKET_ID);
+    }
+}

@@ -1,0 +1,135 @@
+package io.midge.core.session;
+
+import io.netty.util.concurrent.EventExecutor;
+
+import java.time.Clock;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.Consumer;
+
+/**
+ * All sessions by client id, and the protocol for handing one between connections.
+ *
+ * <p>A session is only ever changed on its owner loop, so a takeover runs there: it closes the
+ * current connection (whose will is then published), clears the session unless it is resumed,
+ * moves ownership to the new connection's loop and attaches the new connection there. Requests
+ * that reach a loop which no longer owns the session follow it to its new owner, so concurrent
+ * connects for one client id are applied one after another without locks.
+ */
+public final class SessionRegistry {
+
+    /** What a successful connect yields, on the new connection's loop. */
+    public record Attached(Session session, boolean sessionPresent) {}
+
+    private final ConcurrentMap<String, Session> sessions = new ConcurrentHashMap<>();
+    private final SessionLimits limits;
+    private final Consumer<Session> discardSubscriptions;
+    private final Clock clock;
+
+    /**
+     * @param discardSubscriptions removes a session's subscriptions from the routing index; called on the owner loop
+     */
+    public SessionRegistry(SessionLimits limits, Consumer<Session> discardSubscriptions, Clock clock) {
+        this.limits = limits;
+        this.discardSubscriptions = discardSubscriptions;
+        this.clock = clock;
+    }
+
+    public int size() {
+        return sessions.size();
+    }
+
+    public Session get(String clientId) {
+        return sessions.get(clientId);
+    }
+
+    /**
+     * Connects a client: creates, resumes or takes over its session. {@code onAttached} runs on
+     * {@code loop} once the connection owns the session; if a later connect for the same id
+     * overtakes this one, {@code connection.closeTakenOver()} is called instead.
+     */
+    public void connect(String clientId, boolean cleanSession, EventExecutor loop,
+                        ClientConnection connection, Consumer<Attached> onAttached) {
+        Session session = sessions.computeIfAbsent(clientId, id -> new Session(id, loop, limits));
+        handOver(session, new ConnectRequest(cleanSession, loop, connection, onAttached));
+    }
+
+    private record ConnectRequest(boolean cleanSession, EventExecutor loop, ClientConnection connection,
+                                  Consumer<Attached> onAttached) {}
+
+    private void handOver(Session session, ConnectRequest request) {
+        EventExecutor owner = session.owner();
+        if (!owner.inEventLoop()) {
+            owner.execute(() -> handOver(session, request));
+            return;
+        }
+        if (session.isDestroyed()) {
+            // A clean session ended while this request was on its way: start from the registry again.
+            connect(session.clientId(), request.cleanSession, request.loop, request.connection, request.onAttached);
+            return;
+        }
+        ClientConnection previous = session.connection();
+        if (previous != null) {
+            session.detach(clock.millis());
+            previous.closeTakenOver();
+        }
+        // A session created for this very request starts with cleanSession set, so it is never 'resumed'.
+        boolean resumed = !request.cleanSession && !session.cleanSession();
+        if (!resumed) {
+            discardSubscriptions.accept(session);
+            session.clearState();
+        }
+        session.setCleanSession(request.cleanSession);
+        long generation = session.nextGeneration();
+        session.moveTo(request.loop);
+        Runnable attach = () -> attach(session, request, generation, resumed);
+        if (request.loop.inEventLoop()) {
+            attach.run();
+        } else {
+            request.loop.execute(attach);
+        }
+    }
+
+    private void attach(Session session, ConnectRequest request, long generation, boolean resumed) {
+        if (session.generation() != generation || !session.owner().inEventLoop() || session.isDestroyed()) {
+            request.connection.closeTakenOver();
+            return;
+        }
+        session.attach(request.connection);
+        request.onAttached.accept(new Attached(session, resumed));
+    }
+
+    /**
+     * The connection closed (for any reason but a takeover). Call on the session's owner loop. A
+     * clean session ends here; a persistent one keeps its subscriptions and queue.
+     */
+    public void disconnected(Session session, ClientConnection connection) {
+        if (session.connection() != connection) {
+            return; // already taken over by a newer connection
+        }
+        session.detach(clock.millis());
+        if (session.cleanSession()) {
+            destroy(session);
+        }
+    }
+
+    private void destroy(Session session) {
+        session.markDestroyed();
+        discardSubscriptions.accept(session);
+        session.clearState();
+        sessions.remove(session.clientId(), session);
+    }
+
+    /** Ends persistent sessions whose client has been away longer than {@code expiryMillis} (persistent_client_expiration). */
+    public void expireSessions(long expiryMillis) {
+        long cutoff = clock.millis() - expiryMillis;
+        for (Session session : sessions.values()) {
+            session.owner().execute(() -> {
+                if (!session.isDestroyed() && !session.isConnected() && session.disconnectedAtMillis() < cutoff
+                        && session.owner().inEventLoop()) {
+                    destroy(session);
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,204 @@
+package io.midge.server.codec;
+
+import io.midge.server.codec.MqttPacket.Ack;
+import io.midge.server.codec.MqttPacket.ConnAck;
+import io.midge.server.codec.MqttPacket.Connect;
+import io.midge.server.codec.MqttPacket.Empty;
+import io.midge.server.codec.MqttPacket.Publish;
+import io.midge.server.codec.MqttPacket.SubAck;
+import io.midge.server.codec.MqttPacket.Subscribe;
+import io.midge.server.codec.MqttPacket.TopicSubscription;
+import io.midge.server.codec.MqttPacket.Unsubscribe;
+import io.midge.server.codec.MqttPacket.Will;
+import io.netty.buffer.ByteBuf;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns the variable header and payload of one complete packet into an {@link MqttPacket}.
+ * The fixed header (type, flags, remaining length) has already been validated by
+ * {@link MqttDecoder}; the body handed in is a slice holding exactly the remaining length, and
+ * every byte of it must be accounted for by the packet's fields.
+ *
+ * <p>Everything is copied out of the body (strings, byte arrays), so the network buffer can be
+ * released as soon as this returns.
+ */
+final class MqttPacketParser {
+
+    static final String PROTOCOL_MQTT = "MQTT";
+    static final String PROTOCOL_MQISDP = "MQIsdp";
+    static final int LEVEL_MQTT_3_1_1 = 4;
+    static final int LEVEL_MQTT_3_1 = 3;
+
+    private static final int CONNECT_RESERVED = 0x01;
+    private static final int CONNECT_CLEAN_SESSION = 0x02;
+    private static final int CONNECT_WILL = 0x04;
+    private static final int CONNECT_WILL_QOS_SHIFT = 3;
+    private static final int CONNECT_WILL_RETAIN = 0x20;
+    private static final int CONNECT_PASSWORD = 0x40;
+    private static final int CONNECT_USERNAME = 0x80;
+
+    private static final int CONNACK_SESSION_PRESENT = 0x01;
+
+    private MqttPacketParser() {}
+
+    /**
+     * @param flags the low nibble of the fixed header, already checked against the packet type
+     * @param body  exactly the remaining length of the packet
+     */
+    static MqttPacket parse(PacketType type, int flags, ByteBuf body) {
+        MqttPacket packet = switch (type) {
+            case PUBLISH -> parsePublish(flags, body);
+            case PUBACK, PUBREC, PUBREL, PUBCOMP, UNSUBACK -> new Ack(type, MqttWire.readPacketId(body, type));
+            case PINGREQ -> Empty.PINGREQ;
+            case PINGRESP -> Empty.PINGRESP;
+            case DISCONNECT -> Empty.DISCONNECT;
+            case CONNECT -> parseConnect(body);
+            case CONNACK -> parseConnAck(body);
+            case SUBSCRIBE -> parseSubscribe(body);
+            case SUBACK -> parseSubAck(body);
+            case UNSUBSCRIBE -> parseUnsubscribe(body);
+        };
+        if (body.isReadable()) {
+            throw new MalformedPacketException(type + " has trailing bytes after its last field ("
+                    + body.readableBytes() + ")");
+        }
+        return packet;
+    }
+
+    private static Publish parsePublish(int flags, ByteBuf body) {
+        int qos = (flags >> 1) & 0x03;
+        String topic = MqttWire.readUtf8(body, "PUBLISH topic");
+        checkTopicName(topic, "PUBLISH topic");
+        int packetId = qos > 0 ? MqttWire.readPacketId(body, PacketType.PUBLISH) : 0;
+        byte[] payload = new byte[body.readableBytes()];
+        body.readBytes(payload);
+        return new Publish(topic, payload, qos, (flags & 0x01) != 0, (flags & 0x08) != 0, packetId);
+    }
+
+    /** Topic names, unlike filters, are checked here: a publisher cannot be answered with a reason code. */
+    private static void checkTopicName(String topic, String field) {
+        if (topic.isEmpty()) {
+            throw new MalformedPacketException(field + " is empty");
+        }
+        if (topic.indexOf('+') >= 0 || topic.indexOf('#') >= 0) {
+            throw new MalformedPacketException(field + " contains wildcard");
+        }
+    }
+
+    private static Connect parseConnect(ByteBuf body) {
+        String protocolName = MqttWire.readUtf8(body, "CONNECT protocol name");
+        if (!PROTOCOL_MQTT.equals(protocolName) && !PROTOCOL_MQISDP.equals(protocolName)) {
+            throw new MalformedPacketException("CONNECT protocol name '" + protocolName + "' is unknown");
+        }
+        int level = MqttWire.readUnsignedByte(body, "CONNECT protocol level");
+        if (!isSupported(protocolName, level)) {
+            // The broker must answer CONNACK 0x01 [MQTT-3.1.2-2]. The rest of the packet follows
+            // another protocol's layout (MQTT 5 adds properties), so it is skipped, not judged.
+            body.skipBytes(body.readableBytes());
+            return new Connect(protocolName, level, true, 0, "", null, null, null);
+        }
+        int flags = MqttWire.readUnsignedByte(body, "CONNECT flags");
+        checkConnectFlags(flags);
+        int keepAlive = MqttWire.readUnsignedShort(body, "CONNECT keep alive");
+        String clientId = MqttWire.readUtf8(body, "CONNECT client identifier");
+        Will will = null;
+        if ((flags & CONNECT_WILL) != 0) {
+            String willTopic = MqttWire.readUtf8(body, "CONNECT will topic");
+            checkTopicName(willTopic, "CONNECT will topic");
+            byte[] willPayload = MqttWire.readBinary(body, "CONNECT will message");
+            will = new Will(willTopic, willPayload, (flags >> CONNECT_WILL_QOS_SHIFT) & 0x03,
+                    (flags & CONNECT_WILL_RETAIN) != 0);
+        }
+        String username = (flags & CONNECT_USERNAME) != 0 ? MqttWire.readUtf8(body, "CONNECT user name") : null;
+        byte[] password = (flags & CONNECT_PASSWORD) != 0 ? MqttWire.readBinary(body, "CONNECT password") : null;
+        return new Connect(protocolName, level, (flags & CONNECT_CLEAN_SESSION) != 0, keepAlive, clientId,
+                will, username, password);
+    }
+
+    static boolean isSupported(String protocolName, int level) {
+        return level == LEVEL_MQTT_3_1_1 ? PROTOCOL_MQTT.equals(protocolName)
+                : level == LEVEL_MQTT_3_1 && PROTOCOL_MQISDP.equals(protocolName);
+    }
+
+    private static void checkConnectFlags(int flags) {
+        if ((flags & CONNECT_RESERVED) != 0) {
+            throw new MalformedPacketException("CONNECT reserved flag is set");
+        }
+        int willQos = (flags >> CONNECT_WILL_QOS_SHIFT) & 0x03;
+        if ((flags & CONNECT_WILL) == 0) {
+            if (willQos != 0) {
+                throw new MalformedPacketException("CONNECT will QoS set without will flag");
+            }
+            if ((flags & CONNECT_WILL_RETAIN) != 0) {
+                throw new MalformedPacketException("CONNECT will retain set without will flag");
+            }
+        } else if (willQos == 3) {
+            throw new MalformedPacketException("CONNECT will QoS 3 is invalid");
+        }
+        if ((flags & CONNECT_PASSWORD) != 0 && (flags & CONNECT_USERNAME) == 0) {
+            throw new MalformedPacketException("CONNECT password flag set without user name flag");
+        }
+    }
+
+    private static ConnAck parseConnAck(ByteBuf body) {
+        int acknowledgeFlags = MqttWire.readUnsignedByte(body, "CONNACK flags");
+        if ((acknowledgeFlags & ~CONNACK_SESSION_PRESENT) != 0) {
+            throw new MalformedPacketException("CONNACK reserved flags are set");
+        }
+        int returnCode = MqttWire.readUnsignedByte(body, "CONNACK return code");
+        boolean sessionPresent = acknowledgeFlags != 0;
+        if (sessionPresent && returnCode != 0) {
+            throw new MalformedPacketException("CONNACK session present with return code " + returnCode);
+        }
+        return new ConnAck(sessionPresent, returnCode);
+    }
+
+    private static Subscribe parseSubscribe(ByteBuf body) {
+        int packetId = MqttWire.readPacketId(body, PacketType.SUBSCRIBE);
+        if (!body.isReadable()) {
+            throw new MalformedPacketException("SUBSCRIBE has no topic filter");
+        }
+        List<TopicSubscription> subscriptions = new ArrayList<>(1);
+        while (body.isReadable()) {
+            // Filter syntax is the broker's to judge: it answers a bad filter with SUBACK 0x80.
+            String filter = MqttWire.readUtf8(body, "SUBSCRIBE topic filter");
+            int requestedQos = MqttWire.readUnsignedByte(body, "SUBSCRIBE requested QoS");
+            if (requestedQos > 2) {
+                throw new MalformedPacketException((requestedQos & ~0x03) != 0
+                        ? "SUBSCRIBE requested QoS has reserved bits set"
+                        : "SUBSCRIBE requested QoS 3 is invalid");
+            }
+            subscriptions.add(new TopicSubscription(filter, requestedQos));
+        }
+        return new Subscribe(packetId, List.copyOf(subscriptions));
+    }
+
+    private static SubAck parseSubAck(ByteBuf body) {
+        int packetId = MqttWire.readPacketId(body, PacketType.SUBACK);
+        if (!body.isReadable()) {
+            throw new MalformedPacketException("SUBACK has no return code");
+        }
+        byte[] returnCodes = new byte[body.readableBytes()];
+        body.readBytes(returnCodes);
+        for (byte code : returnCodes) {
+            if (code != 0 && code != 1 && code != 2 && code != (byte) 0x80) {
+                throw new MalformedPacketException("SUBACK return code " + (code & 0xFF) + " is reserved");
+            }
+        }
+        return new SubAck(packetId, returnCodes);
+    }
+
+    private static Unsubscribe parseUnsubscribe(ByteBuf body) {
+        int packetId = MqttWire.readPacketId(body, PacketType.UNSUBSCRIBE);
+        if (!body.isReadable()) {
+            throw new MalformedPacketException("UNSUBSCRIBE has no topic filter");
+        }
+        List<String> filters = new ArrayList<>(1);
+        while (body.isReadable()) {
+            filters.add(MqttWire.readUtf8(body, "UNSUBSCRIBE topic filter"));
+        }
+        return new Unsubscribe(packetId, List.copyOf(filters));
+    }
+}

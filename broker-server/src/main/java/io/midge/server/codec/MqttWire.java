@@ -1,0 +1,197 @@
+package io.midge.server.codec;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.handler.codec.EncoderException;
+import io.netty.util.ByteProcessor;
+import io.netty.util.concurrent.FastThreadLocal;
+
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Wire-level primitives of MQTT 3.1.1 shared by {@link MqttDecoder} and {@link MqttEncoder}:
+ * the variable-length remaining length (section 2.2.3), length-prefixed UTF-8 strings (1.5.3)
+ * and length-prefixed binary data.
+ *
+ * <p>Readers work on a packet body that has been sliced to exactly its remaining length, so a
+ * field that claims more bytes than are left is reported as malformed instead of reading into the
+ * next packet.
+ */
+public final class MqttWire {
+
+    /** The largest remaining length four length bytes can express: 256 MB - 1. */
+    public static final int MAX_REMAINING_LENGTH = 268_435_455;
+
+    /** Strings and binary fields carry a two-byte length. */
+    static final int MAX_FIELD_LENGTH = 0xFFFF;
+
+    /** Stops at the first byte that is not 7-bit ASCII or is NUL (a signed byte > 0 is 1..127). */
+    private static final ByteProcessor ASCII_WITHOUT_NUL = value -> value > 0;
+
+    /*
+     * A CharsetDecoder is stateful and not thread-safe; one per event-loop thread rather than per
+     * connection keeps idle connections from paying for it. REPORT makes malformed input, overlong
+     * forms and encoded surrogates fail instead of being silently replaced with U+FFFD.
+     */
+    private static final FastThreadLocal<CharsetDecoder> UTF8_DECODER = new FastThreadLocal<>() {
+        @Override
+        protected CharsetDecoder initialValue() {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT);
+        }
+    };
+
+    private MqttWire() {}
+
+    // ---- remaining length ---------------------------------------------------------------------
+
+    /** Number of bytes (1 to 4) the remaining length takes on the wire. */
+    static int remainingLengthSize(int remainingLength) {
+        if (remainingLength < 0x80) {
+            return 1;
+        }
+        if (remainingLength < 0x4000) {
+            return 2;
+        }
+        return remainingLength < 0x20_0000 ? 3 : 4;
+    }
+
+    static void writeRemainingLength(ByteBuf out, int remainingLength) {
+        int value = remainingLength;
+        do {
+            int digit = value & 0x7F;
+            value >>>= 7;
+            out.writeByte(value > 0 ? digit | 0x80 : digit);
+        } while (value > 0);
+    }
+
+    // ---- reading fields of a bounded packet body -------------------------------------------
+
+    static int readUnsignedByte(ByteBuf body, String field) {
+        if (!body.isReadable()) {
+            throw truncated(field);
+        }
+        return body.readUnsignedByte();
+    }
+
+    static int readUnsignedShort(ByteBuf body, String field) {
+        if (body.readableBytes() < 2) {
+            throw truncated(field);
+        }
+        return body.readUnsignedShort();
+    }
+
+    /** A packet identifier, which MQTT 3.1.1 requires to be non-zero wherever it appears. */
+    static int readPacketId(ByteBuf body, PacketType type) {
+        if (body.readableBytes() < 2) {
+            throw truncated(type + " packet identifier");
+        }
+        int packetId = body.readUnsignedShort();
+        if (packetId == 0) {
+            throw new MalformedPacketException(type + " packet identifier must not be 0");
+        }
+        return packetId;
+    }
+
+    /**
+     * Reads a length-prefixed string that must be well-formed UTF-8 without U+0000
+     * [MQTT-1.5.3-1, MQTT-1.5.3-2]. A byte order mark is kept, not stripped [MQTT-1.5.3-3].
+     */
+    static String readUtf8(ByteBuf body, String field) {
+        int length = readFieldLength(body, field);
+        int start = body.readerIndex();
+        String value = decodeUtf8(body, start, length, field);
+        body.readerIndex(start + length);
+        return value;
+    }
+
+    static byte[] readBinary(ByteBuf body, String field) {
+        int length = readFieldLength(body, field);
+        byte[] value = new byte[length];
+        body.readBytes(value);
+        return value;
+    }
+
+    private static int readFieldLength(ByteBuf body, String field) {
+        // Messages are only built on failure: this runs for every string of every packet.
+        if (body.readableBytes() < 2) {
+            throw truncated(field + " length");
+        }
+        int length = body.readUnsignedShort();
+        if (length > body.readableBytes()) {
+            throw new MalformedPacketException(field + " length " + length + " exceeds the "
+                    + body.readableBytes() + " bytes left in the packet");
+        }
+        return length;
+    }
+
+    private static String decodeUtf8(ByteBuf body, int start, int length, String field) {
+        if (length == 0) {
+            return "";
+        }
+        // Almost every topic and client id is plain ASCII: one scan, then a Latin-1 string copy.
+        int stop = body.forEachByte(start, length, ASCII_WITHOUT_NUL);
+        if (stop < 0) {
+            return body.toString(start, length, StandardCharsets.US_ASCII);
+        }
+        // In UTF-8 a zero byte can only ever encode U+0000: continuation bytes are 0x80-0xBF.
+        if (body.getByte(stop) == 0) {
+            throw containsNul(field);
+        }
+        String value;
+        try {
+            CharBuffer chars = UTF8_DECODER.get().decode(body.nioBuffer(start, length));
+            value = chars.toString();
+        } catch (CharacterCodingException e) {
+            throw new MalformedPacketException(field + " is not well-formed UTF-8");
+        }
+        if (value.indexOf('\u0000') >= 0) {
+            throw containsNul(field);
+        }
+        return value;
+    }
+
+    private static MalformedPacketException containsNul(String field) {
+        return new MalformedPacketException(field + " contains U+0000");
+    }
+
+    private static MalformedPacketException truncated(String field) {
+        return new MalformedPacketException("packet ends before " + field);
+    }
+
+    // ---- writing ------------------------------------------------------------------------------
+
+    /** UTF-8 length of a string field, checked against the two-byte length prefix. */
+    static int utf8Length(String value, String field) {
+        int length = ByteBufUtil.utf8Bytes(value);
+        if (length > MAX_FIELD_LENGTH) {
+            throw new EncoderException(field + " is " + length + " bytes of UTF-8, more than " + MAX_FIELD_LENGTH);
+        }
+        return length;
+    }
+
+    static int binaryLength(byte[] value, String field) {
+        if (value.length > MAX_FIELD_LENGTH) {
+            throw new EncoderException(field + " is " + value.length + " bytes, more than " + MAX_FIELD_LENGTH);
+        }
+        return value.length;
+    }
+
+    /** Writes a string whose UTF-8 length the caller has already computed with {@link #utf8Length}. */
+    static void writeUtf8(ByteBuf out, String value, int utf8Length) {
+        out.writeShort(utf8Length);
+        // reserveAndWriteUtf8 rather than writeUtf8: the latter reserves 3 bytes per char and would
+        // grow the exactly-sized buffer the encoder allocated.
+        ByteBufUtil.reserveAndWriteUtf8(out, value, utf8Length);
+    }
+
+    static void writeBinary(ByteBuf out, byte[] value) {
+        out.writeShort(value.length);
+        out.writeBytes(value);
+    }
+}

@@ -1,0 +1,138 @@
+package io.midge.server.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeFormatter;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The whole broker configuration, validated and immutable. Obtain it from
+ * {@link ConfigParser#parse(Path)} or {@link ConfigParser#defaults()}; defaults are mosquitto 2.0's.
+ *
+ * @param listeners network listeners, never empty
+ * @param allowAnonymous effective {@code allow_anonymous}: the configured value, else {@code true}
+ *     when the configuration defines no listener, {@code port} or {@code bind_address} (mosquitto's
+ *     local-only mode) and {@code false} otherwise
+ * @param perListenerSettings {@code per_listener_settings}
+ * @param maxInflightMessages {@code max_inflight_messages}, 0 = unlimited
+ * @param maxQueuedMessages {@code max_queued_messages}, 0 = unlimited
+ * @param maxQueuedBytes {@code max_queued_bytes}, 0 = unlimited
+ * @param messageSizeLimit {@code message_size_limit}, 0 = {@link #PROTOCOL_MAX_MESSAGE_SIZE}
+ * @param maxKeepalive {@code max_keepalive} in seconds, 0..65535
+ * @param allowZeroLengthClientId {@code allow_zero_length_clientid}
+ * @param autoIdPrefix {@code auto_id_prefix}
+ * @param retainAvailable {@code retain_available}
+ * @param upgradeOutgoingQos {@code upgrade_outgoing_qos}
+ * @param queueQos0Messages {@code queue_qos0_messages}
+ * @param connectionMessages {@code connection_messages}
+ * @param logTypes {@code log_type} categories to log
+ * @param logDests {@code log_dest} destinations; empty means no logging at all
+ * @param logTimestamp {@code log_timestamp}
+ * @param logTimestampFormat raw strftime-style {@code log_timestamp_format}, or {@code null};
+ *     see {@link #logTimestampFormatter()}
+ * @param persistentClientExpiration {@code persistent_client_expiration}
+ * @param persistence {@code persistence}
+ * @param persistenceLocation {@code persistence_location}, the working directory by default
+ * @param persistenceFile {@code persistence_file}
+ * @param autosaveInterval {@code autosave_interval} in seconds
+ * @param passwordFile global {@code password_file}
+ * @param aclFile global {@code acl_file}
+ * @param sysInterval {@code sys_interval} in seconds, 0 = no $SYS updates
+ * @param maxConnections {@code max_connections} given outside any listener block, -1 = unlimited;
+ *     like mosquitto, it belongs to the default listener and is already reflected there
+ * @param bridges bridge connections (parsed, not run yet)
+ * @param warnings one {@code FILE:LINE: ...} line for each accepted option that has no effect yet
+ */
+public record BrokerConfig(
+        List<ListenerConfig> listeners,
+        boolean allowAnonymous,
+        boolean perListenerSettings,
+        int maxInflightMessages,
+        int maxQueuedMessages,
+        long maxQueuedBytes,
+        int messageSizeLimit,
+        int maxKeepalive,
+        boolean allowZeroLengthClientId,
+        String autoIdPrefix,
+        boolean retainAvailable,
+        boolean upgradeOutgoingQos,
+        boolean queueQos0Messages,
+        boolean connectionMessages,
+        EnumSet<LogType> logTypes,
+        List<LogDest> logDests,
+        boolean logTimestamp,
+        String logTimestampFormat,
+        Optional<Duration> persistentClientExpiration,
+        boolean persistence,
+        Path persistenceLocation,
+        String persistenceFile,
+        int autosaveInterval,
+        Optional<Path> passwordFile,
+        Optional<Path> aclFile,
+        int sysInterval,
+        int maxConnections,
+        List<BridgeConfig> bridges,
+        List<String> warnings) {
+
+    /** Largest message MQTT can carry (remaining length limit), used when the limit is 0. */
+    public static final int PROTOCOL_MAX_MESSAGE_SIZE = 268_435_455;
+
+    /** Copies every collection so the configuration cannot change after parsing. */
+    public BrokerConfig {
+        listeners = List.copyOf(listeners);
+        logTypes = logTypes.isEmpty() ? EnumSet.noneOf(LogType.class) : EnumSet.copyOf(logTypes);
+        logDests = List.copyOf(logDests);
+        Objects.requireNonNull(autoIdPrefix, "autoIdPrefix");
+        Objects.requireNonNull(persistentClientExpiration, "persistentClientExpiration");
+        Objects.requireNonNull(persistenceLocation, "persistenceLocation");
+        Objects.requireNonNull(persistenceFile, "persistenceFile");
+        Objects.requireNonNull(passwordFile, "passwordFile");
+        Objects.requireNonNull(aclFile, "aclFile");
+        bridges = List.copyOf(bridges);
+        warnings = List.copyOf(warnings);
+    }
+
+    /** The log categories; a fresh copy, because {@link EnumSet} is mutable. */
+    @Override
+    public EnumSet<LogType> logTypes() {
+        return EnumSet.copyOf(logTypes);
+    }
+
+    /** Whether messages of the given category are logged. */
+    public boolean logs(LogType type) {
+        return logTypes.contains(type);
+    }
+
+    /** {@link #logTimestampFormat()} as a formatter for {@link java.time.ZonedDateTime} values. */
+    public Optional<DateTimeFormatter> logTimestampFormatter() {
+        return Optional.ofNullable(logTimestampFormat).map(StrftimeFormat::toFormatter);
+    }
+
+    /** The message size limit with 0 ("no limit") replaced by the protocol maximum. */
+    public int effectiveMessageSizeLimit() {
+        return messageSizeLimit == 0 ? PROTOCOL_MAX_MESSAGE_SIZE : messageSizeLimit;
+    }
+
+    /** Where the persistence database lives: {@code persistenceLocation/persistenceFile}. */
+    public Path persistenceFilePath() {
+        return persistenceLocation.resolve(persistenceFile);
+    }
+
+    /** Effective {@code allow_anonymous} for clients of the given listener. */
+    public boolean allowAnonymousFor(ListenerConfig listener) {
+        return perListenerSettings ? listener.allowAnonymous().orElse(allowAnonymous) : allowAnonymous;
+    }
+
+    /** Effective {@code password_file} for clients of the given listener. */
+    public Optional<Path> passwordFileFor(ListenerConfig listener) {
+        return perListenerSettings ? listener.passwordFile() : passwordFile;
+    }
+
+    /** Effective {@code acl_file} for clients of the given listener. */
+    public Optional<Path> aclFileFor(ListenerConfig listener) {
+        return perListenerSettings ? listener.aclFile() : aclFile;
+    }
+}

@@ -1,0 +1,72 @@
+package io.midge.server.config;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/** A listener being collected from its block of options. */
+final class ListenerBuilder {
+
+    /** Where the listener was first configured; {@code null} for an untouched default listener. */
+    SourceLocation definedAt;
+    int port;
+    String bindAddress;
+    ListenerProtocol protocol = ListenerProtocol.MQTT;
+    SocketDomain socketDomain;
+    String mountPoint;
+    int maxConnections = -1;
+    Path cafile;
+    Path capath;
+    Path certfile;
+    Path keyfile;
+    Path crlfile;
+    boolean requireCertificate;
+    boolean useIdentityAsUsername;
+    boolean useSubjectAsUsername;
+    String tlsVersion;
+    String ciphers;
+    final SecurityBuilder security = new SecurityBuilder();
+
+    ListenerBuilder(int port, String bindAddress, SourceLocation definedAt) {
+        this.port = port;
+        this.bindAddress = bindAddress;
+        this.definedAt = definedAt;
+    }
+
+    /** Notes the first line that configured this listener, for later error messages. */
+    void touchedAt(SourceLocation location) {
+        if (definedAt == null) {
+            definedAt = location;
+        }
+    }
+
+    boolean isTouched() {
+        return definedAt != null;
+    }
+
+    /** The port and bind address in words, for messages. */
+    String describe() {
+        return "port " + port + (bindAddress == null ? " (all interfaces)" : " on " + bindAddress);
+    }
+
+    /** Port 0 is exempt: every such listener gets its own ephemeral port. */
+    boolean sameSocketAs(ListenerBuilder other) {
+        return port != 0 && port == other.port && Objects.equals(bindAddress, other.bindAddress);
+    }
+
+    /** Cross-option checks that cannot be made while reading a single line. */
+    void validate() throws ConfigException {
+        if ((certfile == null) != (keyfile == null)) {
+            throw ConfigException.at(definedAt,
+                    "Listener on " + describe() + " needs both certfile and keyfile for TLS.");
+        }
+    }
+
+    ListenerConfig build(String effectiveBindAddress) {
+        return new ListenerConfig(port, effectiveBindAddress, protocol, socketDomain, mountPoint, maxConnections,
+                Optional.ofNullable(cafile), Optional.ofNullable(capath), Optional.ofNullable(certfile),
+                Optional.ofNullable(keyfile), Optional.ofNullable(crlfile),
+                requireCertificate, useIdentityAsUsername, useSubjectAsUsername, tlsVersion, ciphers,
+                security.allowAnonymous(), security.passwordFile(), security.aclFile());
+    }
+}

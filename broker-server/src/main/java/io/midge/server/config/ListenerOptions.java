@@ -1,0 +1,88 @@
+package io.midge.server.config;
+
+import static io.midge.server.config.OptionTable.notYet;
+import static io.midge.server.config.OptionTable.validateOnly;
+
+import java.util.List;
+
+/** {@code listener}, the default listener's {@code port}/{@code bind_address}, and listener options. */
+final class ListenerOptions {
+
+    static final List<String> TLS_VERSIONS = List.of("tlsv1.3", "tlsv1.2", "tlsv1.1");
+    private static final int UINT16_MAX = 65535;
+
+    private ListenerOptions() {
+    }
+
+    static void register(OptionTable table) {
+        registerSockets(table);
+        registerTls(table);
+    }
+
+    private static void registerSockets(OptionTable table) {
+        table.add("listener", ListenerOptions::openListener);
+        // port and bind_address always configure the default listener, wherever they appear.
+        table.add("port", (d, scope) -> addressDefaultListener(scope, d).port = d.intInRange(0, UINT16_MAX));
+        table.add("bind_address", (d, scope) -> addressDefaultListener(scope, d).bindAddress = d.word());
+        table.listener("protocol", ListenerOptions::protocol);
+        table.listener("socket_domain", (l, d) -> l.socketDomain = d.keyword(SocketDomain.class));
+        table.listener("mount_point", (l, d) -> l.mountPoint = mountPoint(d));
+        table.listener("max_connections", (l, d) -> l.maxConnections = d.intInRange(-1, Integer.MAX_VALUE));
+        table.listener("bind_interface", notYet(validateOnly(Directive::word)));
+        table.listener("use_username_as_clientid", notYet(validateOnly(Directive::bool)));
+        table.listener("http_dir", notYet(validateOnly(Directive::path)));
+    }
+
+    private static void registerTls(OptionTable table) {
+        table.listener("cafile", notYet((l, d) -> l.cafile = d.path()));
+        table.listener("capath", notYet((l, d) -> l.capath = d.path()));
+        table.listener("certfile", notYet((l, d) -> l.certfile = d.path()));
+        table.listener("keyfile", notYet((l, d) -> l.keyfile = d.path()));
+        table.listener("crlfile", notYet((l, d) -> l.crlfile = d.path()));
+        table.listener("require_certificate", notYet((l, d) -> l.requireCertificate = d.bool()));
+        table.listener("use_identity_as_username", notYet((l, d) -> l.useIdentityAsUsername = d.bool()));
+        table.listener("use_subject_as_username", notYet((l, d) -> l.useSubjectAsUsername = d.bool()));
+        table.listener("tls_version", notYet((l, d) -> l.tlsVersion = d.choice(TLS_VERSIONS)));
+        table.listener("ciphers", notYet((l, d) -> l.ciphers = d.string()));
+        table.listener("ciphers_tls1.3", notYet(validateOnly(Directive::string)));
+        table.listener("dhparamfile", notYet(validateOnly(Directive::path)));
+        table.listener("tls_engine", notYet(validateOnly(Directive::string)));
+        table.listener("tls_engine_kpass_sha1", notYet(validateOnly(d -> d.hex())));
+        table.listener("tls_keyform", notYet(validateOnly(d -> d.choice(List.of("pem", "engine")))));
+        table.listener("psk_hint", notYet(validateOnly(Directive::string)));
+    }
+
+    private static void openListener(Directive directive, FileScope scope) throws ConfigException {
+        String expected = "a port and an optional bind address";
+        List<String> words = directive.words(expected);
+        if (words.size() > 2) {
+            throw directive.invalid(expected);
+        }
+        int port = (int) directive.parseLong(words.get(0), 0, UINT16_MAX);
+        String bindAddress = words.size() == 2 ? words.get(1) : null;
+        scope.enterListener(scope.config().listeners.open(port, bindAddress, directive.location()));
+    }
+
+    private static ListenerBuilder addressDefaultListener(FileScope scope, Directive directive) {
+        ListenerSet listeners = scope.config().listeners;
+        listeners.defaultListenerAddressed();
+        ListenerBuilder listener = listeners.defaultListener();
+        listener.touchedAt(directive.location());
+        return listener;
+    }
+
+    private static void protocol(ListenerBuilder listener, Directive directive) throws ConfigException {
+        listener.protocol = directive.keyword(ListenerProtocol.class);
+        if (listener.protocol == ListenerProtocol.WEBSOCKETS) {
+            directive.warn("protocol websockets is not supported yet; ignored.");
+        }
+    }
+
+    private static String mountPoint(Directive directive) throws ConfigException {
+        String prefix = directive.string();
+        if (!TopicSyntax.isValidTopicName(prefix)) {
+            throw directive.invalid("a topic without wildcards");
+        }
+        return prefix;
+    }
+}

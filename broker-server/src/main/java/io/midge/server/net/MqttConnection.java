@@ -1,0 +1,409 @@
+package io.midge.server.net;
+
+import io.midge.core.auth.Authenticator;
+import io.midge.core.message.Message;
+import io.midge.core.session.ClientConnection;
+import io.midge.core.session.Session;
+import io.midge.core.session.SessionRegistry;
+import io.midge.core.route.Router;
+import io.midge.server.codec.MalformedPacketException;
+import io.midge.server.codec.MqttPacket;
+import io.midge.server.codec.MqttPacket.Ack;
+import io.midge.server.codec.MqttPacket.ConnAck;
+import io.midge.server.codec.MqttPacket.Connect;
+import io.midge.server.codec.MqttPacket.Empty;
+import io.midge.server.codec.MqttPacket.Publish;
+import io.midge.server.codec.MqttPacket.SubAck;
+import io.midge.server.codec.MqttPacket.Subscribe;
+import io.midge.server.codec.MqttPacket.TopicSubscription;
+import io.midge.server.codec.MqttPacket.Unsubscribe;
+import io.midge.server.codec.PacketTooLargeException;
+import io.midge.server.codec.PacketType;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayDeque;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One client connection: the MQTT protocol state machine between the decoder and the client's
+ * {@link Session}. Runs on its channel's event loop, which also owns the session while connected.
+ */
+final class MqttConnection extends ChannelInboundHandlerAdapter implements ClientConnection {
+
+    private static final Logger log = LoggerFactory.getLogger("midge");
+
+    private enum State { AWAIT_CONNECT, ATTACHING, CONNECTED, CLOSED }
+
+    private final BrokerServices broker;
+    private final ConnectionSettings settings;
+    private final PacketLog packetLog;
+    private ChannelHandlerContext ctx;
+    private State state = State.AWAIT_CONNECT;
+    private String clientId;
+    private String remote;
+    private Session session;
+    private Message will;
+    /** Why the connection ended, for the one log line that says so; null until it is decided. */
+    private String closeReason;
+    private boolean takenOver;
+    private ScheduledFuture<?> connectTimeout;
+    private boolean flushScheduled;
+    /** Packets that arrived behind CONNECT while the session was being handed over to us. */
+    private ArrayDeque<MqttPacket> heldWhileAttaching;
+
+    private final Runnable flushTask = () -> {
+        flushScheduled = false;
+        ctx.flush();
+    };
+
+    MqttConnection(BrokerServices broker) {
+        this.broker = broker;
+        this.settings = broker.settings();
+        this.packetLog = new PacketLog(log);
+    }
+
+    // ---- channel events ----
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.remote = describe(ctx.channel().remoteAddress());
+        if (settings.connectionMessages()) {
+            log.info("New connection from {} on port {}.", remote, localPort(ctx));
+        }
+        connectTimeout = ctx.executor().schedule(() -> {
+            if (state == State.AWAIT_CONNECT) {
+                closeWithReason("Client " + remote + " did not send CONNECT in time, disconnecting.");
+            }
+        }, settings.connectTimeoutMillis(), TimeUnit.MILLISECONDS);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        MqttPacket packet = (MqttPacket) msg;
+        packetLog.received(clientIdOrAddress(), packet);
+        switch (state) {
+            case AWAIT_CONNECT -> {
+                if (packet instanceof Connect connect) {
+                    onConnect(connect);
+                } else {
+                    closeWithReason("Client " + remote + " sent " + packet.type() + " before CONNECT, disconnecting.");
+                }
+            }
+            case ATTACHING -> heldWhileAttaching.add(packet);
+            case CONNECTED -> onPacket(packet);
+            case CLOSED -> { } // the socket is closing; nothing more is acted on
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && state == State.CONNECTED) {
+            session.drain();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            closeWithReason("Client " + clientIdOrAddress() + " has exceeded timeout, disconnecting.");
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof PacketTooLargeException) {
+            closeWithReason("Client " + clientIdOrAddress() + " sent a packet over the size limit (" + cause.getMessage() + "), disconnecting.");
+        } else if (cause instanceof MalformedPacketException) {
+            closeWithReason("Client " + clientIdOrAddress() + " sent a malformed packet (" + cause.getMessage() + "), disconnecting.");
+        } else if (cause instanceof IOException) {
+            closeWithReason("Socket error on client " + clientIdOrAddress() + ", disconnecting.");
+        } else {
+            log.error("Unexpected error on client {}, disconnecting.", clientIdOrAddress(), cause);
+            closeWithReason(null);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (connectTimeout != null) {
+            connectTimeout.cancel(false);
+        }
+        State previous = state;
+        state = State.CLOSED;
+        if (closeReason == null) {
+            closeReason = previous == State.CONNECTED || previous == State.ATTACHING
+                    ? "Client " + clientId + " closed its connection."
+                    : null;
+        }
+        if (closeReason != null && (settings.connectionMessages() || previous != State.CONNECTED)) {
+            log.info(closeReason);
+        }
+        if (previous == State.CONNECTED && !takenOver) {
+            publishWill();
+            broker.sessions().disconnected(session, this);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    // ---- CONNECT ----
+
+    private void onConnect(Connect connect) {
+        connectTimeout.cancel(false);
+        if (!connect.protocolSupported()) {
+            refuse(connect, 1, "unsupported protocol version " + connect.protocolName() + " " + connect.protocolLevel());
+            return;
+        }
+        String id = connect.clientId();
+        if (id.isEmpty()) {
+            if (connect.protocolLevel() == 3 || !connect.cleanSession() || !settings.allowZeroLengthClientId()) {
+                refuse(connect, 2, "empty client id not allowed");
+                return;
+            }
+            id = settings.autoIdPrefix() + UUID.randomUUID();
+        } else if (connect.protocolLevel() == 3 && id.length() > 23) {
+            refuse(connect, 2, "client id longer than 23 characters for MQTT 3.1");
+            return;
+        }
+        if (connect.keepAliveSeconds() > settings.maxKeepaliveSeconds()) {
+            refuse(connect, 2, "keepalive " + connect.keepAliveSeconds() + " exceeds max_keepalive " + settings.maxKeepaliveSeconds());
+            return;
+        }
+        if (connect.will() != null && connect.will().payload().length > settings.maxPayloadBytes()) {
+            refuse(connect, 2, "will payload exceeds message_size_limit");
+            return;
+        }
+        Authenticator.Result auth = broker.authenticator().authenticate(id, connect.username(), connect.password());
+        if (auth != Authenticator.Result.ACCEPTED) {
+            refuse(connect, auth == Authenticator.Result.BAD_USERNAME_OR_PASSWORD ? 4 : 5, "not authorised");
+            return;
+        }
+        this.clientId = id;
+        this.will = willOf(connect);
+        startKeepAlive(connect.keepAliveSeconds());
+        state = State.ATTACHING;
+        heldWhileAttaching = new ArrayDeque<>();
+        ctx.channel().config().setAutoRead(false);
+        broker.sessions().connect(id, connect.cleanSession(), ctx.executor(), this,
+                attached -> onAttached(connect, attached));
+    }
+
+    private void refuse(Connect connect, int returnCode, String why) {
+        ctx.writeAndFlush(new ConnAck(false, returnCode));
+        packetLog.sent(clientIdOrAddress(), new ConnAck(false, returnCode));
+        closeWithReason("Client " + (connect.clientId().isEmpty() ? "<unknown>" : connect.clientId()) + " from " + remote
+                + " refused: " + why + " (CONNACK " + returnCode + ").");
+    }
+
+    private static Message willOf(Connect connect) {
+        MqttPacket.Will w = connect.will();
+        return w == null ? null : new Message(w.topic(), w.payload(), w.qos(), w.retain());
+    }
+
+    private void startKeepAlive(int keepAliveSeconds) {
+        if (keepAliveSeconds > 0) {
+            long timeoutMillis = keepAliveSeconds * 1500L;
+            ctx.pipeline().addBefore(ctx.name(), "keepalive",
+                    new IdleStateHandler(timeoutMillis, 0, 0, TimeUnit.MILLISECONDS));
+        }
+    }
+
+    private void onAttached(Connect connect, SessionRegistry.Attached attached) {
+        if (state != State.ATTACHING) {
+            // The socket closed while the session was on its way: hand it straight back.
+            broker.sessions().disconnected(attached.session(), this);
+            return;
+        }
+        session = attached.session();
+        state = State.CONNECTED;
+        write(new ConnAck(attached.sessionPresent(), 0));
+        if (settings.connectionMessages()) {
+            log.info("New client connected from {} as {} (p{}, c{}, k{}{}).", remote, clientId,
+                    connect.protocolLevel(), connect.cleanSession() ? 1 : 0, connect.keepAliveSeconds(),
+                    connect.username() == null ? "" : ", u'" + connect.username() + "'");
+        }
+        session.resume();
+        ArrayDeque<MqttPacket> held = heldWhileAttaching;
+        heldWhileAttaching = null;
+        for (MqttPacket packet; state == State.CONNECTED && (packet = held.poll()) != null; ) {
+            onPacket(packet);
+        }
+        ctx.flush();
+        ctx.channel().config().setAutoRead(true);
+    }
+
+    // ---- CONNECTED ----
+
+    private void onPacket(MqttPacket packet) {
+        switch (packet.type()) {
+            case PUBLISH -> onPublish((Publish) packet);
+            case PUBACK -> session.onPubAck(((Ack) packet).packetId());
+            case PUBREC -> session.onPubRec(((Ack) packet).packetId());
+            case PUBREL -> onPubRel(((Ack) packet).packetId());
+            case PUBCOMP -> session.onPubComp(((Ack) packet).packetId());
+            case SUBSCRIBE -> onSubscribe((Subscribe) packet);
+            case UNSUBSCRIBE -> onUnsubscribe((Unsubscribe) packet);
+            case PINGREQ -> write(Empty.PINGRESP);
+            case DISCONNECT -> {
+                will = null;
+                closeWithReason("Client " + clientId + " disconnected.");
+            }
+            case CONNECT -> closeWithReason("Client " + clientId + " sent a second CONNECT, disconnecting (protocol error).");
+            default -> closeWithReason("Client " + clientId + " sent " + packet.type() + ", which only a server sends, disconnecting (protocol error).");
+        }
+    }
+
+    private void onPublish(Publish publish) {
+        if (publish.payload().length > settings.maxPayloadBytes()) {
+            closeWithReason("Client " + clientId + " sent a PUBLISH of " + publish.payload().length
+                    + " bytes, over message_size_limit " + settings.maxPayloadBytes() + ", disconnecting.");
+            return;
+        }
+        if (publish.retain() && !settings.retainAvailable()) {
+            closeWithReason("Client " + clientId + " sent a retained PUBLISH but retain_available is false, disconnecting.");
+            return;
+        }
+        Message message = new Message(publish.topic(), publish.payload(), publish.qos(), publish.retain());
+        switch (publish.qos()) {
+            case 0 -> broker.router().publish(message);
+            case 1 -> {
+                broker.router().publish(message);
+                write(new Ack(PacketType.PUBACK, publish.packetId()));
+            }
+            default -> {
+                if (session.acceptInboundQos2(publish.packetId())) {
+                    broker.router().publish(message);
+                }
+                write(new Ack(PacketType.PUBREC, publish.packetId()));
+            }
+        }
+    }
+
+    private void onPubRel(int packetId) {
+        session.releaseInboundQos2(packetId);
+        write(new Ack(PacketType.PUBCOMP, packetId));
+    }
+
+    private void onSubscribe(Subscribe subscribe) {
+        byte[] codes = new byte[subscribe.subscriptions().size()];
+        for (int i = 0; i < codes.length; i++) {
+            TopicSubscription requested = subscribe.subscriptions().get(i);
+            if (Router.isAcceptableFilter(requested.filter())) {
+                broker.router().subscribe(session, requested.filter(), requested.qos());
+                codes[i] = (byte) requested.qos();
+            } else {
+                log.info("Client {} asked for invalid topic filter '{}', refused.", clientId, requested.filter());
+                codes[i] = (byte) 0x80;
+            }
+        }
+        write(new SubAck(subscribe.packetId(), codes));
+        for (int i = 0; i < codes.length; i++) {
+            if (codes[i] != (byte) 0x80) {
+                broker.router().deliverRetained(session, subscribe.subscriptions().get(i).filter(), codes[i]);
+            }
+        }
+    }
+
+    private void onUnsubscribe(Unsubscribe unsubscribe) {
+        for (String filter : unsubscribe.filters()) {
+            broker.router().unsubscribe(session, filter);
+        }
+        write(new Ack(PacketType.UNSUBACK, unsubscribe.packetId()));
+    }
+
+    private void publishWill() {
+        if (will != null) {
+            Message lastWill = will;
+            will = null;
+            broker.router().publish(lastWill);
+        }
+    }
+
+    // ---- ClientConnection: called by the session on this loop ----
+
+    @Override
+    public void sendPublish(int packetId, Message message, int qos, boolean dup, boolean retain) {
+        write(new Publish(message.topic(), message.payload(), qos, retain, dup, packetId));
+        requestFlush();
+    }
+
+    @Override
+    public void sendPubRel(int packetId) {
+        write(new Ack(PacketType.PUBREL, packetId));
+        requestFlush();
+    }
+
+    @Override
+    public boolean isWritable() {
+        return ctx.channel().isWritable();
+    }
+
+    @Override
+    public void closeTakenOver() {
+        if (state == State.CONNECTED) {
+            takenOver = true;
+            publishWill();
+        }
+        closeWithReason("Client " + (clientId == null ? remote : clientId) + " already connected, closing old connection.");
+    }
+
+    // ---- helpers ----
+
+    private void write(MqttPacket packet) {
+        packetLog.sent(clientId, packet);
+        ctx.write(packet, ctx.voidPromise());
+    }
+
+    /** Writes from other loops' deliveries are flushed once, after the current batch of tasks. */
+    private void requestFlush() {
+        if (!flushScheduled) {
+            flushScheduled = true;
+            ctx.executor().execute(flushTask);
+        }
+    }
+
+    private void closeWithReason(String reason) {
+        if (closeReason == null) {
+            closeReason = reason;
+        }
+        if (state != State.CLOSED) {
+            ctx.flush();
+            ctx.close();
+        }
+    }
+
+    private String clientIdOrAddress() {
+        return clientId != null ? clientId : remote;
+    }
+
+    private static String describe(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet) {
+            return inet.getAddress().getHostAddress() + ":" + inet.getPort();
+        }
+        return String.valueOf(address);
+    }
+
+    private static int localPort(ChannelHandlerContext ctx) {
+        SocketAddress local = ctx.channel().localAddress();
+        return local instanceof InetSocketAddress inet ? inet.getPort() : -1;
+    }
+}

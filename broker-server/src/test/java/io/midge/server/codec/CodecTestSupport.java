@@ -1,0 +1,264 @@
+package io.midge.server.codec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.netty.buffer.AbstractByteBufAllocator;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.ResourceLeakDetector;
+
+import java.io.ByteArrayOutputStream;
+import java.lang.reflect.RecordComponent;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Shared fixtures: raw packet builders, channels on a tracking allocator, structural packet comparison. */
+final class CodecTestSupport {
+
+    static {
+        // Belt and braces next to the explicit refCnt checks: any leak in these tests gets reported.
+        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
+    }
+
+    static final int MAX = MqttWire.MAX_REMAINING_LENGTH;
+
+    private CodecTestSupport() {}
+
+    /** Allocator that remembers every buffer it hands out, to prove they were all released. */
+    static final class TrackingAllocator extends AbstractByteBufAllocator {
+        private final UnpooledByteBufAllocator delegate = new UnpooledByteBufAllocator(false, true);
+        final List<ByteBuf> buffers = new ArrayList<>();
+
+        TrackingAllocator() {
+            super(false);
+        }
+
+        @Override
+        protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
+            return track(delegate.heapBuffer(initialCapacity, maxCapacity));
+        }
+
+        @Override
+        protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+            return track(delegate.directBuffer(initialCapacity, maxCapacity));
+        }
+
+        @Override
+        public boolean isDirectBufferPooled() {
+            return false;
+        }
+
+        private ByteBuf track(ByteBuf buf) {
+            buffers.add(buf);
+            return buf;
+        }
+
+        ByteBuf wrap(byte[] bytes) {
+            return heapBuffer(bytes.length).writeBytes(bytes);
+        }
+
+        int largestLiveCapacity() {
+            return buffers.stream().filter(b -> b.refCnt() > 0).mapToInt(ByteBuf::capacity).max().orElse(0);
+        }
+
+        void assertAllReleased() {
+            for (ByteBuf buf : buffers) {
+                assertEquals(0, buf.refCnt(), "buffer not released: " + buf);
+            }
+        }
+    }
+
+    /** A channel with only a decoder, whose buffers all come from {@code alloc}. */
+    static EmbeddedChannel decoderChannel(MqttDecoder decoder, TrackingAllocator alloc) {
+        EmbeddedChannel channel = new EmbeddedChannel(decoder);
+        channel.config().setAllocator(alloc);
+        return channel;
+    }
+
+    static boolean sentByClients(PacketType type) {
+        return switch (type) {
+            case CONNACK, SUBACK, UNSUBACK, PINGRESP -> false;
+            default -> true;
+        };
+    }
+
+    static boolean sentByServers(PacketType type) {
+        return switch (type) {
+            case CONNECT, SUBSCRIBE, UNSUBSCRIBE, PINGREQ, DISCONNECT -> false;
+            default -> true;
+        };
+    }
+
+    static MqttDecoder decoderFor(PacketType type) {
+        return sentByClients(type) ? new MqttDecoder(MAX) : MqttDecoder.forClient(MAX);
+    }
+
+    /** Encodes through the pipeline, as the broker will, and checks the buffer is exactly sized. */
+    static byte[] encode(MqttPacket packet) {
+        TrackingAllocator alloc = new TrackingAllocator();
+        EmbeddedChannel channel = new EmbeddedChannel(MqttEncoder.INSTANCE);
+        channel.config().setAllocator(alloc);
+        channel.writeOutbound(packet);
+        ByteBuf wire = channel.readOutbound();
+        assertNull(channel.readOutbound());
+        assertEquals(wire.capacity(), wire.readableBytes(), "encoder buffer is not exactly sized");
+        byte[] bytes = ByteBufUtil.getBytes(wire);
+        wire.release();
+        assertFalse(channel.finish());
+        alloc.assertAllReleased();
+        return bytes;
+    }
+
+    /** Feeds {@code wire} in reads of {@code chunkSize} bytes and returns the single packet decoded. */
+    static MqttPacket decode(MqttDecoder decoder, byte[] wire, int chunkSize) {
+        TrackingAllocator alloc = new TrackingAllocator();
+        EmbeddedChannel channel = decoderChannel(decoder, alloc);
+        for (int i = 0; i < wire.length; i += chunkSize) {
+            int n = Math.min(chunkSize, wire.length - i);
+            ByteBuf chunk = alloc.heapBuffer(n).writeBytes(wire, i, n);
+            channel.writeInbound(chunk);
+        }
+        MqttPacket packet = channel.readInbound();
+        assertNull(channel.readInbound(), "more than one packet decoded");
+        assertFalse(channel.finish());
+        alloc.assertAllReleased();
+        return packet;
+    }
+
+    static MqttPacket decode(MqttDecoder decoder, byte[] wire) {
+        return decode(decoder, wire, Math.max(1, wire.length));
+    }
+
+    /** Decodes {@code wire} with a server-side decoder and returns the failure it must cause. */
+    static MalformedPacketException decodeFailure(byte[] wire) {
+        return decodeFailure(new MqttDecoder(MAX), wire);
+    }
+
+    static MalformedPacketException decodeFailure(MqttDecoder decoder, byte[] wire) {
+        TrackingAllocator alloc = new TrackingAllocator();
+        EmbeddedChannel channel = decoderChannel(decoder, alloc);
+        ByteBuf in = alloc.wrap(wire);
+        MalformedPacketException failure = assertThrows(MalformedPacketException.class, () -> channel.writeInbound(in));
+        assertNull(channel.readInbound());
+        // Released by the failing read itself, not later when the channel closes.
+        alloc.assertAllReleased();
+        assertFalse(channel.finish());
+        alloc.assertAllReleased();
+        return failure;
+    }
+
+    static void assertMalformed(String reason, byte[] wire) {
+        assertEquals(reason, decodeFailure(wire).getMessage());
+    }
+
+    /** Structural equality for packets: records compare byte[] components by identity, this by content. */
+    static void assertPacketEquals(MqttPacket expected, MqttPacket actual) {
+        assertEquals(describe(expected), describe(actual));
+    }
+
+    static String describe(Object value) {
+        if (value instanceof byte[] bytes) {
+            return "0x" + HexFormat.of().formatHex(bytes);
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().map(CodecTestSupport::describe).collect(Collectors.joining(", ", "[", "]"));
+        }
+        if (value instanceof Record record) {
+            StringBuilder text = new StringBuilder(record.getClass().getSimpleName()).append('(');
+            for (RecordComponent component : record.getClass().getRecordComponents()) {
+                try {
+                    text.append(component.getName()).append('=')
+                            .append(describe(component.getAccessor().invoke(record))).append(' ');
+                } catch (ReflectiveOperationException e) {
+                    throw new AssertionError(e);
+                }
+            }
+            return text.append(')').toString();
+        }
+        return String.valueOf(value);
+    }
+
+    // ---- raw packet building --------------------------------------------------------------------
+
+    static byte[] bytes(int... values) {
+        byte[] out = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = (byte) values[i];
+        }
+        return out;
+    }
+
+    static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
+    }
+
+    /** A packet with the given first byte and body; the remaining length is computed. */
+    static byte[] packet(int firstByte, byte[] body) {
+        ByteBuf out = UnpooledByteBufAllocator.DEFAULT.heapBuffer();
+        try {
+            out.writeByte(firstByte);
+            MqttWire.writeRemainingLength(out, body.length);
+            out.writeBytes(body);
+            return ByteBufUtil.getBytes(out);
+        } finally {
+            out.release();
+        }
+    }
+
+    /** Builds packet bodies field by field, including fields no valid encoder would produce. */
+    static final class Body {
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        static Body of() {
+            return new Body();
+        }
+
+        Body u8(int value) {
+            out.write(value);
+            return this;
+        }
+
+        Body u16(int value) {
+            out.write(value >> 8);
+            out.write(value);
+            return this;
+        }
+
+        Body str(String value) {
+            return field(value.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** A length-prefixed field holding arbitrary, possibly invalid, bytes. */
+        Body field(byte[] value) {
+            u16(value.length);
+            out.writeBytes(value);
+            return this;
+        }
+
+        Body raw(byte[] value) {
+            out.writeBytes(value);
+            return this;
+        }
+
+        byte[] build() {
+            return out.toByteArray();
+        }
+    }
+
+    /** A CONNECT body up to and including the keep alive, for "MQTT" level 4. */
+    static Body connectHeader(int flags) {
+        return Body.of().str("MQTT").u8(4).u8(flags).u16(60);
+    }
+}
