@@ -30,10 +30,19 @@ class FlowControlTest {
         broker.close();
     }
 
+    /**
+     * Publishes {@code count} messages and returns once the broker has routed them all: a PUBACK only
+     * says the broker took a message, so a QoS 0 probe subscriber has to see every one of them too.
+     */
     private static void publishAll(String topic, int qos, int count) {
-        try (RawClient pub = RawClient.connect(broker.port(), Ids.client("fcpub"))) {
+        try (RawClient probe = RawClient.connect(broker.port(), Ids.client("fcprobe"));
+             RawClient pub = RawClient.connect(broker.port(), Ids.client("fcpub"))) {
+            probe.subscribe(topic, 0);
             for (int i = 0; i < count; i++) {
                 pub.publish(topic, qos, Integer.toString(i));
+            }
+            for (int i = 0; i < count; i++) {
+                assertEquals(Integer.toString(i), probe.nextPublish().payloadString(), "probe");
             }
         }
     }
@@ -85,8 +94,14 @@ class FlowControlTest {
         int published = 30;
         try (RawClient sub = RawClient.connect(broker.port(), Ids.client("fcq"))) {
             sub.subscribe(t, 1);
-            publishAll(t, 1, published); // broker accepted (PUBACKed) all 30
-            List<String> got = drainAcking(sub);
+            publishAll(t, 1, published); // broker accepted and routed all 30
+            List<String> got = new ArrayList<>();
+            for (int i = 0; i < INFLIGHT; i++) {
+                Packet p = sub.nextPublish();
+                got.add(p.payloadString());
+                sub.send(Mqtt.puback(p.packetId()));
+            }
+            got.addAll(drainAcking(sub));
             assertTrue(got.size() <= INFLIGHT + QUEUED,
                     "received " + got.size() + " > inflight + queue (" + (INFLIGHT + QUEUED) + "): " + got);
             assertTrue(got.size() >= QUEUED, "received only " + got.size() + ": " + got);
