@@ -216,6 +216,52 @@ class ConnectTest {
     }
 
     @Test
+    void clientIdLongerThan23CharactersIsAccepted() {
+        String id = Ids.client("long") + "-" + "x".repeat(100);
+        try (RawClient c = open()) {
+            Packet connack = c.sendConnect(Mqtt.connect(id));
+            assertArrayEquals(of(0x20, 0x02, 0x00, 0x00), connack.bytes(), "mosquitto accepts long ids: " + connack);
+            c.ping();
+        }
+    }
+
+    @Test
+    void clientIdWithInvalidUtf8ClosesConnection() {
+        try (RawClient c = open()) {
+            byte[] good = Mqtt.connect("abcd").build();
+            byte[] bad = good.clone();
+            int at = good.length - 4; // the client id is the last field
+            bad[at] = (byte) 0xC3;
+            bad[at + 1] = (byte) 0x28;
+            c.send(bad);
+            Packet p = c.poll(CLOSE_WAIT);
+            // [MQTT-1.5.3-1]: close; a CONNACK refusal before closing is tolerated
+            if (p != null && !p.isClosed()) {
+                assertEquals(0x20, p.header(), "only a CONNACK refusal may be sent: " + p);
+                assertTrue(p.body()[1] != 0, "must not be accepted: " + p);
+                assertTrue(c.closedWithin(CLOSE_WAIT));
+            } else {
+                assertTrue(p != null, "connection must be closed");
+            }
+        }
+    }
+
+    @Test
+    void willTopicWithWildcardIsRefused() {
+        try (RawClient c = open()) {
+            c.send(Mqtt.connect(Ids.client("wwild")).will(Ids.topic("will") + "/#", "x", 0, false).build());
+            Packet p = c.poll(CLOSE_WAIT);
+            if (p != null && !p.isClosed()) {
+                assertEquals(0x20, p.header(), "only a CONNACK refusal may be sent: " + p);
+                assertTrue(p.body()[1] != 0, "must not be accepted: " + p);
+                assertTrue(c.closedWithin(CLOSE_WAIT));
+            } else {
+                assertTrue(p != null, "connection must be closed");
+            }
+        }
+    }
+
+    @Test
     void pingreqGetsPingresp() {
         try (RawClient c = RawClient.connect(broker.port(), Ids.client("ping"))) {
             c.send(Mqtt.pingreq());

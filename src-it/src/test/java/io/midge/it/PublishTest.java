@@ -287,6 +287,25 @@ class PublishTest {
         }
     }
 
+    @Test
+    void qos2MessagesOnOneTopicArriveInOrder() {
+        String t = Ids.topic("order2");
+        int n = 200;
+        try (Paho sub = Paho.connect(broker.port(), Ids.client("ord2sub"), true);
+             Paho pub = Paho.connect(broker.port(), Ids.client("ord2pub"), true)) {
+            sub.subscribe(t, 2);
+            for (int i = 0; i < n; i++) {
+                pub.publish(t, Integer.toString(i), 2, false);
+            }
+            List<Paho.Msg> got = sub.collect(n, IDLE);
+            assertEquals(n, got.size(), "received");
+            for (int i = 0; i < n; i++) {
+                assertEquals(Integer.toString(i), got.get(i).payload(), "message at position " + i);
+                assertEquals(2, got.get(i).qos());
+            }
+        }
+    }
+
     @ParameterizedTest(name = "QoS {0}")
     @ValueSource(ints = {1, 2})
     void fiveHundredPipelinedPublishesAreAllDelivered(int qos) {

@@ -73,7 +73,15 @@ public final class RawClient implements AutoCloseable {
 
     /** Sends the CONNECT and asserts that the broker accepted it (CONNACK return code 0). */
     public static RawClient connect(int port, Mqtt.Connect connect) {
-        RawClient c = open(port);
+        return connect(port, connect, false);
+    }
+
+    /**
+     * Like {@link #connect(int, Mqtt.Connect)}; with {@code autoAck} the client acknowledges from the
+     * very first packet on, including messages a stored session delivers right after CONNACK.
+     */
+    public static RawClient connect(int port, Mqtt.Connect connect, boolean autoAck) {
+        RawClient c = open(port).autoAck(autoAck);
         Packet connack = c.sendConnect(connect);
         if (connack.type() != Mqtt.CONNACK || connack.body().length != 2 || connack.body()[1] != 0) {
             c.close();
@@ -82,7 +90,10 @@ public final class RawClient implements AutoCloseable {
         return c;
     }
 
-    /** Sends the CONNECT and returns the broker's first answer (fails on timeout or close). */
+    /**
+     * Sends the CONNECT and returns the broker's first answer (fails on timeout or close). Messages
+     * that arrive before {@link #autoAck(boolean)} is switched on are not acknowledged.
+     */
     public Packet sendConnect(Mqtt.Connect connect) {
         send(connect.build());
         return read();

@@ -122,9 +122,8 @@ class SessionTest {
             pub.publish(topic + "/2", 2, "q2");
             pub.publish(topic + "/2", 1, "q1-on-q2");
         }
-        try (RawClient c = RawClient.open(port())) {
+        try (RawClient c = RawClient.open(port()).autoAck(true)) {
             assertArrayEquals(of(0x20, 0x02, 0x01, 0x00), c.sendConnect(Mqtt.connect(id).cleanSession(false)).bytes());
-            c.autoAck(true);
             Map<String, Integer> qosByPayload = new HashMap<>();
             for (int i = 0; i < 3; i++) {
                 Packet p = c.nextPublish();
@@ -215,6 +214,51 @@ class SessionTest {
             assertFalse(payloads.isEmpty());
             assertEquals(null, sub.poll(QUIET), "no extra messages");
             sub.disconnect();
+        }
+        cleanUp(id);
+    }
+
+    @Test
+    void qos0MessagesAreNotQueuedWhileAway() {
+        String id = Ids.client("awayq0");
+        String topic = Ids.topic("awayq0");
+        try (RawClient c = RawClient.connect(port(), id, false)) {
+            c.subscribe(topic, 1);
+            c.disconnect();
+        }
+        try (RawClient pub = RawClient.connect(port(), Ids.client("awayq0pub"))) {
+            pub.publish(topic, 0, "qos0-dropped");
+            pub.publish(topic, 1, "qos1-kept");
+        }
+        try (RawClient c = RawClient.connect(port(), Mqtt.connect(id).cleanSession(false), true)) {
+            assertEquals("qos1-kept", c.nextPublish().payloadString());
+            c.assertNoPublish(QUIET);
+            c.disconnect();
+        }
+        cleanUp(id);
+    }
+
+    @Test
+    void messagesQueuedWhileAwayArriveInOrder() {
+        String id = Ids.client("awayord");
+        String topic = Ids.topic("awayord");
+        try (RawClient c = RawClient.connect(port(), id, false)) {
+            c.subscribe(topic, 2);
+            c.disconnect();
+        }
+        try (RawClient pub = RawClient.connect(port(), Ids.client("awayordp"))) {
+            for (int i = 0; i < 50; i++) {
+                pub.publish(topic, 1 + i % 2, Integer.toString(i));
+            }
+        }
+        try (RawClient c = RawClient.connect(port(), Mqtt.connect(id).cleanSession(false), true)) {
+            for (int i = 0; i < 50; i++) {
+                Packet p = c.nextPublish();
+                assertEquals(Integer.toString(i), p.payloadString(), "position " + i);
+                assertEquals(1 + i % 2, p.qos());
+            }
+            c.assertNoPublish(QUIET);
+            c.disconnect();
         }
         cleanUp(id);
     }

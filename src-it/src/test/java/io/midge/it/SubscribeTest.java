@@ -102,6 +102,21 @@ class SubscribeTest {
     }
 
     @Test
+    void unsubscribeRemovesOnlyTheExactFilter() {
+        String t = Ids.topic("unsubexact");
+        try (RawClient c = client("unsex"); RawClient pub = client("unsexpub")) {
+            c.subscribe(t + "/+", 0);
+            c.subscribe(t + "/b", 1);
+            c.unsubscribe(t + "/b");
+            pub.publish(t + "/b", 1, "via-wildcard");
+            Packet p = c.nextPublish();
+            assertEquals("via-wildcard", p.payloadString());
+            assertEquals(0, p.qos(), "only the QoS 0 wildcard subscription is left");
+            c.assertNoPublish(QUIET);
+        }
+    }
+
+    @Test
     void unsubscribeFromUnknownFilterIsStillAcknowledged() {
         try (RawClient c = client("unsubunk")) {
             c.unsubscribe(Ids.topic("never-subscribed"), "x/+/y");
