@@ -179,6 +179,25 @@ class MalformedTest {
     }
 
     @Test
+    @Timeout(60)
+    void twentyClientsClaiming256MegabytesEachDoNotHurtOthers() {
+        java.util.List<RawClient> hogs = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                RawClient hog = client("hogs");
+                hogs.add(hog);
+                hog.send(of(0x30, 0xFF, 0xFF, 0xFF, 0x7F, 0x00, 0x03, 'a', '/', 'b'));
+                hog.sendQuietly(new byte[256 * 1024]);
+            }
+            assertBrokerWorks(broker.port());
+        } finally {
+            hogs.forEach(RawClient::close);
+        }
+        assertBrokerWorks(broker.port());
+        assertTrue(broker.isAlive(), "broker process must survive; log tail:\n" + broker.tail(20));
+    }
+
+    @Test
     void oversizedPublishClosesConnectionAndOthersKeepWorking() {
         try (BrokerProcess limited = BrokerProcess.start("message_size_limit 1000")) {
             String t = Ids.topic("limit");
