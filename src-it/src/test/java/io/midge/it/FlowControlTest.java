@@ -60,6 +60,8 @@ class FlowControlTest {
                 got.add(p);
             }
             sub.assertNoPublish(QUIET); // window full
+            assertEquals(INFLIGHT, got.stream().mapToInt(Packet::packetId).filter(x -> x != 0).distinct().count(),
+                    "in-flight messages carry distinct non-zero packet ids: " + got);
             sub.send(Mqtt.puback(got.get(0).packetId()));
             Packet sixth = sub.nextPublish();
             assertEquals(Integer.toString(INFLIGHT), sixth.payloadString(), "one ack frees one slot");

@@ -149,6 +149,16 @@ class PublishTest {
     }
 
     @Test
+    void ackForUnknownPacketIdIsIgnored() {
+        try (RawClient c = client("unkack")) {
+            c.send(Mqtt.puback(0x1234));
+            c.send(Mqtt.pubrec(0x1235));
+            c.send(Mqtt.pubcomp(0x1236));
+            c.ping(); // still connected
+        }
+    }
+
+    @Test
     void qos2OutboundFlowUsesPubrecPubrelPubcomp() {
         String t = Ids.topic("q2out");
         try (RawClient sub = client("q2osub"); RawClient pub = client("q2opub")) {

@@ -128,6 +128,7 @@ class SessionTest {
             for (int i = 0; i < 3; i++) {
                 Packet p = c.nextPublish();
                 qosByPayload.put(p.payloadString(), p.qos());
+                assertFalse(p.dup(), "first delivery of a queued message has DUP=0: " + p);
             }
             assertEquals(Map.of("q1", 1, "q2", 2, "q1-on-q2", 1), qosByPayload);
             c.assertNoPublish(QUIET);
@@ -258,6 +259,52 @@ class SessionTest {
                 assertEquals(1 + i % 2, p.qos());
             }
             c.assertNoPublish(QUIET);
+            c.disconnect();
+        }
+        cleanUp(id);
+    }
+
+    @Test
+    void takeoverResendsUnackedMessagesToTheNewConnection() {
+        String id = Ids.client("takeack");
+        String topic = Ids.topic("takeack");
+        try (RawClient first = RawClient.connect(port(), id, false)) {
+            first.subscribe(topic, 1);
+            try (RawClient pub = RawClient.connect(port(), Ids.client("takeackp"))) {
+                pub.publish(topic, 1, "unacked-at-takeover");
+            }
+            Packet p = first.nextPublish(); // not acknowledged
+            try (RawClient second = RawClient.open(port())) {
+                assertArrayEquals(of(0x20, 0x02, 0x01, 0x00),
+                        second.sendConnect(Mqtt.connect(id).cleanSession(false)).bytes());
+                Packet resent = second.nextPublish();
+                assertEquals("unacked-at-takeover", resent.payloadString());
+                assertTrue(resent.dup(), "resent with DUP=1: " + resent);
+                assertEquals(p.packetId(), resent.packetId());
+                second.send(Mqtt.puback(resent.packetId()));
+                second.assertNoPublish(QUIET);
+                second.disconnect();
+            }
+        }
+        cleanUp(id);
+    }
+
+    @Test
+    void resumingASessionDoesNotResendRetainedMessages() {
+        String id = Ids.client("resret");
+        String topic = Ids.topic("resret");
+        try (RawClient pub = RawClient.connect(port(), Ids.client("resretp"))) {
+            pub.publish(topic, 1, true, "retained");
+        }
+        try (RawClient c = RawClient.connect(port(), Mqtt.connect(id).cleanSession(false), true)) {
+            c.subscribe(topic, 1);
+            assertTrue(c.nextPublish().retain());
+            c.assertNoPublish(QUIET); // let the PUBACK reach the broker
+            c.disconnect();
+        }
+        try (RawClient c = RawClient.connect(port(), Mqtt.connect(id).cleanSession(false), true)) {
+            c.assertNoPublish(QUIET); // no new SUBSCRIBE, so no retained message
+            c.publish(topic, 0, true, new byte[0]);
             c.disconnect();
         }
         cleanUp(id);
