@@ -2,6 +2,8 @@ package io.midge.core.session;
 
 import io.midge.core.message.Message;
 import io.netty.util.concurrent.EventExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Collections;
 import java.util.HashMap;
@@ -19,6 +21,8 @@ import java.util.Set;
  */
 public final class Session {
 
+    private static final Logger log = LoggerFactory.getLogger("midge");
+
     private final String clientId;
     private final SessionLimits limits;
     private volatile EventExecutor owner;
@@ -35,6 +39,7 @@ public final class Session {
     private final OutboundQueue queue = new OutboundQueue();
     private final Set<Integer> inboundQos2AwaitingRelease = new HashSet<>();
     private long droppedMessages;
+    private boolean dropping;
 
     Session(String clientId, EventExecutor owner, SessionLimits limits) {
         this.clientId = clientId;
@@ -116,9 +121,15 @@ public final class Session {
 
     private boolean enqueue(Message message, int qos, boolean retain) {
         if (queue.offer(message, qos, retain, limits)) {
+            dropping = false;
             return true;
         }
         droppedMessages++;
+        if (!dropping) {
+            // Once per episode, as mosquitto does: a slow consumer would otherwise flood the log.
+            dropping = true;
+            log.info("Outgoing messages are being dropped for client {}.", clientId);
+        }
         return false;
     }
 

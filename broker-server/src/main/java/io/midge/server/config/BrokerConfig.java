@@ -83,7 +83,7 @@ public record BrokerConfig(
     /** Copies every collection so the configuration cannot change after parsing. */
     public BrokerConfig {
         listeners = List.copyOf(listeners);
-        logTypes = logTypes.isEmpty() ? EnumSet.noneOf(LogType.class) : EnumSet.copyOf(logTypes);
+        logTypes = EnumSet.copyOf(logTypes);
         logDests = List.copyOf(logDests);
         Objects.requireNonNull(autoIdPrefix, "autoIdPrefix");
         Objects.requireNonNull(persistentClientExpiration, "persistentClientExpiration");

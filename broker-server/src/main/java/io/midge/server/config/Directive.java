@@ -128,7 +128,7 @@ final class Directive {
         throw invalid(expected);
     }
 
-    static String keywordsOf(Class<? extends Enum<?>> type) {
+    private static String keywordsOf(Class<? extends Enum<?>> type) {
         return "one of " + Arrays.stream(type.getEnumConstants()).map(Directive::keywordOf)
                 .collect(Collectors.joining(", "));
     }
@@ -187,10 +187,6 @@ final class Directive {
     /** Records that the option was accepted but nothing acts on it yet. */
     void warnNotSupportedYet() {
         warn(name + " is not supported yet; ignored.");
-    }
-
-    Path workingDirectory() {
-        return context.workingDirectory();
     }
 
     private String required(String expected) throws ConfigException {

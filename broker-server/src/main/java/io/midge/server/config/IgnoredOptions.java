@@ -1,7 +1,5 @@
 package io.midge.server.config;
 
-import java.util.function.Function;
-
 /**
  * mosquitto options Midge validates but will not implement. Those that would change behaviour
  * leave a warning; harmless ones are accepted silently.
@@ -11,16 +9,17 @@ final class IgnoredOptions {
     /** How an ignored option is reported. */
     private enum Report {
         /** Midge already behaves as the option asks, or the option has no visible effect. */
-        SILENT(name -> null),
+        SILENT(null),
         /** The option would change behaviour. */
-        UNSUPPORTED(name -> name + " is not supported; ignored."),
+        UNSUPPORTED(" is not supported; ignored."),
         /** mosquitto 2.0 itself ignores the option. */
-        OBSOLETE(name -> name + " is obsolete; ignored.");
+        OBSOLETE(" is obsolete; ignored.");
 
-        private final Function<String, String> warning;
+        /** Appended to the option name to form the warning; {@code null} for no warning. */
+        private final String warningSuffix;
 
-        Report(Function<String, String> warning) {
-            this.warning = warning;
+        Report(String warningSuffix) {
+            this.warningSuffix = warningSuffix;
         }
     }
 
@@ -47,9 +46,8 @@ final class IgnoredOptions {
     private static void ignore(OptionTable table, String name, OptionTable.Validator validator, Report report) {
         table.add(name, (directive, scope) -> {
             validator.check(directive);
-            String warning = report.warning.apply(name);
-            if (warning != null) {
-                directive.warn(warning);
+            if (report.warningSuffix != null) {
+                directive.warn(name + report.warningSuffix);
             }
         });
     }

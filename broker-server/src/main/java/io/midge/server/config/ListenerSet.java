@@ -75,7 +75,7 @@ final class ListenerSet {
                 ListenerBuilder second = listeners.get(later);
                 if (second.sameSocketAs(first)) {
                     throw ConfigException.at(second.definedAt, "Duplicate listener on " + second.describe()
-                            + "; already defined at " + first.definedAt + ".");
+                            + "; also defined at " + first.definedAt + ".");
                 }
             }
         }

@@ -3,6 +3,8 @@ package io.midge.server.config;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** Maps option names (and option name prefixes such as {@code plugin_opt_}) to their handlers. */
 final class OptionTable {
@@ -53,6 +55,13 @@ final class OptionTable {
                             "Unknown configuration variable \"" + directive.name() + "\"."));
         }
         handler.apply(directive, scope);
+    }
+
+    /** Every option name and prefix (prefixes end in {@code _}), sorted. */
+    Set<String> names() {
+        Set<String> names = new TreeSet<>(byName.keySet());
+        names.addAll(byPrefix.keySet());
+        return names;
     }
 
     void add(String name, Handler handler) {

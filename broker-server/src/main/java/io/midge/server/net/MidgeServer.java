@@ -7,6 +7,7 @@ import io.midge.core.session.SessionLimits;
 import io.midge.core.session.SessionRegistry;
 import io.midge.server.config.BrokerConfig;
 import io.midge.server.config.ListenerConfig;
+import io.midge.server.config.ListenerProtocol;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -54,6 +55,12 @@ public final class MidgeServer implements AutoCloseable {
     public void start() throws Exception {
         try {
             for (ListenerConfig listener : config.listeners()) {
+                if (listener.protocol() != ListenerProtocol.MQTT || listener.isTls()) {
+                    // Serving plain MQTT where the operator asked for TLS or WebSocket would be worse than not serving.
+                    log.warn("Listener on port {} skipped: {} listeners are not supported yet.", listener.port(),
+                            listener.isTls() ? "TLS" : "WebSocket");
+                    continue;
+                }
                 listeners.add(bind(listener));
             }
         } catch (Exception e) {

@@ -1,0 +1,203 @@
+package io.midge.server.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BridgeOptionsTest {
+
+    @TempDir
+    Path dir;
+
+    private ConfigFixture files;
+
+    @BeforeEach
+    void setUp() {
+        files = new ConfigFixture(dir);
+    }
+
+    @Test
+    void bridgeWithMosquittoDefaults() throws Exception {
+        BridgeConfig bridge = files.parse("connection cloud", "address broker.example").bridges().get(0);
+
+        assertEquals("cloud", bridge.name());
+        assertEquals(List.of(new BridgeAddress("broker.example", 1883)), bridge.addresses());
+        assertFalse(bridge.roundRobin());
+        assertEquals(List.of(), bridge.topics());
+        assertEquals(new BridgeCredentials(null, null, null), bridge.remote());
+        assertFalse(bridge.cleanSession());
+        assertEquals(Optional.empty(), bridge.localCleanSession());
+        assertEquals(60, bridge.keepaliveInterval());
+        assertEquals(BridgeConfig.StartType.AUTOMATIC, bridge.startType());
+        assertEquals(5, bridge.restartTimeoutBase());
+        assertEquals(30, bridge.restartTimeoutCap());
+        assertEquals(10, bridge.threshold());
+        assertTrue(bridge.tryPrivate());
+        assertTrue(bridge.notifications());
+        assertEquals(BridgeConfig.ProtocolVersion.MQTTV311, bridge.protocolVersion());
+        assertTrue(bridge.outgoingRetain());
+        assertTrue(bridge.attemptUnsubscribe());
+        assertFalse(bridge.tls().isEnabled());
+    }
+
+    @Test
+    void bridgeOptionsAreKept() throws Exception {
+        BridgeConfig bridge = files.parse(
+                "connection cloud",
+                "addresses a.example:8883 [::1]:1884 ::2",
+                "round_robin true",
+                "remote_clientid midge-bridge",
+                "remote_username bridge user",
+                "remote_password s3cret with blanks",
+                "local_clientid local-bridge",
+                "cleansession true",
+                "local_cleansession false",
+                "keepalive_interval 30",
+                "start_type lazy",
+                "restart_timeout 20",
+                "idle_timeout 120",
+                "threshold 3",
+                "try_private false",
+                "notifications false",
+                "notifications_local_only true",
+                "notification_topic bridges/cloud/state",
+                "bridge_protocol_version mqttv50",
+                "bridge_outgoing_retain false",
+                "bridge_attempt_unsubscribe false",
+                "bridge_bind_address 10.0.0.2",
+                "bridge_max_packet_size 4096",
+                "bridge_cafile ca.pem",
+                "bridge_insecure true",
+                "bridge_tls_version tlsv1.3",
+                "bridge_alpn mqtt").bridges().get(0);
+
+        assertEquals(List.of(new BridgeAddress("a.example", 8883), new BridgeAddress("::1", 1884),
+                new BridgeAddress("::2", 1883)), bridge.addresses());
+        assertTrue(bridge.roundRobin());
+        assertEquals(new BridgeCredentials("midge-bridge", "bridge user", "s3cret with blanks"), bridge.remote());
+        assertEquals(new BridgeCredentials("local-bridge", null, null), bridge.local());
+        assertTrue(bridge.cleanSession());
+        assertEquals(Optional.of(false), bridge.localCleanSession());
+        assertEquals(30, bridge.keepaliveInterval());
+        assertEquals(BridgeConfig.StartType.LAZY, bridge.startType());
+        assertEquals(20, bridge.restartTimeoutBase());
+        assertEquals(0, bridge.restartTimeoutCap(), "a single restart_timeout value means a constant delay");
+        assertEquals(120, bridge.idleTimeout());
+        assertEquals(3, bridge.threshold());
+        assertFalse(bridge.tryPrivate());
+        assertFalse(bridge.notifications());
+        assertTrue(bridge.notificationsLocalOnly());
+        assertEquals("bridges/cloud/state", bridge.notificationTopic());
+        assertEquals(BridgeConfig.ProtocolVersion.MQTTV50, bridge.protocolVersion());
+        assertFalse(bridge.outgoingRetain());
+        assertFalse(bridge.attemptUnsubscribe());
+        assertEquals("10.0.0.2", bridge.bindAddress());
+        assertEquals(4096, bridge.maxPacketSize());
+        assertTrue(bridge.tls().isEnabled());
+        assertEquals(Optional.of(dir.resolve("ca.pem")), bridge.tls().cafile());
+        assertTrue(bridge.tls().insecure());
+        assertEquals("tlsv1.3", bridge.tls().tlsVersion());
+        assertEquals("mqtt", bridge.tls().alpn());
+        assertFalse(bridge.remote().toString().contains("s3cret"), "passwords stay out of toString");
+    }
+
+    @Test
+    void topicLinesInAllForms() throws Exception {
+        BridgeConfig bridge = files.parse(
+                "connection b",
+                "address h",
+                "topic #",
+                "topic sensors/+/temp in",
+                "topic cmd/# both 2",
+                "topic # out 1 local/ remote/",
+                "topic \"\" in 0 local/status remote/status").bridges().get(0);
+
+        assertEquals(List.of(
+                new BridgeTopic("#", BridgeTopic.Direction.OUT, 0, "", ""),
+                new BridgeTopic("sensors/+/temp", BridgeTopic.Direction.IN, 0, "", ""),
+                new BridgeTopic("cmd/#", BridgeTopic.Direction.BOTH, 2, "", ""),
+                new BridgeTopic("#", BridgeTopic.Direction.OUT, 1, "local/", "remote/"),
+                new BridgeTopic("", BridgeTopic.Direction.IN, 0, "local/status", "remote/status")),
+                bridge.topics());
+    }
+
+    @Test
+    void invalidTopicsAreRejected() {
+        for (String topic : List.of("a/#/b", "a+", "# both 3", "\"\" in 0", "# out 0 lo+cal/ r/", "# out 0 l r extra")) {
+            ConfigException e = files.fail("connection b", "address h", "topic " + topic);
+
+            assertTrue(e.getMessage().startsWith(files.at(3) + "Invalid value for topic: \"" + topic + "\""),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void severalBridges() throws Exception {
+        BrokerConfig config = files.parse("connection a", "address h1", "connection b", "address h2");
+
+        assertEquals(List.of("a", "b"), config.bridges().stream().map(BridgeConfig::name).toList());
+    }
+
+    @Test
+    void generalOptionsInsideABridgeBlockStayGlobal() throws Exception {
+        BrokerConfig config = files.parse("connection a", "address h1", "max_keepalive 30");
+
+        assertEquals(30, config.maxKeepalive());
+    }
+
+    @Test
+    void bridgeOptionOutsideAConnectionBlockIsAnError() {
+        ConfigException e = files.fail("address broker.example");
+
+        assertEquals(files.at(1) + "address is a bridge option and must follow a connection line.", e.getMessage());
+    }
+
+    @Test
+    void bridgeNeedsAnAddress() {
+        ConfigException e = files.fail("connection lonely", "topic #");
+
+        assertEquals(files.at(1) + "Bridge connection \"lonely\" has no address.", e.getMessage());
+    }
+
+    @Test
+    void bridgeNamesAreUnique() {
+        ConfigException e = files.fail("connection a", "address h", "connection a");
+
+        assertTrue(e.getMessage().startsWith(files.at(3) + "Duplicate bridge name \"a\""), e.getMessage());
+    }
+
+    @Test
+    void certificateNeedsKeyAndPskNeedsIdentity() {
+        assertTrue(files.fail("connection a", "address h", "bridge_certfile c.crt").getMessage()
+                .endsWith("needs both bridge_certfile and bridge_keyfile."));
+        assertTrue(files.fail("connection a", "address h", "bridge_psk 00ff").getMessage()
+                .endsWith("needs both bridge_identity and bridge_psk."));
+        assertTrue(files.fail("connection a", "address h", "bridge_psk 00ff", "bridge_identity i",
+                "bridge_cafile ca.pem").getMessage().endsWith("cannot use both certificate and PSK encryption."));
+    }
+
+    @Test
+    void restartTimeoutTakesBaseAndCap() throws Exception {
+        BridgeConfig bridge = files.parse("connection a", "address h", "restart_timeout 2 60").bridges().get(0);
+
+        assertEquals(2, bridge.restartTimeoutBase());
+        assertEquals(60, bridge.restartTimeoutCap());
+        assertTrue(files.fail("connection a", "address h", "restart_timeout 1 2 3").getMessage()
+                .contains("Invalid value for restart_timeout"));
+    }
+
+    @Test
+    void oneWarningPerBridge() throws Exception {
+        BrokerConfig config = files.parse("connection a", "address h", "topic #", "cleansession true");
+
+        assertEquals(List.of(files.at(1) + "connection a: bridges are not supported yet; ignored."),
+                config.warnings());
+    }
+}

@@ -1,0 +1,121 @@
+package io.midge.server.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class GeneralOptionsTest {
+
+    @TempDir
+    Path dir;
+
+    private ConfigFixture files;
+
+    @BeforeEach
+    void setUp() {
+        files = new ConfigFixture(dir);
+    }
+
+    @Test
+    void generalOptionsAreKept() throws Exception {
+        BrokerConfig config = files.parse(
+                "max_inflight_messages 0",
+                "max_queued_messages 0",
+                "max_queued_bytes 5000000000",
+                "message_size_limit 1024",
+                "max_keepalive 120",
+                "allow_zero_length_clientid false",
+                "auto_id_prefix gen-",
+                "retain_available false",
+                "upgrade_outgoing_qos true",
+                "queue_qos0_messages true",
+                "connection_messages false",
+                "persistent_client_expiration 2w",
+                "sys_interval 0");
+
+        assertEquals(0, config.maxInflightMessages());
+        assertEquals(0, config.maxQueuedMessages());
+        assertEquals(5_000_000_000L, config.maxQueuedBytes());
+        assertEquals(1024, config.messageSizeLimit());
+        assertEquals(1024, config.effectiveMessageSizeLimit());
+        assertEquals(120, config.maxKeepalive());
+        assertFalse(config.allowZeroLengthClientId());
+        assertEquals("gen-", config.autoIdPrefix());
+        assertFalse(config.retainAvailable());
+        assertTrue(config.upgradeOutgoingQos());
+        assertTrue(config.queueQos0Messages());
+        assertFalse(config.connectionMessages());
+        assertEquals(Optional.of(Duration.ofDays(14)), config.persistentClientExpiration());
+        assertEquals(0, config.sysInterval());
+    }
+
+    @Test
+    void persistenceOptionsAreKept() throws Exception {
+        BrokerConfig config = files.parse(
+                "persistence true",
+                "persistence_location data/",
+                "persistence_file broker.db",
+                "autosave_interval 0");
+
+        assertTrue(config.persistence());
+        assertEquals(dir.resolve("data"), config.persistenceLocation());
+        assertEquals("broker.db", config.persistenceFile());
+        assertEquals(dir.resolve("data/broker.db"), config.persistenceFilePath());
+        assertEquals(0, config.autosaveInterval());
+    }
+
+    @Test
+    void lastValueWins() throws Exception {
+        assertEquals(2, files.parse("max_keepalive 1", "max_keepalive 2").maxKeepalive());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"abc", "1.5", "0x10", "10 20", "1e3", "99999999999999999999"})
+    void integersMustParseFully(String value) {
+        ConfigException e = files.fail("max_queued_messages " + value);
+
+        assertEquals(files.at(1) + "Invalid value for max_queued_messages: \"" + value
+                + "\" (expected an integer >= 0).", e.getMessage());
+    }
+
+    @Test
+    void messageSizeLimitAboveTheProtocolMaximumIsRejected() {
+        ConfigException e = files.fail("message_size_limit 268435456");
+
+        assertEquals(files.at(1) + "Invalid value for message_size_limit: \"268435456\" "
+                + "(expected an integer between 0 and 268435455).", e.getMessage());
+    }
+
+    @Test
+    void maxKeepaliveIsLimitedToSixteenBits() {
+        assertTrue(files.fail("max_keepalive 65536").getMessage().contains("between 0 and 65535"));
+        assertTrue(files.fail("max_keepalive -1").getMessage().contains("between 0 and 65535"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TRUE", "yes", "1", "on", "true false"})
+    void booleansAreExactlyTrueOrFalse(String value) {
+        ConfigException e = files.fail("retain_available " + value);
+
+        assertEquals(files.at(1) + "Invalid value for retain_available: \"" + value + "\" (expected true or false).",
+                e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"14", "d", "0d", "-1d", "1.5d", "3s", "1 d"})
+    void badExpirationDurations(String value) {
+        ConfigException e = files.fail("persistent_client_expiration " + value);
+
+        assertTrue(e.getMessage().startsWith(files.at(1) + "Invalid value for persistent_client_expiration"),
+                e.getMessage());
+    }
+}

@@ -1,0 +1,96 @@
+package io.midge.server.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class WarningsTest {
+
+    @TempDir
+    Path dir;
+
+    private ConfigFixture files;
+
+    @BeforeEach
+    void setUp() {
+        files = new ConfigFixture(dir);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "password_file passwd", "acl_file acl", "psk_file psk", "plugin p.so", "auth_plugin p.so",
+        "plugin_opt_db x", "auth_opt_db x", "auth_plugin_deny_special_chars true", "per_listener_settings true",
+        "persistence true", "persistence_file m.db", "persistence_location /var/lib/m/", "autosave_interval 60",
+        "autosave_on_changes true", "sys_interval 10", "cafile ca.pem", "capath /etc/ssl", "crlfile crl.pem",
+        "require_certificate false", "use_identity_as_username true", "use_subject_as_username true",
+        "tls_version tlsv1.2", "ciphers HIGH", "ciphers_tls1.3 TLS_AES_256_GCM_SHA384", "dhparamfile dh.pem",
+        "tls_engine e", "tls_engine_kpass_sha1 ab", "tls_keyform pem", "psk_hint h", "bind_interface eth0",
+        "use_username_as_clientid true", "http_dir www"})
+    void notYetActiveOptionsWarn(String line) throws Exception {
+        String name = line.split(" ")[0];
+
+        BrokerConfig config = files.parse("max_keepalive 60", line);
+
+        assertEquals(List.of(files.at(2) + name + " is not supported yet; ignored."), config.warnings());
+    }
+
+    @Test
+    void certificateAndKeyWarnOncePerLine() throws Exception {
+        BrokerConfig config = files.parse("listener 8883", "certfile c.crt", "keyfile c.key");
+
+        assertEquals(List.of(files.at(2) + "certfile is not supported yet; ignored.",
+                files.at(3) + "keyfile is not supported yet; ignored."), config.warnings());
+    }
+
+    @Test
+    void websocketsProtocolWarnsButMqttDoesNot() throws Exception {
+        BrokerConfig config = files.parse("listener 1883", "protocol mqtt", "listener 8080", "protocol websockets");
+
+        assertEquals(List.of(files.at(4) + "protocol websockets is not supported yet; ignored."), config.warnings());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "pid_file /run/m.pid", "user mosquitto", "memory_limit 100", "clientid_prefixes x",
+        "check_retain_source true", "max_packet_size 1000", "max_inflight_bytes 100"})
+    void ignoredOptionsThatWouldChangeBehaviourWarn(String line) throws Exception {
+        String name = line.split(" ")[0];
+
+        assertEquals(List.of(files.at(1) + name + " is not supported; ignored."), files.parse(line).warnings());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"retry_interval 20", "store_clean_interval 10"})
+    void obsoleteOptionsWarn(String line) throws Exception {
+        String name = line.split(" ")[0];
+
+        assertEquals(List.of(files.at(1) + name + " is obsolete; ignored."), files.parse(line).warnings());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "set_tcp_nodelay false", "websockets_log_level 0", "websockets_headers_size 1024",
+        "allow_duplicate_messages false", "log_facility 3", "persistence false", "per_listener_settings false",
+        "sys_interval 0", "allow_anonymous true", "max_queued_messages 10", "protocol mqtt",
+        "persistent_client_expiration 2h", "mount_point m/", "socket_domain ipv4", "max_connections 5"})
+    void harmlessOrActiveOptionsDoNotWarn(String line) throws Exception {
+        assertTrue(files.parse(line).warnings().isEmpty());
+    }
+
+    @Test
+    void warningsFromIncludedFilesNameThoseFiles() throws Exception {
+        files.write("conf.d/tls.conf", "listener 8883", "cafile ca.pem");
+
+        BrokerConfig config = files.parse("persistence true", "include_dir conf.d");
+
+        assertEquals(List.of(files.at(1) + "persistence is not supported yet; ignored.",
+                files.at("conf.d/tls.conf", 2) + "cafile is not supported yet; ignored."), config.warnings());
+    }
+}
