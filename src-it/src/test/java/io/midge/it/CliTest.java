@@ -23,7 +23,9 @@ class CliTest {
 
     @AfterAll
     static void stop() {
-        broker.close();
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     private static void assertPublishes(int qos, String topic, String payload, String... extra) {

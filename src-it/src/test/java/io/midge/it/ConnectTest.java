@@ -26,7 +26,9 @@ class ConnectTest {
 
     @AfterAll
     static void stop() {
-        broker.close();
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     private static RawClient open() {

@@ -27,7 +27,9 @@ class FlowControlTest {
 
     @AfterAll
     static void stop() {
-        broker.close();
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     /**

@@ -22,7 +22,9 @@ class KeepaliveTest {
 
     @AfterAll
     static void stop() {
-        broker.close();
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     @Test

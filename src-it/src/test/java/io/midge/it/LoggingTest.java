@@ -23,7 +23,9 @@ class LoggingTest {
 
     @AfterAll
     static void stop() {
-        broker.close();
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     private static Optional<String> logLine(String... fragments) {

@@ -27,7 +27,9 @@ class MalformedTest {
 
     @AfterAll
     static void stop() {
-        broker.close();
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     private static RawClient client(String prefix) {

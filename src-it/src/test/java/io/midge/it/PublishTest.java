@@ -34,7 +34,9 @@ class PublishTest {
 
     @AfterAll
     static void stop() {
-        broker.close();
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     private static RawClient client(String prefix) {

@@ -24,7 +24,9 @@ class RetainTest {
 
     @AfterAll
     static void stop() {
-        broker.close();
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     private static RawClient client(String prefix) {

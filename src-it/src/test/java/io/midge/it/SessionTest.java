@@ -29,7 +29,9 @@ class SessionTest {
 
     @AfterAll
     static void stop() {
-        broker.close();
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     private static int port() {

@@ -24,7 +24,9 @@ class SubscribeTest {
 
     @AfterAll
     static void stop() {
-        broker.close();
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     private static RawClient client(String prefix) {

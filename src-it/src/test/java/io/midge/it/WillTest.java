@@ -23,7 +23,9 @@ class WillTest {
 
     @AfterAll
     static void stop() {
-        broker.close();
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     private static RawClient watcher(String willTopic, int qos) {
