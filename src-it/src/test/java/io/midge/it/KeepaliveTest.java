@@ -79,10 +79,18 @@ class KeepaliveTest {
     }
 
     @Test
-    void keepaliveAboveMaxKeepaliveIsStillAccepted() {
+    void keepaliveAboveMaxKeepaliveIsRefusedWithIdentifierRejected() {
+        // MQTT 3.1.1 cannot tell a client to use a shorter keepalive; mosquitto 2.0.12+ (CVE-2020-13849)
+        // refuses it with return code 2, and so do we.
         try (BrokerProcess limited = BrokerProcess.start("max_keepalive 10");
              RawClient c = RawClient.open(limited.port())) {
             Packet connack = c.sendConnect(Mqtt.connect(Ids.client("kamax")).keepAlive(60));
+            assertArrayEquals(of(0x20, 0x02, 0x00, 0x02), connack.bytes(), "CONNACK " + connack);
+            assertTrue(c.closedWithin(Duration.ofSeconds(5)), "refused client is closed");
+        }
+        try (BrokerProcess limited = BrokerProcess.start("max_keepalive 10");
+             RawClient c = RawClient.open(limited.port())) {
+            Packet connack = c.sendConnect(Mqtt.connect(Ids.client("kaok")).keepAlive(10));
             assertArrayEquals(of(0x20, 0x02, 0x00, 0x00), connack.bytes(), "CONNACK " + connack);
             c.ping();
         }
