@@ -62,6 +62,7 @@ public final class MidgeCommand implements Callable<Integer> {
         }
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTerminate(stop::countDown);
+        Signals.onHangup(server::reloadSecurityFiles);
         try {
             stop.await();
         } catch (InterruptedException e) {
