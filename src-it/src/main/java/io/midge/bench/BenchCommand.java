@@ -33,7 +33,7 @@ public final class BenchCommand implements Runnable {
     CommandSpec spec;
 
     public static void main(String[] args) {
-        BenchLogging.quiet();
+        NettySetup.init();
         System.exit(new CommandLine(new BenchCommand()).execute(args));
     }
 

@@ -25,7 +25,7 @@ final class ConnsRun {
     private ConnsRun() {}
 
     static BenchResult run(ConnsSpec spec) throws BenchException, InterruptedException {
-        BenchLogging.quiet();
+        NettySetup.init();
         long fdLimit = maxFileDescriptors();
         if (fdLimit > 0 && spec.connections() + SPARE_FDS > fdLimit) {
             throw new BenchException(spec.connections() + " connections need more file descriptors than the limit of "

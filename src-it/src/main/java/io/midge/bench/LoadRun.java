@@ -36,7 +36,7 @@ final class LoadRun {
     }
 
     static BenchResult run(LoadSpec spec) throws BenchException, InterruptedException {
-        BenchLogging.quiet();
+        NettySetup.init();
         return new LoadRun(spec).execute();
     }
 
