@@ -225,8 +225,8 @@ public final class BenchCommand implements Runnable {
     }
 
     @Command(name = "latency", mixinStandardHelpOptions = true,
-            description = {"N pairs as in p2p, paced at a fixed total rate; publish-to-delivery latency",
-                    "percentiles in microseconds (send time is when the message was written)."})
+            description = {"N pairs as in p2p at a fixed total rate: latency percentiles.",
+                    "Publish-to-delivery latency in microseconds; the send time is when the message was written."})
     static final class Latency extends LoadCommand {
         @Option(names = "--pairs", defaultValue = "4", description = "pairs (default: ${DEFAULT-VALUE})")
         int pairs;
@@ -248,8 +248,9 @@ public final class BenchCommand implements Runnable {
     }
 
     @Command(name = "conns", mixinStandardHelpOptions = true,
-            description = {"C idle connections opened as fast as possible: connect rate, and the broker's",
-                    "resident memory per connection (VmRSS from /proc/PID/status, before and after)."})
+            description = {"C idle connections at once: connect rate, broker memory per connection.",
+                    "Connections are opened as fast as the broker takes them; memory is the broker's VmRSS",
+                    "(/proc/PID/status) after minus before, per connection."})
     static final class Conns implements Callable<Integer> {
         @Spec
         CommandSpec spec;
