@@ -1,0 +1,446 @@
+package io.midge.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A blocking raw-socket MQTT client for exact wire assertions and protocol violations.
+ *
+ * <p>A reader thread splits the inbound byte stream into whole packets (fixed header + remaining
+ * length) and queues them; the end of the stream (EOF or reset) is queued as {@link Packet#CLOSED}.
+ * With {@link #autoAck(boolean)} the reader acknowledges inbound PUBLISH (PUBACK / PUBREC) and PUBREL
+ * (PUBCOMP) itself, so the client behaves like a well-mannered subscriber.
+ */
+public final class RawClient implements AutoCloseable {
+
+    public static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+    private final Socket socket;
+    private final OutputStream out;
+    private final BlockingQueue<Packet> inbound = new LinkedBlockingQueue<>();
+    /** Packets taken off the queue while looking for another one, served first by later reads. */
+    private final Deque<Packet> pending = new ArrayDeque<>();
+    private final Object writeLock = new Object();
+    private volatile boolean autoAck;
+    private int nextPacketId = 1;
+
+    private RawClient(Socket socket) throws IOException {
+        this.socket = socket;
+        this.out = socket.getOutputStream();
+        Thread reader = new Thread(null, this::readLoop, "raw-reader-" + socket.getLocalPort(), 256 * 1024);
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Opens a TCP connection to the broker and sends nothing. */
+    public static RawClient open(int port) {
+        try {
+            Socket s = new Socket();
+            s.setTcpNoDelay(true);
+            s.connect(new InetSocketAddress(BrokerProcess.HOST, port), (int) TIMEOUT.toMillis());
+            return new RawClient(s);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Connects with clean session 1 and asserts CONNACK rc 0. */
+    public static RawClient connect(int port, String clientId) {
+        return connect(port, Mqtt.connect(clientId));
+    }
+
+    public static RawClient connect(int port, String clientId, boolean cleanSession) {
+        return connect(port, Mqtt.connect(clientId).cleanSession(cleanSession));
+    }
+
+    /** Sends the CONNECT and asserts that the broker accepted it (CONNACK return code 0). */
+    public static RawClient connect(int port, Mqtt.Connect connect) {
+        return connect(port, connect, false);
+    }
+
+    /**
+     * Like {@link #connect(int, Mqtt.Connect)}; with {@code autoAck} the client acknowledges from the
+     * very first packet on, including messages a stored session delivers right after CONNACK.
+     */
+    public static RawClient connect(int port, Mqtt.Connect connect, boolean autoAck) {
+        RawClient c = open(port).autoAck(autoAck);
+        Packet connack = c.sendConnect(connect);
+        if (connack.type() != Mqtt.CONNACK || connack.body().length != 2 || connack.body()[1] != 0) {
+            c.close();
+            fail("expected CONNACK rc 0, got " + connack);
+        }
+        return c;
+    }
+
+    /**
+     * Sends the CONNECT and returns the broker's first answer (fails on timeout or close). Messages
+     * that arrive before {@link #autoAck(boolean)} is switched on are not acknowledged.
+     */
+    public Packet sendConnect(Mqtt.Connect connect) {
+        send(connect.build());
+        return read();
+    }
+
+    public RawClient autoAck(boolean on) {
+        this.autoAck = on;
+        return this;
+    }
+
+    private void readLoop() {
+        try {
+            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 16 * 1024));
+            while (true) {
+                int header = in.read();
+                if (header < 0) {
+                    break;
+                }
+                int length = 0;
+                int multiplier = 1;
+                int digits = 0;
+                int digit;
+                do {
+                    digit = in.readUnsignedByte();
+                    length += (digit & 0x7F) * multiplier;
+                    multiplier *= 128;
+                    if (++digits > 4) {
+                        throw new IOException("broker sent a remaining length longer than 4 bytes");
+                    }
+                } while ((digit & 0x80) != 0);
+                byte[] body = new byte[length];
+                in.readFully(body);
+                Packet p = new Packet(header, body);
+                if (autoAck && handleAutoAck(p)) {
+                    continue;
+                }
+                inbound.add(p);
+            }
+        } catch (EOFException | java.net.SocketException e) {
+            // connection closed or reset: both count as closed
+        } catch (IOException e) {
+            // anything else also ends the stream
+        } finally {
+            inbound.add(Packet.CLOSED);
+        }
+    }
+
+    /** Returns true when the packet was consumed (not to be queued). */
+    private boolean handleAutoAck(Packet p) {
+        try {
+            if (p.type() == Mqtt.PUBLISH && p.qos() == 1) {
+                send(Mqtt.puback(p.packetId()));
+            } else if (p.type() == Mqtt.PUBLISH && p.qos() == 2) {
+                send(Mqtt.pubrec(p.packetId()));
+            } else if (p.type() == Mqtt.PUBREL) {
+                send(Mqtt.pubcomp(p.ackId()));
+                return true;
+            }
+        } catch (UncheckedIOException closed) {
+            // the reader will see the close next
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------- sending
+
+    public void send(byte[]... parts) {
+        synchronized (writeLock) {
+            try {
+                for (byte[] p : parts) {
+                    out.write(p);
+                }
+                out.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** Sends, ignoring a failure because the broker already closed the connection. */
+    public void sendQuietly(byte[]... parts) {
+        try {
+            send(parts);
+        } catch (UncheckedIOException ignored) {
+            // closed
+        }
+    }
+
+    public int nextId() {
+        synchronized (writeLock) {
+            int id = nextPacketId;
+            nextPacketId = nextPacketId == 65535 ? 1 : nextPacketId + 1;
+            return id;
+        }
+    }
+
+    // ---------------------------------------------------------------- receiving
+
+    /** The next packet, {@link Packet#CLOSED} when the connection ended, or null after the timeout. */
+    public synchronized Packet poll(Duration timeout) {
+        if (!pending.isEmpty()) {
+            return pending.poll();
+        }
+        try {
+            Packet p = inbound.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            if (p == Packet.CLOSED) {
+                inbound.add(Packet.CLOSED); // stays closed for later reads
+            }
+            return p;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The next packet; fails on timeout or close. */
+    public Packet read(Duration timeout) {
+        Packet p = poll(timeout);
+        if (p == null) {
+            fail("no packet from the broker within " + timeout);
+        }
+        if (p.isClosed()) {
+            fail("the broker closed the connection (expected a packet)");
+        }
+        return p;
+    }
+
+    public Packet read() {
+        return read(TIMEOUT);
+    }
+
+    /** Reads the next packet and asserts its type. */
+    public Packet expect(int type) {
+        Packet p = read();
+        assertEquals(Mqtt.typeName(type), Mqtt.typeName(p.type()), "unexpected packet " + p);
+        return p;
+    }
+
+    /**
+     * The first packet matching {@code match} within the timeout; other packets seen meanwhile are
+     * kept, in order, for later reads. Fails on timeout or close.
+     */
+    public synchronized Packet await(Predicate<Packet> match, Duration timeout, String what) {
+        for (Iterator<Packet> it = pending.iterator(); it.hasNext(); ) {
+            Packet p = it.next();
+            if (match.test(p)) {
+                it.remove();
+                return p;
+            }
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Deque<Packet> skipped = new ArrayDeque<>();
+        try {
+            while (true) {
+                long left = deadline - System.nanoTime();
+                Packet p = left > 0 ? inbound.poll(left, TimeUnit.NANOSECONDS) : null;
+                if (p == null) {
+                    fail("no " + what + " within " + timeout + "; other packets: " + skipped);
+                }
+                if (p.isClosed()) {
+                    inbound.add(Packet.CLOSED);
+                    fail("the broker closed the connection while waiting for " + what + "; other packets: " + skipped);
+                }
+                if (match.test(p)) {
+                    return p;
+                }
+                skipped.add(p);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } finally {
+            pending.addAll(skipped);
+        }
+    }
+
+    public Packet nextPublish(Duration timeout) {
+        return await(p -> p.type() == Mqtt.PUBLISH, timeout, "PUBLISH");
+    }
+
+    public Packet nextPublish() {
+        return nextPublish(TIMEOUT);
+    }
+
+    public Packet awaitAck(int type, int packetId) {
+        return await(p -> p.type() == type && p.body().length >= 2 && p.ackId() == packetId, TIMEOUT,
+                Mqtt.typeName(type) + " " + packetId);
+    }
+
+    /** Asserts that no PUBLISH arrives within the window (other packets are kept for later reads). */
+    public void assertNoPublish(Duration window) {
+        assertNoPublish(p -> true, window, "PUBLISH");
+    }
+
+    /** Asserts that no PUBLISH on the topic arrives within the window (other packets are kept). */
+    public void assertNoPublishOn(String topic, Duration window) {
+        assertNoPublish(p -> p.topic().equals(topic), window, "PUBLISH on " + topic);
+    }
+
+    /**
+     * Asserts that no PUBLISH matching {@code which} arrives within the window; other packets are
+     * kept for later reads. A close of the connection ends the window early.
+     */
+    public synchronized void assertNoPublish(Predicate<Packet> which, Duration window, String what) {
+        for (Packet p : pending) {
+            if (p.type() == Mqtt.PUBLISH && which.test(p)) {
+                fail("unexpected " + p + " (no " + what + " expected)");
+            }
+        }
+        long deadline = System.nanoTime() + window.toNanos();
+        try {
+            while (true) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                Packet p = inbound.poll(left, TimeUnit.NANOSECONDS);
+                if (p == null) {
+                    return;
+                }
+                if (p.isClosed()) {
+                    inbound.add(Packet.CLOSED);
+                    return;
+                }
+                if (p.type() == Mqtt.PUBLISH && which.test(p)) {
+                    fail("unexpected " + p + " (no " + what + " expected)");
+                }
+                pending.add(p);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Asserts that nothing at all arrives within the window and the connection stays open. */
+    public void assertSilent(Duration window) {
+        Packet p = poll(window);
+        if (p != null) {
+            fail(p.isClosed() ? "the broker closed the connection" : "unexpected " + p);
+        }
+    }
+
+    /** Asserts that the broker closes the connection within the timeout without sending any packet. */
+    public void assertClosedWithoutPacket(Duration timeout) {
+        Packet p = poll(timeout);
+        if (p == null) {
+            fail("the broker did not close the connection within " + timeout);
+        }
+        if (!p.isClosed()) {
+            fail("expected the connection to be closed without a packet, got " + p);
+        }
+    }
+
+    /** True when the connection ends within the timeout; packets arriving meanwhile are discarded. */
+    public boolean closedWithin(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            Packet p = poll(Duration.ofNanos(left));
+            if (p == null) {
+                return false;
+            }
+            if (p.isClosed()) {
+                return true;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- protocol conveniences
+
+    /** Subscribes to (filter, qos) pairs and returns the SUBACK return codes. */
+    public int[] subscribe(Object... filterQosPairs) {
+        int id = nextId();
+        send(Mqtt.subscribe(id, filterQosPairs));
+        Packet suback = awaitAck(Mqtt.SUBACK, id);
+        assertEquals(0x90, suback.header(), "SUBACK fixed header");
+        int[] codes = new int[suback.body().length - 2];
+        for (int i = 0; i < codes.length; i++) {
+            codes[i] = suback.body()[i + 2] & 0xFF;
+        }
+        return codes;
+    }
+
+    /** Subscribes to one filter and asserts it was granted the requested QoS. */
+    public void subscribe(String filter, int qos) {
+        assertArrayEquals(new int[] {qos}, subscribe(new Object[] {filter, qos}), "SUBACK for " + filter);
+    }
+
+    public void unsubscribe(String... filters) {
+        int id = nextId();
+        send(Mqtt.unsubscribe(id, filters));
+        Packet unsuback = awaitAck(Mqtt.UNSUBACK, id);
+        assertArrayEquals(Mqtt.of(0xB0, 0x02, id >> 8, id & 0xFF), unsuback.bytes(), "UNSUBACK bytes");
+    }
+
+    /** Publishes and completes the QoS flow (PUBACK, or PUBREC / PUBREL / PUBCOMP). */
+    public void publish(String topic, int qos, boolean retain, byte[] payload) {
+        int id = qos > 0 ? nextId() : 0;
+        send(Mqtt.publish(topic, qos, retain, false, id, payload));
+        if (qos == 1) {
+            awaitAck(Mqtt.PUBACK, id);
+        } else if (qos == 2) {
+            awaitAck(Mqtt.PUBREC, id);
+            send(Mqtt.pubrel(id));
+            awaitAck(Mqtt.PUBCOMP, id);
+        }
+    }
+
+    public void publish(String topic, int qos, boolean retain, String payload) {
+        publish(topic, qos, retain, Mqtt.bytes(payload));
+    }
+
+    public void publish(String topic, int qos, String payload) {
+        publish(topic, qos, false, Mqtt.bytes(payload));
+    }
+
+    /** Round trip that proves every packet sent before it was processed. */
+    public void ping() {
+        send(Mqtt.pingreq());
+        await(p -> p.type() == Mqtt.PINGRESP, TIMEOUT, "PINGRESP");
+    }
+
+    /** Sends DISCONNECT and closes the socket. */
+    public void disconnect() {
+        sendQuietly(Mqtt.disconnect());
+        close();
+    }
+
+    /** The client side port, as the broker logs it ("from 127.0.0.1:PORT"). */
+    public int localPort() {
+        return socket.getLocalPort();
+    }
+
+    public boolean isSocketClosed() {
+        return socket.isClosed();
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+}
