@@ -1,23 +1,18 @@
 package io.midge.bench;
 
+import io.midge.it.BrokerProcess;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
 
-import java.io.File;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -26,72 +21,30 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Runs every scenario for about a second against a real broker process: the Midge jar
- * ({@code -Dmidge.jar}, set by the build), or mosquitto when that jar is missing. Checks only
- * what must hold whatever the machine's speed: at QoS 1/2 nothing lost or duplicated, nothing
- * out of order or foreign, no protocol error. Rates are kept modest so that a broker's queue
- * limits (max_queued_messages) never come into play.
+ * Runs every scenario for about a second against the broker process the integration tests use
+ * ({@link BrokerProcess}: Midge's jar, or mosquitto with {@code -Dit.broker=mosquitto}), started
+ * with {@code -p PORT} and default settings. Checks only what must hold whatever the machine's
+ * speed: at QoS 1/2 nothing lost or duplicated, nothing out of order or foreign, no protocol
+ * error. Rates are kept modest so that the broker's queue limit (max_queued_messages 1000) never
+ * comes into play.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class BenchSmokeTest {
 
-    private static Process broker;
+    private static BrokerProcess broker;
     private static InetSocketAddress address;
 
     @BeforeAll
     static void startBroker() throws Exception {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
-        List<String> command = new ArrayList<>();
-        String jar = System.getProperty("midge.jar");
-        if (jar != null && Files.isRegularFile(Path.of(jar))) {
-            command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:+UseSerialGC", "-jar", jar, "-p", Integer.toString(port)));
-        } else if (onPath("mosquitto")) {
-            command.addAll(List.of("mosquitto", "-p", Integer.toString(port)));
-        } else {
-            Assumptions.abort("no broker: neither " + jar + " nor mosquitto");
-        }
-        File log = new File("target/bench-smoke-broker.log");
-        broker = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
-        address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (true) {
-            try (Socket socket = new Socket()) {
-                socket.connect(address, 500);
-                return;
-            } catch (IOException notYet) {
-                if (!broker.isAlive() || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("broker did not start: " + command + ", see " + log, notYet);
-                }
-                Thread.sleep(50);
-            }
-        }
+        broker = BrokerProcess.startWithPortOption();
+        address = new InetSocketAddress(InetAddress.getByName(BrokerProcess.HOST), broker.port());
     }
 
     @AfterAll
-    static void stopBroker() throws InterruptedException {
+    static void stopBroker() {
         if (broker != null) {
-            broker.destroy();
-            if (!broker.waitFor(5, TimeUnit.SECONDS)) {
-                broker.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
+            broker.close();
         }
-    }
-
-    private static boolean onPath(String program) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return false;
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, program))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static BenchResult load(Scenario scenario, int qos, int publishers, int subscribers, double rate)
@@ -149,11 +102,13 @@ class BenchSmokeTest {
 
     @Test
     void connsReadsTheBrokersMemory() throws Exception {
-        BenchResult result = ConnsRun.run(new ConnsSpec(address, 200, 1, 50, 0.2, 10, broker.pid()));
+        // Broker pid 0: found through the socket listening on the port.
+        BenchResult result = ConnsRun.run(new ConnsSpec(address, 200, 1, 50, 0.2, 10, 0));
         System.out.println(result.table());
         assertEquals(200L, result.getLong("connected"));
         assertEquals(200L, result.getLong("still_open"));
-        if (Files.isReadable(Path.of("/proc", Long.toString(broker.pid()), "status"))) {
+        if (Files.isDirectory(Path.of("/proc/self/fd"))) {
+            assertNotNull(result.get("broker_pid"), "broker process found");
             assertNotNull(result.get("rss_after_kib"), "VmRSS read");
         }
         assertTrue(result.ok(), () -> "problems: " + result.problems());
