@@ -7,6 +7,7 @@ import io.midge.server.codec.MqttWire;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -14,7 +15,6 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One simulated MQTT client: a publisher, a subscriber, or (for the conns scenario) neither.
@@ -102,11 +102,11 @@ final class BenchClient extends ByteToMessageDecoder {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        releaseAcks();
         if (!run.closing && !failed) {
             fail("connection closed by the broker");
         }
-        super.channelInactive(ctx);
+        super.channelInactive(ctx); // decodes what is left, which may queue acknowledgements
+        releaseAcks();
     }
 
     @Override
@@ -118,16 +118,14 @@ final class BenchClient extends ByteToMessageDecoder {
     }
 
     /**
-     * Sends DISCONNECT and lets the broker close the connection, as MQTT has it [MQTT-3.14.4-1]
-     * (so the TIME_WAIT lands on the broker's side, not on this machine's ephemeral ports);
-     * closes it here after a second if the broker does not. The caller has set
-     * {@link RunContext#closing}.
+     * Sends DISCONNECT and closes the connection, as a client must [MQTT-3.14.4-1]. The caller
+     * has set {@link RunContext#closing}.
      */
     ChannelFuture disconnect() {
         Channel channel = this.channel;
         if (channel.isActive()) {
             channel.writeAndFlush(MqttEncoder.encode(channel.alloc(), MqttPacket.Empty.DISCONNECT))
-                    .addListener(f -> channel.eventLoop().schedule(() -> channel.close(), 1, TimeUnit.SECONDS));
+                    .addListener(ChannelFutureListener.CLOSE);
         } else {
             channel.close();
         }
