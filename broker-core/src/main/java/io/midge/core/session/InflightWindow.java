@@ -4,6 +4,7 @@ import io.midge.core.message.Message;
 
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -32,35 +33,42 @@ final class InflightWindow {
         }
     }
 
-    private final Map<Integer, Entry> entries = new LinkedHashMap<>();
+    /** Created on first use and dropped when empty: most sessions, most of the time, have nothing in flight. */
+    private Map<Integer, Entry> entries;
     private int lastPacketId;
 
     int size() {
-        return entries.size();
-    }
-
-    boolean isEmpty() {
-        return entries.isEmpty();
+        return entries == null ? 0 : entries.size();
     }
 
     Entry get(int packetId) {
-        return entries.get(packetId);
+        return entries == null ? null : entries.get(packetId);
     }
 
     Entry remove(int packetId) {
-        return entries.remove(packetId);
+        if (entries == null) {
+            return null;
+        }
+        Entry removed = entries.remove(packetId);
+        if (entries.isEmpty()) {
+            entries = null;
+        }
+        return removed;
     }
 
     Collection<Entry> inSendingOrder() {
-        return entries.values();
+        return entries == null ? List.of() : entries.values();
     }
 
     void clear() {
-        entries.clear();
+        entries = null;
     }
 
     /** Adds a message under a fresh packet identifier; the caller checks capacity first. */
     Entry add(Message message, int qos, boolean retain) {
+        if (entries == null) {
+            entries = new LinkedHashMap<>();
+        }
         Entry entry = new Entry(nextFreePacketId(), message, qos, retain);
         entries.put(entry.packetId, entry);
         return entry;

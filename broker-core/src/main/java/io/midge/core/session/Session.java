@@ -39,10 +39,11 @@ public final class Session {
     private long generation;
     private long disconnectedAtMillis;
 
-    private final Map<String, Integer> subscriptions = new HashMap<>();
+    // Collections are created on first use: an idle connection's session should cost little.
+    private Map<String, Integer> subscriptions;
     private final InflightWindow inflight = new InflightWindow();
     private final OutboundQueue queue = new OutboundQueue();
-    private final Set<Integer> inboundQos2AwaitingRelease = new HashSet<>();
+    private Set<Integer> inboundQos2AwaitingRelease;
     private long droppedMessages;
     private boolean dropping;
     /**
@@ -85,17 +86,20 @@ public final class Session {
 
     /** Filters this session holds, with their granted QoS; read-only view. */
     public Map<String, Integer> subscriptions() {
-        return Collections.unmodifiableMap(subscriptions);
+        return subscriptions == null ? Map.of() : Collections.unmodifiableMap(subscriptions);
     }
 
     /** @return the previously granted QoS, or -1. */
     public int recordSubscription(String filter, int qos) {
+        if (subscriptions == null) {
+            subscriptions = new HashMap<>();
+        }
         Integer previous = subscriptions.put(filter, qos);
         return previous == null ? -1 : previous;
     }
 
     public boolean forgetSubscription(String filter) {
-        return subscriptions.remove(filter) != null;
+        return subscriptions != null && subscriptions.remove(filter) != null;
     }
 
     public long droppedMessages() { return droppedMessages; }
@@ -221,11 +225,17 @@ public final class Session {
      * one whose PUBREL has not come yet (exactly once: route it only the first time).
      */
     public boolean acceptInboundQos2(int packetId) {
+        if (inboundQos2AwaitingRelease == null) {
+            inboundQos2AwaitingRelease = new HashSet<>();
+        }
         return inboundQos2AwaitingRelease.add(packetId);
     }
 
     public void releaseInboundQos2(int packetId) {
-        inboundQos2AwaitingRelease.remove(packetId);
+        if (inboundQos2AwaitingRelease != null && inboundQos2AwaitingRelease.remove(packetId)
+                && inboundQos2AwaitingRelease.isEmpty()) {
+            inboundQos2AwaitingRelease = null;
+        }
     }
 
     // ---- connection lifecycle, driven by SessionRegistry ----
@@ -267,10 +277,10 @@ public final class Session {
     /** Forgets everything but the client id: a clean start. The caller removes the subscriptions from the index. */
     void clearState() {
         congestedSinceNanos = 0;
-        subscriptions.clear();
+        subscriptions = null;
         inflight.clear();
         queue.clear();
-        inboundQos2AwaitingRelease.clear();
+        inboundQos2AwaitingRelease = null;
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.midge.server.net;
 
 import io.midge.server.codec.MqttDecoder;
-import io.midge.server.codec.MqttEncoder;
 import io.midge.server.config.ListenerProtocol;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -19,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Builds a connection's pipeline for its listener: [TLS] → [HTTP upgrade and WebSocket frames ⇄
- * bytes] → MQTT packets → protocol state machine. Also enforces the listener's max_connections at
+ * bytes] → MQTT packets → protocol state machine (which encodes what it sends itself). Also enforces the listener's max_connections at
  * accept time, as mosquitto does.
  */
 final class ListenerInitializer extends ChannelInitializer<Channel> {
@@ -65,7 +64,6 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
                     .addLast("websocket-frames", WebSocketFrameCodec.INSTANCE);
         }
         pipeline.addLast("decoder", new MqttDecoder(broker.settings().maxPacketBytes()))
-                .addLast("encoder", MqttEncoder.INSTANCE)
                 .addLast("mqtt", new MqttConnection(broker, listener));
     }
 

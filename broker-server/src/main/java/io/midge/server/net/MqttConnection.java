@@ -7,6 +7,7 @@ import io.midge.core.session.Session;
 import io.midge.core.session.SessionRegistry;
 import io.midge.core.route.Router;
 import io.midge.server.codec.MalformedPacketException;
+import io.midge.server.codec.MqttEncoder;
 import io.midge.server.codec.MqttPacket;
 import io.midge.server.codec.MqttPacket.Ack;
 import io.midge.server.codec.MqttPacket.ConnAck;
@@ -21,9 +22,6 @@ import io.midge.server.codec.PacketTooLargeException;
 import io.midge.server.codec.PacketType;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,9 +36,10 @@ import java.util.concurrent.TimeUnit;
  * One client connection: the MQTT protocol state machine between the decoder and the client's
  * {@link Session}. Runs on its channel's event loop, which also owns the session while connected.
  */
-final class MqttConnection extends ChannelInboundHandlerAdapter implements ClientConnection {
+final class MqttConnection extends ChannelInboundHandlerAdapter implements ClientConnection, KeepAliveSweeper.Watched {
 
     private static final Logger log = LoggerFactory.getLogger("midge");
+    private static final PacketLog packetLog = new PacketLog(log);
 
     private enum State { AWAIT_CONNECT, ATTACHING, CONNECTED, CLOSED }
 
@@ -50,7 +49,6 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
     private final ListenerContext listener;
     private final String mountPoint;
     private final ConnectionSettings settings;
-    private final PacketLog packetLog;
     private ChannelHandlerContext ctx;
     private State state = State.AWAIT_CONNECT;
     private String clientId;
@@ -61,7 +59,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
     /** Why the connection ended, for the one log line that says so; null until it is decided. */
     private String closeReason;
     private boolean takenOver;
-    private ScheduledFuture<?> connectTimeout;
+    private long keepAliveTimeoutNanos;
+    private long lastHeardNanos;
+    private int sweeperSlot = -1;
     private boolean flushScheduled;
     /** A subscriber this connection's publishes wait for, reading paused, or null. */
     private Session waitingFor;
@@ -83,7 +83,6 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
         this.listener = listener;
         this.mountPoint = listener.mountPoint();
         this.settings = broker.settings();
-        this.packetLog = new PacketLog(log);
     }
 
     // ---- channel events ----
@@ -95,11 +94,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
         if (settings.connectionMessages()) {
             log.info("New connection from {} on port {}.", remote, localPort(ctx));
         }
-        connectTimeout = ctx.executor().schedule(() -> {
-            if (state == State.AWAIT_CONNECT) {
-                closeWithReason("Client " + remote + " did not send CONNECT in time, disconnecting.");
-            }
-        }, settings.connectTimeoutMillis(), TimeUnit.MILLISECONDS);
+        // Until CONNECT the sweeper enforces the connect timeout; reads do not extend it.
+        watchSilence(TimeUnit.MILLISECONDS.toNanos(settings.connectTimeoutMillis()));
         ctx.fireChannelActive();
     }
 
@@ -129,6 +125,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (state != State.AWAIT_CONNECT) {
+            lastHeardNanos = System.nanoTime();
+        }
         ctx.flush();
     }
 
@@ -140,13 +139,35 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
         ctx.fireChannelWritabilityChanged();
     }
 
+    // ---- keep alive, checked by the loop's sweeper ----
+
     @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent) {
-            closeWithReason("Client " + clientIdOrAddress() + " has exceeded timeout, disconnecting.");
+    public long lastHeardNanos() {
+        return lastHeardNanos;
+    }
+
+    @Override
+    public long keepAliveTimeoutNanos() {
+        return keepAliveTimeoutNanos;
+    }
+
+    @Override
+    public void keepAliveExpired() {
+        if (state == State.AWAIT_CONNECT) {
+            closeWithReason("Client " + remote + " did not send CONNECT in time, disconnecting.");
         } else {
-            ctx.fireUserEventTriggered(evt);
+            closeWithReason("Client " + clientIdOrAddress() + " has exceeded timeout, disconnecting.");
         }
+    }
+
+    @Override
+    public int sweeperSlot() {
+        return sweeperSlot;
+    }
+
+    @Override
+    public void sweeperSlot(int slot) {
+        sweeperSlot = slot;
     }
 
     @Override
@@ -165,9 +186,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (connectTimeout != null) {
-            connectTimeout.cancel(false);
-        }
+        KeepAliveSweeper.of(ctx.executor()).unwatch(this);
         State previous = state;
         state = State.CLOSED;
         if (closeReason == null) {
@@ -188,7 +207,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
     // ---- CONNECT ----
 
     private void onConnect(Connect connect) {
-        connectTimeout.cancel(false);
+        KeepAliveSweeper.of(ctx.executor()).unwatch(this);
         if (!connect.protocolSupported()) {
             refuse(connect, 1, "unsupported protocol version " + connect.protocolName() + " " + connect.protocolLevel());
             return;
@@ -239,8 +258,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
     }
 
     private void refuse(Connect connect, int returnCode, String why) {
-        ctx.writeAndFlush(new ConnAck(false, returnCode));
-        packetLog.sent(clientIdOrAddress(), new ConnAck(false, returnCode));
+        write(new ConnAck(false, returnCode));
         closeWithReason("Client " + (connect.clientId().isEmpty() ? "<unknown>" : connect.clientId()) + " from " + remote
                 + " refused: " + why + " (CONNACK " + returnCode + ").");
     }
@@ -250,12 +268,17 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
         return w == null ? null : new Message(mountPoint + w.topic(), w.payload(), w.qos(), w.retain());
     }
 
+    /** MQTT 3.1.1 section 3.1.2.10: one and a half times the keep alive without a packet ends the connection. */
     private void startKeepAlive(int keepAliveSeconds) {
         if (keepAliveSeconds > 0) {
-            long timeoutMillis = keepAliveSeconds * 1500L;
-            ctx.pipeline().addBefore(ctx.name(), "keepalive",
-                    new IdleStateHandler(timeoutMillis, 0, 0, TimeUnit.MILLISECONDS));
+            watchSilence(TimeUnit.MILLISECONDS.toNanos(keepAliveSeconds * 1500L));
         }
+    }
+
+    private void watchSilence(long allowedNanos) {
+        keepAliveTimeoutNanos = allowedNanos;
+        lastHeardNanos = System.nanoTime();
+        KeepAliveSweeper.of(ctx.executor()).watch(this);
     }
 
     private void onAttached(Connect connect, SessionRegistry.Attached attached) {
@@ -463,9 +486,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
 
     // ---- helpers ----
 
+    /** Encodes here rather than in a pipeline handler: one handler less per connection and per write. */
     private void write(MqttPacket packet) {
-        packetLog.sent(clientId, packet);
-        ctx.write(packet, ctx.voidPromise());
+        packetLog.sent(clientIdOrAddress(), packet);
+        ctx.write(MqttEncoder.encode(ctx.alloc(), packet), ctx.voidPromise());
     }
 
     /** Writes from other loops' deliveries are flushed once, after the current batch of tasks. */
