@@ -46,10 +46,11 @@ import java.util.stream.Collectors;
  * {@code topic read #} does not open {@code $SYS}: only rules naming {@code $SYS/...} do.
  *
  * <h2>Subscribing</h2>
- * {@link #canSubscribe} is always true: mosquitto 2.0 does not check SUBSCRIBE against the ACL
- * file (its source says so, and the real broker grants QoS for any filter), and enforces read
- * access on every delivery instead. Refusing filters here would break clients that subscribe
- * to {@code #} and expect to get what they may read.
+ * mosquitto 2.0 does not check SUBSCRIBE against the ACL file at all and only filters on
+ * delivery. Midge filters on delivery too, and also refuses (SUBACK 0x80) a filter that could
+ * never deliver anything: one that no read grant overlaps, or that a {@code deny} rule covers
+ * entirely. So {@code #} is still granted to a client that may read only {@code sensors/#}, and
+ * gets just those messages.
  */
 public final class AclFile implements Authorizer {
 
@@ -86,21 +87,49 @@ public final class AclFile implements Authorizer {
 
     @Override
     public boolean canSubscribe(String clientId, String username, String filter) {
-        return true;
-    }
-
-    private boolean permits(AclOperation operation, String clientId, String username, String topic) {
-        List<AclRule> section = username == null ? anonymousRules : userRules.getOrDefault(username, List.of());
-        Verdict verdict = check(section, operation, topic, AclRule::filter);
+        Verdict verdict = subscribeVerdict(sectionOf(username), filter, AclRule::filter);
         if (verdict != Verdict.UNDECIDED) {
             return verdict == Verdict.ALLOW;
         }
         if (patterns.isEmpty() || containsWildcard(clientId) || containsWildcard(username)) {
             return false;
         }
-        return check(patterns, operation, topic, pattern -> pattern.needsUsername() && username == null
-                ? null
-                : pattern.expandFor(clientId, username)) == Verdict.ALLOW;
+        return subscribeVerdict(patterns, filter, patternFor(clientId, username)) == Verdict.ALLOW;
+    }
+
+    private static Verdict subscribeVerdict(List<AclRule> rules, String filter, Function<AclRule, String> filterOf) {
+        for (AclRule rule : rules) {
+            String ruleFilter = filterOf.apply(rule);
+            if (ruleFilter == null) {
+                continue;
+            }
+            if (rule.isDeny() && Topics.covers(ruleFilter, filter)) {
+                return Verdict.DENY;
+            }
+            if (!rule.isDeny() && rule.access().grants(AclOperation.READ) && Topics.overlap(ruleFilter, filter)) {
+                return Verdict.ALLOW;
+            }
+        }
+        return Verdict.UNDECIDED;
+    }
+
+    private List<AclRule> sectionOf(String username) {
+        return username == null ? anonymousRules : userRules.getOrDefault(username, List.of());
+    }
+
+    private static Function<AclRule, String> patternFor(String clientId, String username) {
+        return pattern -> pattern.needsUsername() && username == null ? null : pattern.expandFor(clientId, username);
+    }
+
+    private boolean permits(AclOperation operation, String clientId, String username, String topic) {
+        Verdict verdict = check(sectionOf(username), operation, topic, AclRule::filter);
+        if (verdict != Verdict.UNDECIDED) {
+            return verdict == Verdict.ALLOW;
+        }
+        if (patterns.isEmpty() || containsWildcard(clientId) || containsWildcard(username)) {
+            return false;
+        }
+        return check(patterns, operation, topic, patternFor(clientId, username)) == Verdict.ALLOW;
     }
 
     /** @param filterOf the filter a rule stands for with this client, null if it does not apply */

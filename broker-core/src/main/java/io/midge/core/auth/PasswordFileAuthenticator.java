@@ -14,16 +14,15 @@ import java.util.Optional;
  *   <li>no user name: {@code ACCEPTED} when anonymous clients are allowed, else
  *       {@code NOT_AUTHORIZED};</li>
  *   <li>known user and matching password: {@code ACCEPTED};</li>
- *   <li>unknown user, wrong password, or no or an empty password: {@code NOT_AUTHORIZED}.
- *       mosquitto sends CONNACK code 5 here, not 4 (bad user name or password), so Midge does
- *       too.</li>
+ *   <li>unknown user, wrong password, or no or an empty password: {@code BAD_USERNAME_OR_PASSWORD}
+ *       (CONNACK 4, as MQTT 3.1.1 says; mosquitto 2.0 sends 5 here).</li>
  * </ul>
  * Unlike mosquitto, a password is compared in full: mosquitto stops at its first zero byte, so
  * "secret\0anything" passes as "secret" there.
  */
 public final class PasswordFileAuthenticator implements Authenticator, Reloadable {
 
-    private static final Result WRONG_CREDENTIALS = Result.NOT_AUTHORIZED;
+    private static final Result WRONG_CREDENTIALS = Result.BAD_USERNAME_OR_PASSWORD;
 
     /** Checked for unknown users so that they cost as much time as known ones. */
     private static final PasswordHash DECOY = PasswordHash.create("decoy".getBytes(StandardCharsets.UTF_8));

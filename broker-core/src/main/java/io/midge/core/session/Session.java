@@ -1,5 +1,7 @@
 package io.midge.core.session;
 
+import io.midge.core.auth.AllowAllAuthorizer;
+import io.midge.core.auth.Authorizer;
 import io.midge.core.message.Message;
 import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
@@ -28,6 +30,9 @@ public final class Session {
     private volatile EventExecutor owner;
 
     private ClientConnection connection;
+    /** Who the client last connected as, for the read checks of messages delivered to it. */
+    private String username;
+    private Authorizer authorizer = AllowAllAuthorizer.INSTANCE;
     private boolean cleanSession = true;
     private boolean destroyed;
     /** Bumped at every takeover, so that a connection which lost a race for the session can tell. */
@@ -98,13 +103,17 @@ public final class Session {
 
     /**
      * Delivers a routed message: sent now when the client is connected and has room, else queued
-     * within the limits, else dropped and counted.
+     * within the limits, else dropped and counted. Messages the client may not read (acl_file) are
+     * never delivered, whether routed live or retained.
      *
      * @param grantedQos the subscription's QoS
      * @param retain     the retain flag to send: set only for retained messages sent on subscribe
      * @return false if the message was dropped
      */
     public boolean deliver(Message message, int grantedQos, boolean retain) {
+        if (!authorizer.canRead(clientId, username, message.topic())) {
+            return false;
+        }
         int qos = limits.upgradeOutgoingQos() ? grantedQos : Math.min(message.qos(), grantedQos);
         if (connection == null) {
             if (qos == 0 && !limits.queueQos0Messages()) {
@@ -200,6 +209,12 @@ public final class Session {
 
     void attach(ClientConnection newConnection) {
         this.connection = newConnection;
+    }
+
+    /** Sets whose read rights apply to deliveries; call on the owner loop when the client connects. */
+    public void authorize(String clientUsername, Authorizer clientAuthorizer) {
+        this.username = clientUsername;
+        this.authorizer = clientAuthorizer;
     }
 
     /** After CONNACK: resend what was in flight, with DUP, in the original order; then send what queued up. */

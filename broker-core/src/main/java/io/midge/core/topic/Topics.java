@@ -143,4 +143,54 @@ public final class Topics {
         }
         return utf8Length <= MAX_UTF8_LENGTH;
     }
+
+    /**
+     * Whether some topic name matches both filters: the question "could a subscription to
+     * {@code a} ever receive something {@code b} grants?". Honours the '$' rule.
+     */
+    public static boolean overlap(String a, String b) {
+        String[] x = levels(a);
+        String[] y = levels(b);
+        if (x[0].startsWith("$") && isWildcard(y[0]) || y[0].startsWith("$") && isWildcard(x[0])) {
+            return false;
+        }
+        int i = 0;
+        for (; i < x.length && i < y.length; i++) {
+            if (x[i].equals("#") || y[i].equals("#")) {
+                return true;
+            }
+            if (!x[i].equals("+") && !y[i].equals("+") && !x[i].equals(y[i])) {
+                return false;
+            }
+        }
+        // "a/#" also matches "a": a filter one level longer that ends in '#' still overlaps.
+        return x.length == y.length
+                || (x.length == i + 1 && x[i].equals("#"))
+                || (y.length == i + 1 && y[i].equals("#"));
+    }
+
+    /** Whether every topic name {@code inner} matches is matched by {@code outer} too. */
+    public static boolean covers(String outer, String inner) {
+        String[] o = levels(outer);
+        String[] n = levels(inner);
+        if (isWildcard(o[0]) && n[0].startsWith("$")) {
+            return false;
+        }
+        for (int i = 0; i < o.length; i++) {
+            if (o[i].equals("#")) {
+                return true;
+            }
+            if (i >= n.length || n[i].equals("#")) {
+                return false;
+            }
+            if (!o[i].equals("+") && !o[i].equals(n[i])) {
+                return false;
+            }
+        }
+        return o.length == n.length;
+    }
+
+    private static boolean isWildcard(String level) {
+        return level.equals("+") || level.equals("#");
+    }
 }

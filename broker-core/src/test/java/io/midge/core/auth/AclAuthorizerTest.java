@@ -22,7 +22,8 @@ class AclAuthorizerTest {
         assertFalse(acl.canWrite("c", "bob", "r"));
         assertTrue(acl.canWrite("c", "bob", "w"));
         assertFalse(acl.canRead("c", "bob", "w"));
-        assertTrue(acl.canSubscribe("c", "bob", "w"));
+        assertTrue(acl.canSubscribe("c", "bob", "r"));
+        assertFalse(acl.canSubscribe("c", "bob", "w"));
     }
 
     @Test

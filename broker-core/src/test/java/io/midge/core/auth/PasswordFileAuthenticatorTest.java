@@ -30,16 +30,16 @@ class PasswordFileAuthenticatorTest {
         assertEquals(Result.ACCEPTED, auth.authenticate("c2", "carol", utf8("secret")));
     }
 
-    /** mosquitto 2.0.11 answers all of these with CONNACK return code 5. */
+    /** MQTT 3.1.1 return code 4; mosquitto 2.0.11 answers all of these with 5. */
     @Test
-    void refusesWrongCredentialsAsNotAuthorizedLikeMosquitto() throws Exception {
+    void refusesWrongCredentialsAsBadUsernameOrPassword() throws Exception {
         PasswordFileAuthenticator auth = authenticator(true, MosquittoFixtures.ALICE_SECRET, MosquittoFixtures.EMPTY);
-        assertEquals(Result.NOT_AUTHORIZED, auth.authenticate("c", "alice", utf8("wrong")));
-        assertEquals(Result.NOT_AUTHORIZED, auth.authenticate("c", "alice", null));
-        assertEquals(Result.NOT_AUTHORIZED, auth.authenticate("c", "bob", utf8("secret")));
-        assertEquals(Result.NOT_AUTHORIZED, auth.authenticate("c", "Alice", utf8("secret")));
-        assertEquals(Result.NOT_AUTHORIZED, auth.authenticate("c", "empty", new byte[0]), "empty password counts as none");
-        assertEquals(Result.NOT_AUTHORIZED, auth.authenticate("c", "alice", utf8("secret\u0000more")));
+        assertEquals(Result.BAD_USERNAME_OR_PASSWORD, auth.authenticate("c", "alice", utf8("wrong")));
+        assertEquals(Result.BAD_USERNAME_OR_PASSWORD, auth.authenticate("c", "alice", null));
+        assertEquals(Result.BAD_USERNAME_OR_PASSWORD, auth.authenticate("c", "bob", utf8("secret")));
+        assertEquals(Result.BAD_USERNAME_OR_PASSWORD, auth.authenticate("c", "Alice", utf8("secret")));
+        assertEquals(Result.BAD_USERNAME_OR_PASSWORD, auth.authenticate("c", "empty", new byte[0]), "empty password counts as none");
+        assertEquals(Result.BAD_USERNAME_OR_PASSWORD, auth.authenticate("c", "alice", utf8("secret\u0000more")));
     }
 
     @Test
@@ -56,7 +56,7 @@ class PasswordFileAuthenticatorTest {
 
         auth.reload();
 
-        assertEquals(Result.NOT_AUTHORIZED, auth.authenticate("c", "alice", utf8("secret")));
+        assertEquals(Result.BAD_USERNAME_OR_PASSWORD, auth.authenticate("c", "alice", utf8("secret")));
         assertEquals(Result.ACCEPTED, auth.authenticate("c", "carol", utf8("secret")));
     }
 
@@ -69,7 +69,7 @@ class PasswordFileAuthenticatorTest {
 
         assertTrue(e.getMessage().startsWith(auth.file() + ":2: "), e.getMessage());
         assertEquals(Result.ACCEPTED, auth.authenticate("c", "alice", utf8("secret")));
-        assertEquals(Result.NOT_AUTHORIZED, auth.authenticate("c", "carol", utf8("secret")));
+        assertEquals(Result.BAD_USERNAME_OR_PASSWORD, auth.authenticate("c", "carol", utf8("secret")));
 
         Files.delete(auth.file());
         assertThrows(AuthFileException.class, auth::reload);

@@ -18,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
 
 /** {@code midge [-c CONFIG] [-p PORT] [-v]}: the broker's command line, shaped like mosquitto's. */
 @Command(name = "midge", mixinStandardHelpOptions = true, versionProvider = MidgeVersion.class,
+        subcommands = PasswdCommand.class,
         description = "Midge, an MQTT 3.1.1 broker.")
 public final class MidgeCommand implements Callable<Integer> {
 
@@ -61,6 +62,7 @@ public final class MidgeCommand implements Callable<Integer> {
         }
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTerminate(stop::countDown);
+        Signals.onHangup(server::reloadSecurityFiles);
         try {
             stop.await();
         } catch (InterruptedException e) {

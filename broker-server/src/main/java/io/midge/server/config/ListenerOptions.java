@@ -34,16 +34,16 @@ final class ListenerOptions {
     }
 
     private static void registerTls(OptionTable table) {
-        table.listener("cafile", notYet((l, d) -> l.cafile = d.path()));
-        table.listener("capath", notYet((l, d) -> l.capath = d.path()));
-        table.listener("certfile", notYet((l, d) -> l.certfile = d.path()));
-        table.listener("keyfile", notYet((l, d) -> l.keyfile = d.path()));
-        table.listener("crlfile", notYet((l, d) -> l.crlfile = d.path()));
-        table.listener("require_certificate", notYet((l, d) -> l.requireCertificate = d.bool()));
-        table.listener("use_identity_as_username", notYet((l, d) -> l.useIdentityAsUsername = d.bool()));
-        table.listener("use_subject_as_username", notYet((l, d) -> l.useSubjectAsUsername = d.bool()));
-        table.listener("tls_version", notYet((l, d) -> l.tlsVersion = d.choice(TLS_VERSIONS)));
-        table.listener("ciphers", notYet((l, d) -> l.ciphers = d.string()));
+        table.listener("cafile", (l, d) -> l.cafile = d.path());
+        table.listener("capath", (l, d) -> l.capath = d.path());
+        table.listener("certfile", (l, d) -> l.certfile = d.path());
+        table.listener("keyfile", (l, d) -> l.keyfile = d.path());
+        table.listener("crlfile", (l, d) -> l.crlfile = d.path());
+        table.listener("require_certificate", (l, d) -> l.requireCertificate = d.bool());
+        table.listener("use_identity_as_username", (l, d) -> l.useIdentityAsUsername = d.bool());
+        table.listener("use_subject_as_username", (l, d) -> l.useSubjectAsUsername = d.bool());
+        table.listener("tls_version", (l, d) -> l.tlsVersion = d.choice(TLS_VERSIONS));
+        table.listener("ciphers", (l, d) -> l.ciphers = d.string());
         table.listener("ciphers_tls1.3", notYet(validateOnly(Directive::string)));
         table.listener("dhparamfile", notYet(validateOnly(Directive::path)));
         table.listener("tls_engine", notYet(validateOnly(Directive::string)));
@@ -73,9 +73,6 @@ final class ListenerOptions {
 
     private static void protocol(ListenerBuilder listener, Directive directive) throws ConfigException {
         listener.protocol = directive.keyword(ListenerProtocol.class);
-        if (listener.protocol == ListenerProtocol.WEBSOCKETS) {
-            directive.warn("protocol websockets is not supported yet; ignored.");
-        }
     }
 
     private static String mountPoint(Directive directive) throws ConfigException {

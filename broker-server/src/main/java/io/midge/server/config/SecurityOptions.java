@@ -15,8 +15,8 @@ final class SecurityOptions {
     static void register(OptionTable table) {
         table.add("per_listener_settings", SecurityOptions::perListenerSettings);
         table.security("allow_anonymous", (s, d) -> s.allowAnonymous = d.bool());
-        table.security("password_file", notYet((s, d) -> s.passwordFile = d.path()));
-        table.security("acl_file", notYet((s, d) -> s.aclFile = d.path()));
+        table.security("password_file", (s, d) -> s.passwordFile = d.path());
+        table.security("acl_file", (s, d) -> s.aclFile = d.path());
         table.security("psk_file", notYet(validateOnly(Directive::path)));
         table.security("plugin", notYet(validateOnly(Directive::path)));
         table.security("auth_plugin", notYet(validateOnly(Directive::path)));
@@ -33,8 +33,5 @@ final class SecurityOptions {
             throw directive.error("per_listener_settings must be set before any other security settings.");
         }
         config.perListenerSettings = perListener;
-        if (perListener) {
-            directive.warnNotSupportedYet();
-        }
     }
 }

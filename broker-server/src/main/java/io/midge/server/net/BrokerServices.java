@@ -1,9 +1,7 @@
 package io.midge.server.net;
 
-import io.midge.core.auth.Authenticator;
 import io.midge.core.route.Router;
 import io.midge.core.session.SessionRegistry;
 
 /** The broker-wide services every connection talks to; one instance shared by all listeners. */
-public record BrokerServices(Router router, SessionRegistry sessions, Authenticator authenticator,
-                             ConnectionSettings settings) {}
+public record BrokerServices(Router router, SessionRegistry sessions, ConnectionSettings settings) {}

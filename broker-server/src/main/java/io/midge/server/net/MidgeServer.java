@@ -1,6 +1,5 @@
 package io.midge.server.net;
 
-import io.midge.core.auth.AnonymousOnlyAuthenticator;
 import io.midge.core.route.MemoryRetainedStore;
 import io.midge.core.route.Router;
 import io.midge.core.session.SessionLimits;
@@ -8,6 +7,9 @@ import io.midge.core.session.SessionRegistry;
 import io.midge.server.config.BrokerConfig;
 import io.midge.server.config.ListenerConfig;
 import io.midge.server.config.ListenerProtocol;
+import io.midge.server.config.SocketDomain;
+import io.midge.server.tls.TlsContexts;
+import io.netty.handler.ssl.SslContext;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -33,6 +35,7 @@ public final class MidgeServer implements AutoCloseable {
     private final Transport transport = Transport.best();
     private final EventLoopGroup loops;
     private final List<Channel> listeners = new ArrayList<>();
+    private final ListenerSecurity security;
 
     public MidgeServer(BrokerConfig config) {
         this.config = config;
@@ -44,7 +47,8 @@ public final class MidgeServer implements AutoCloseable {
         ConnectionSettings settings = new ConnectionSettings(config.maxKeepalive(), config.allowZeroLengthClientId(),
                 config.autoIdPrefix(), config.effectiveMessageSizeLimit(), config.connectionMessages(), config.retainAvailable(),
                 CONNECT_TIMEOUT_MILLIS);
-        this.services = new BrokerServices(router, sessions, new AnonymousOnlyAuthenticator(config.allowAnonymous()), settings);
+        this.services = new BrokerServices(router, sessions, settings);
+        this.security = new ListenerSecurity(config);
     }
 
     public BrokerServices services() {
@@ -55,12 +59,6 @@ public final class MidgeServer implements AutoCloseable {
     public void start() throws Exception {
         try {
             for (ListenerConfig listener : config.listeners()) {
-                if (listener.protocol() != ListenerProtocol.MQTT || listener.isTls()) {
-                    // Serving plain MQTT where the operator asked for TLS or WebSocket would be worse than not serving.
-                    log.warn("Listener on port {} skipped: {} listeners are not supported yet.", listener.port(),
-                            listener.isTls() ? "TLS" : "WebSocket");
-                    continue;
-                }
                 listeners.add(bind(listener));
             }
         } catch (Exception e) {
@@ -73,20 +71,35 @@ public final class MidgeServer implements AutoCloseable {
     }
 
     private Channel bind(ListenerConfig listener) throws Exception {
+        SslContext tls = listener.isTls() ? TlsContexts.forListener(listener) : null;
+        ListenerContext context = security.contextFor(listener);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops)
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
-                .childHandler(new MqttChannelInitializer(services, listener.maxConnections()));
-        InetSocketAddress address = listener.bindAddress() == null
-                ? new InetSocketAddress(listener.port())
-                : new InetSocketAddress(listener.bindAddress(), listener.port());
-        Channel channel = bootstrap.bind(address).sync().channel();
-        log.info("Opening listen socket on {} port {} ({}).",
-                listener.bindAddress() == null ? "all interfaces" : listener.bindAddress(), boundPort(channel),
-                transport.name().toLowerCase());
+                .childHandler(new ListenerInitializer(services, context, tls));
+        Channel channel = bootstrap.bind(bindAddress(listener)).sync().channel();
+        log.info("Opening {}{} listen socket on {} port {}.",
+                listener.protocol() == ListenerProtocol.WEBSOCKETS ? "websockets" : "mqtt", tls == null ? "" : " (TLS)",
+                listener.bindAddress() == null ? "all interfaces" : listener.bindAddress(), boundPort(channel));
         return channel;
+    }
+
+    /** socket_domain picks the address family when no bind address is given; by default both. */
+    private static InetSocketAddress bindAddress(ListenerConfig listener) {
+        if (listener.bindAddress() != null) {
+            return new InetSocketAddress(listener.bindAddress(), listener.port());
+        }
+        if (listener.socketDomain() == SocketDomain.IPV4) {
+            return new InetSocketAddress("0.0.0.0", listener.port());
+        }
+        return new InetSocketAddress(listener.port());
+    }
+
+    /** SIGHUP: re-read password and ACL files without dropping connections. */
+    public void reloadSecurityFiles() {
+        security.reload();
     }
 
     /** The port a listener actually bound, which differs from the configured one when that was 0. */

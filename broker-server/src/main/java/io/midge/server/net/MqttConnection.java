@@ -45,11 +45,14 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
     private enum State { AWAIT_CONNECT, ATTACHING, CONNECTED, CLOSED }
 
     private final BrokerServices broker;
+    private final ListenerContext listener;
+    private final String mountPoint;
     private final ConnectionSettings settings;
     private final PacketLog packetLog;
     private ChannelHandlerContext ctx;
     private State state = State.AWAIT_CONNECT;
     private String clientId;
+    private String username;
     private String remote;
     private Session session;
     private Message will;
@@ -66,8 +69,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
         ctx.flush();
     };
 
-    MqttConnection(BrokerServices broker) {
+    MqttConnection(BrokerServices broker, ListenerContext listener) {
         this.broker = broker;
+        this.listener = listener;
+        this.mountPoint = listener.mountPoint();
         this.settings = broker.settings();
         this.packetLog = new PacketLog(log);
     }
@@ -192,13 +197,25 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
             refuse(connect, 2, "will payload exceeds message_size_limit");
             return;
         }
-        Authenticator.Result auth = broker.authenticator().authenticate(id, connect.username(), connect.password());
+        Authenticator.Result auth;
+        String user;
+        if (listener.usernameFromCertificate()) {
+            // The certificate, checked by TLS, is the credential: mosquitto consults no password file then.
+            user = ClientCertificates.username(ctx.pipeline(), listener.config().useSubjectAsUsername());
+            auth = user == null ? Authenticator.Result.NOT_AUTHORIZED : Authenticator.Result.ACCEPTED;
+        } else {
+            user = connect.username();
+            auth = listener.authenticator().authenticate(id, user, connect.password());
+        }
         if (auth != Authenticator.Result.ACCEPTED) {
-            refuse(connect, auth == Authenticator.Result.BAD_USERNAME_OR_PASSWORD ? 4 : 5, "not authorised");
+            boolean badCredentials = auth == Authenticator.Result.BAD_USERNAME_OR_PASSWORD;
+            refuse(connect, badCredentials ? 4 : 5, (badCredentials ? "bad user name or password" : "not authorised")
+                    + (user == null ? "" : " for user '" + user + "'"));
             return;
         }
         this.clientId = id;
-        this.will = willOf(connect);
+        this.username = user;
+        this.will = willOf(connect, mountPoint);
         startKeepAlive(connect.keepAliveSeconds());
         state = State.ATTACHING;
         heldWhileAttaching = new ArrayDeque<>();
@@ -214,9 +231,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
                 + " refused: " + why + " (CONNACK " + returnCode + ").");
     }
 
-    private static Message willOf(Connect connect) {
+    private static Message willOf(Connect connect, String mountPoint) {
         MqttPacket.Will w = connect.will();
-        return w == null ? null : new Message(w.topic(), w.payload(), w.qos(), w.retain());
+        return w == null ? null : new Message(mountPoint + w.topic(), w.payload(), w.qos(), w.retain());
     }
 
     private void startKeepAlive(int keepAliveSeconds) {
@@ -234,12 +251,13 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
             return;
         }
         session = attached.session();
+        session.authorize(username, listener.authorizer());
         state = State.CONNECTED;
         write(new ConnAck(attached.sessionPresent(), 0));
         if (settings.connectionMessages()) {
             log.info("New client connected from {} as {} (p{}, c{}, k{}{}).", remote, clientId,
                     connect.protocolLevel(), connect.cleanSession() ? 1 : 0, connect.keepAliveSeconds(),
-                    connect.username() == null ? "" : ", u'" + connect.username() + "'");
+                    username == null ? "" : ", u'" + username + "'");
         }
         session.resume();
         ArrayDeque<MqttPacket> held = heldWhileAttaching;
@@ -282,19 +300,31 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
             closeWithReason("Client " + clientId + " sent a retained PUBLISH but retain_available is false, disconnecting.");
             return;
         }
-        Message message = new Message(publish.topic(), publish.payload(), publish.qos(), publish.retain());
+        Message message = new Message(mountPoint + publish.topic(), publish.payload(), publish.qos(), publish.retain());
+        // MQTT 3.1.1 cannot refuse a PUBLISH: a denied one is acknowledged as usual and dropped.
+        boolean allowed = listener.authorizer().canWrite(clientId, username, message.topic());
+        if (!allowed) {
+            log.info("Denied PUBLISH from {} (d{}, q{}, r{}, m{}, '{}', ... ({} bytes))", clientId, publish.dup() ? 1 : 0,
+                    publish.qos(), publish.retain() ? 1 : 0, publish.packetId(), message.topic(), publish.payload().length);
+        }
         switch (publish.qos()) {
-            case 0 -> broker.router().publish(message);
+            case 0 -> route(message, allowed);
             case 1 -> {
-                broker.router().publish(message);
+                route(message, allowed);
                 write(new Ack(PacketType.PUBACK, publish.packetId()));
             }
             default -> {
                 if (session.acceptInboundQos2(publish.packetId())) {
-                    broker.router().publish(message);
+                    route(message, allowed);
                 }
                 write(new Ack(PacketType.PUBREC, publish.packetId()));
             }
+        }
+    }
+
+    private void route(Message message, boolean allowed) {
+        if (allowed) {
+            broker.router().publish(message);
         }
     }
 
@@ -307,25 +337,29 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
         byte[] codes = new byte[subscribe.subscriptions().size()];
         for (int i = 0; i < codes.length; i++) {
             TopicSubscription requested = subscribe.subscriptions().get(i);
-            if (Router.isAcceptableFilter(requested.filter())) {
-                broker.router().subscribe(session, requested.filter(), requested.qos());
-                codes[i] = (byte) requested.qos();
-            } else {
+            String filter = mountPoint + requested.filter();
+            if (!Router.isAcceptableFilter(requested.filter())) {
                 log.info("Client {} asked for invalid topic filter '{}', refused.", clientId, requested.filter());
                 codes[i] = (byte) 0x80;
+            } else if (!listener.authorizer().canSubscribe(clientId, username, filter)) {
+                log.info("Denied SUBSCRIBE from {} to '{}'.", clientId, filter);
+                codes[i] = (byte) 0x80;
+            } else {
+                broker.router().subscribe(session, filter, requested.qos());
+                codes[i] = (byte) requested.qos();
             }
         }
         write(new SubAck(subscribe.packetId(), codes));
         for (int i = 0; i < codes.length; i++) {
             if (codes[i] != (byte) 0x80) {
-                broker.router().deliverRetained(session, subscribe.subscriptions().get(i).filter(), codes[i]);
+                broker.router().deliverRetained(session, mountPoint + subscribe.subscriptions().get(i).filter(), codes[i]);
             }
         }
     }
 
     private void onUnsubscribe(Unsubscribe unsubscribe) {
         for (String filter : unsubscribe.filters()) {
-            broker.router().unsubscribe(session, filter);
+            broker.router().unsubscribe(session, mountPoint + filter);
         }
         write(new Ack(PacketType.UNSUBACK, unsubscribe.packetId()));
     }
@@ -334,7 +368,11 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
         if (will != null) {
             Message lastWill = will;
             will = null;
-            broker.router().publish(lastWill);
+            if (listener.authorizer().canWrite(clientId, username, lastWill.topic())) {
+                broker.router().publish(lastWill);
+            } else {
+                log.info("Denied will of {} on '{}'.", clientId, lastWill.topic());
+            }
         }
     }
 
@@ -342,7 +380,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
 
     @Override
     public void sendPublish(int packetId, Message message, int qos, boolean dup, boolean retain) {
-        write(new Publish(message.topic(), message.payload(), qos, retain, dup, packetId));
+        write(new Publish(withoutMountPoint(message.topic()), message.payload(), qos, retain, dup, packetId));
         requestFlush();
     }
 
@@ -389,6 +427,11 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
             ctx.flush();
             ctx.close();
         }
+    }
+
+    /** Subscriptions through a mount point only match topics under it, so the prefix is always there to strip. */
+    private String withoutMountPoint(String topic) {
+        return mountPoint.isEmpty() ? topic : topic.substring(mountPoint.length());
     }
 
     private String clientIdOrAddress() {

@@ -1,0 +1,82 @@
+package io.midge.server.net;
+
+import io.midge.server.codec.MqttDecoder;
+import io.midge.server.codec.MqttEncoder;
+import io.midge.server.config.ListenerProtocol;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.ssl.SslContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Builds a connection's pipeline for its listener: [TLS] → [HTTP upgrade and WebSocket frames ⇄
+ * bytes] → MQTT packets → protocol state machine. Also enforces the listener's max_connections at
+ * accept time, as mosquitto does.
+ */
+final class ListenerInitializer extends ChannelInitializer<Channel> {
+
+    private static final Logger log = LoggerFactory.getLogger("midge");
+    /** Browsers offer these; mosquitto accepts the same two. */
+    private static final String WEBSOCKET_SUBPROTOCOLS = "mqtt,mqttv3.1";
+    private static final int MAX_HTTP_UPGRADE_REQUEST = 8192;
+
+    private final BrokerServices broker;
+    private final ListenerContext listener;
+    private final SslContext tls;
+    private final AtomicInteger open = new AtomicInteger();
+
+    /** @param tls the listener's TLS context, or null for plain TCP */
+    ListenerInitializer(BrokerServices broker, ListenerContext listener, SslContext tls) {
+        this.broker = broker;
+        this.listener = listener;
+        this.tls = tls;
+    }
+
+    @Override
+    protected void initChannel(Channel channel) {
+        int maxConnections = listener.config().maxConnections();
+        if (maxConnections >= 0) {
+            if (open.incrementAndGet() > maxConnections) {
+                open.decrementAndGet();
+                log.info("Client connection from {} denied: max_connections exceeded.", channel.remoteAddress());
+                channel.close();
+                return;
+            }
+            channel.closeFuture().addListener(f -> open.decrementAndGet());
+        }
+        channel.config().setOption(ChannelOption.TCP_NODELAY, true);
+        ChannelPipeline pipeline = channel.pipeline();
+        if (tls != null) {
+            pipeline.addLast("tls", tls.newHandler(channel.alloc()));
+        }
+        if (listener.config().protocol() == ListenerProtocol.WEBSOCKETS) {
+            pipeline.addLast("http", new HttpServerCodec())
+                    .addLast("http-upgrade", new HttpObjectAggregator(MAX_HTTP_UPGRADE_REQUEST))
+                    .addLast("websocket", new WebSocketServerProtocolHandler(webSocketConfig()))
+                    .addLast("websocket-frames", WebSocketFrameCodec.INSTANCE);
+        }
+        pipeline.addLast("decoder", new MqttDecoder(broker.settings().maxPacketBytes()))
+                .addLast("encoder", MqttEncoder.INSTANCE)
+                .addLast("mqtt", new MqttConnection(broker, listener));
+    }
+
+    private WebSocketServerProtocolConfig webSocketConfig() {
+        return WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath("/")
+                .checkStartsWith(true) // any request path: MQTT.js uses /mqtt, others use /
+                .subprotocols(WEBSOCKET_SUBPROTOCOLS)
+                // A frame may carry a whole packet, so it may be as large as one.
+                .maxFramePayloadLength(broker.settings().maxPacketBytes() + 5)
+                .handleCloseFrames(true)
+                .build();
+    }
+}

@@ -1,0 +1,345 @@
+package io.midge.bench;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.Future;
+import org.HdrHistogram.Histogram;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs fanin, fanout, p2p and latency: connect every subscriber (and wait for its SUBACK), then
+ * every publisher; publish for warm-up + duration; stop; drain; count; disconnect.
+ *
+ * <p>The main thread only orchestrates and sleeps. It reads the clients' counters through tasks
+ * run on their event loops, never directly.
+ */
+final class LoadRun {
+
+    /** How often the drain phase looks at the counters. */
+    private static final long POLL_MILLIS = 50;
+
+    private final LoadSpec spec;
+    private final RunContext run;
+    private final List<BenchClient> publishers = new ArrayList<>();
+    private final List<BenchClient> subscribers = new ArrayList<>();
+
+    private LoadRun(LoadSpec spec) {
+        this.spec = spec;
+        this.run = new RunContext(spec.qos());
+    }
+
+    static BenchResult run(LoadSpec spec) throws BenchException, InterruptedException {
+        NettySetup.init();
+        return new LoadRun(spec).execute();
+    }
+
+    private BenchResult execute() throws BenchException, InterruptedException {
+        buildClients();
+        ClientTransport transport = ClientTransport.best();
+        EventLoopGroup group = transport.newGroup(spec.threads());
+        try {
+            Bootstrap bootstrap = new Bootstrap().group(group).channel(transport.channelClass())
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
+                            spec.connectTimeoutSeconds() * 1000));
+            long timeout = seconds(spec.connectTimeoutSeconds());
+            connect(bootstrap, subscribers, timeout);
+            connect(bootstrap, publishers, timeout);
+
+            long tick = start();
+            sleepUntil(run.measureEnd);
+            onEveryLoop(LoopState::stop);
+            long drainStart = System.nanoTime();
+            drain();
+            long drainNanos = System.nanoTime() - drainStart;
+
+            Snapshot result = snapshot(true);
+            run.closing = true;
+            List<ChannelFuture> closes = new ArrayList<>();
+            for (BenchClient client : all()) {
+                closes.add(client.disconnect());
+            }
+            for (ChannelFuture close : closes) {
+                close.awaitUninterruptibly(2, TimeUnit.SECONDS);
+            }
+            return BenchResult.load(spec, transport, result, drainNanos, tick, List.copyOf(run.errors));
+        } finally {
+            run.closing = true;
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private void buildClients() {
+        String runId = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0x1000000));
+        int pubs = spec.publishers();
+        long interval = spec.rate() > 0 ? Math.max(1, Math.round(1e9 * pubs / spec.rate())) : 0;
+        for (int i = 0; i < pubs; i++) {
+            String topic = spec.prefix() + "/" + i;
+            Publisher p = new Publisher(i, topic, spec.qos(), spec.payload(), spec.inflight(), interval);
+            publishers.add(new BenchClient(run, "mb" + runId + "p" + i, p, null));
+        }
+        for (int i = 0; i < spec.subscribers(); i++) {
+            Subscriber s = switch (spec.scenario()) {
+                case FANIN -> new Subscriber(i, spec.prefix() + "/#", 0, pubs);
+                case FANOUT -> new Subscriber(i, spec.prefix() + "/0", 0, 1);
+                case P2P, LATENCY -> new Subscriber(i, spec.prefix() + "/" + i, i, 1);
+                case CONNS -> throw new IllegalArgumentException("conns is not a load scenario");
+            };
+            subscribers.add(new BenchClient(run, "mb" + runId + "s" + i, null, s));
+        }
+    }
+
+    private List<BenchClient> all() {
+        List<BenchClient> all = new ArrayList<>(subscribers);
+        all.addAll(publishers);
+        return all;
+    }
+
+    private void connect(Bootstrap bootstrap, List<BenchClient> clients, long timeout)
+            throws BenchException, InterruptedException {
+        Connector.Outcome outcome = Connector.connectAll(bootstrap, spec.broker(), clients,
+                spec.connectConcurrency(), timeout);
+        if (outcome.failed() > 0) {
+            throw new BenchException(outcome.failed() + " of " + clients.size() + " connections failed, first: "
+                    + outcome.firstError());
+        }
+        if (outcome.timedOut()) {
+            throw new BenchException("only " + outcome.connected() + " of " + clients.size()
+                    + " connections were ready within " + spec.connectTimeoutSeconds() + " s");
+        }
+    }
+
+    /** Fixes the measured window, then starts every publisher on its loop. @return the pacing tick */
+    private long start() throws InterruptedException {
+        long t0 = System.nanoTime();
+        run.measureStart = t0 + seconds(spec.warmupSeconds());
+        run.measureEnd = run.measureStart + seconds(spec.durationSeconds());
+        long interval = publishers.get(0).publisher.intervalNanos;
+        for (int i = 0; i < publishers.size(); i++) {
+            // Paced publishers are spread evenly over one interval, not started together.
+            publishers.get(i).publisher.nextDueNanos = t0 + interval * i / publishers.size();
+        }
+        long tick = 0;
+        if (interval > 0) {
+            // The timer of each loop fires about once per message due on it, within 0.1..1 ms.
+            int loops = Math.min(spec.threads(), publishers.size());
+            long perLoop = Math.max(1, Math.round(1e9 * loops / spec.rate()));
+            tick = Math.max(TimeUnit.MICROSECONDS.toNanos(100), Math.min(TimeUnit.MILLISECONDS.toNanos(1), perLoop));
+        }
+        long pacingTick = tick;
+        onEveryLoop(loop -> loop.start(pacingTick));
+        return tick;
+    }
+
+    /**
+     * Waits until every message has arrived (and, at QoS 1/2, been acknowledged), until nothing
+     * has moved for a while (0.3 s at QoS 0, 2 s at QoS 1/2), or until the drain limit.
+     */
+    private void drain() throws InterruptedException {
+        long deadline = System.nanoTime() + seconds(spec.drainSeconds());
+        long quiet = TimeUnit.MILLISECONDS.toNanos(spec.qos() == 0 ? 300 : 2000);
+        long lastProgress = System.nanoTime();
+        Snapshot previous = snapshot(false);
+        while (!previous.complete(spec.qos())) {
+            long now = System.nanoTime();
+            if (now >= deadline || now - lastProgress >= quiet) {
+                return;
+            }
+            Thread.sleep(POLL_MILLIS);
+            Snapshot current = snapshot(false);
+            if (current.movedSince(previous)) {
+                lastProgress = System.nanoTime();
+            }
+            previous = current;
+        }
+    }
+
+    private Snapshot snapshot(boolean withLatency) throws InterruptedException {
+        Snapshot snapshot = new Snapshot(publishers.size(), subscribers.size(), withLatency);
+        List<Future<?>> parts = new ArrayList<>();
+        for (LoopState loop : run.loops()) {
+            parts.add(loop.loop.submit(() -> snapshot.collect(loop)));
+        }
+        await(parts);
+        return snapshot;
+    }
+
+    private void onEveryLoop(java.util.function.Consumer<LoopState> action) throws InterruptedException {
+        List<Future<?>> parts = new ArrayList<>();
+        for (LoopState loop : run.loops()) {
+            parts.add(loop.loop.submit(() -> action.accept(loop)));
+        }
+        await(parts);
+    }
+
+    private static void await(List<Future<?>> futures) throws InterruptedException {
+        for (Future<?> future : futures) {
+            try {
+                future.get(10, TimeUnit.SECONDS);
+            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException("event loop task failed", e);
+            }
+        }
+    }
+
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        long left;
+        while ((left = nanoTime - System.nanoTime()) > 0) {
+            TimeUnit.NANOSECONDS.sleep(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
+        }
+    }
+
+    static long seconds(double seconds) {
+        return Math.round(seconds * 1e9);
+    }
+
+    /**
+     * Counters copied on the event loops. Each loop writes only the slots of its own clients;
+     * the submitting thread reads them after the tasks' futures complete.
+     */
+    static final class Snapshot {
+        final long[] sent;
+        final long[] inflight;
+        final long[] sentInWindow;
+        final long[] maxLag;
+        /** Per subscriber, per expected publisher: distinct messages received. */
+        final long[][] unique;
+        final int[] base;
+        final long[] received;
+        final long[] receivedInWindow;
+        final long[] duplicates;
+        final long[] outOfOrder;
+        final long[] beyondWindow;
+        final long[] unexpected;
+        long protocolErrors;
+        long strayPublishes;
+        final Histogram latency;
+
+        Snapshot(int publishers, int subscribers, boolean withLatency) {
+            sent = new long[publishers];
+            inflight = new long[publishers];
+            sentInWindow = new long[publishers];
+            maxLag = new long[publishers];
+            unique = new long[subscribers][];
+            base = new int[subscribers];
+            received = new long[subscribers];
+            receivedInWindow = new long[subscribers];
+            duplicates = new long[subscribers];
+            outOfOrder = new long[subscribers];
+            beyondWindow = new long[subscribers];
+            unexpected = new long[subscribers];
+            latency = withLatency ? new Histogram(LoopState.MAX_LATENCY_NANOS, 3) : null;
+        }
+
+        /** On {@code loop}'s thread. */
+        void collect(LoopState loop) {
+            long errors = 0;
+            long stray = 0;
+            for (BenchClient client : loop.clients) {
+                errors += client.protocolErrors;
+                stray += client.unexpected;
+                Publisher p = client.publisher;
+                if (p != null) {
+                    sent[p.index] = p.sent();
+                    inflight[p.index] = p.inflight;
+                    sentInWindow[p.index] = p.sentInWindow;
+                    maxLag[p.index] = p.maxLagNanos;
+                }
+                Subscriber s = client.subscriber;
+                if (s != null) {
+                    long[] u = new long[s.streams.length];
+                    long dup = 0, ooo = 0, beyond = 0;
+                    for (int i = 0; i < u.length; i++) {
+                        SeqTracker t = s.streams[i];
+                        u[i] = t.unique();
+                        dup += t.duplicates;
+                        ooo += t.outOfOrder;
+                        beyond += t.beyondWindow;
+                    }
+                    unique[s.id] = u;
+                    base[s.id] = s.base;
+                    received[s.id] = s.received;
+                    receivedInWindow[s.id] = s.receivedInWindow;
+                    duplicates[s.id] = dup;
+                    outOfOrder[s.id] = ooo;
+                    beyondWindow[s.id] = beyond;
+                    unexpected[s.id] = s.unexpected;
+                }
+            }
+            synchronized (this) {
+                protocolErrors += errors;
+                strayPublishes += stray;
+                if (latency != null) {
+                    latency.add(loop.latency);
+                }
+            }
+        }
+
+        /** Deliveries every subscriber should have had: the sent count of each publisher it follows. */
+        long expected() {
+            long expected = 0;
+            for (int s = 0; s < unique.length; s++) {
+                for (int i = 0; i < unique[s].length; i++) {
+                    expected += sent[base[s] + i];
+                }
+            }
+            return expected;
+        }
+
+        long lost() {
+            long lost = 0;
+            for (int s = 0; s < unique.length; s++) {
+                for (int i = 0; i < unique[s].length; i++) {
+                    lost += Math.max(0, sent[base[s] + i] - unique[s][i]);
+                }
+            }
+            return lost;
+        }
+
+        /** Distinct messages beyond what was sent: sequence numbers never sent. */
+        long excess() {
+            long excess = 0;
+            for (int s = 0; s < unique.length; s++) {
+                for (int i = 0; i < unique[s].length; i++) {
+                    excess += Math.max(0, unique[s][i] - sent[base[s] + i]);
+                }
+            }
+            return excess;
+        }
+
+        long inflight() {
+            return sum(inflight);
+        }
+
+        boolean complete(int qos) {
+            return lost() == 0 && (qos == 0 || inflight() == 0);
+        }
+
+        boolean movedSince(Snapshot before) {
+            return sum(received) != sum(before.received) || inflight() != before.inflight();
+        }
+
+        static long sum(long[] values) {
+            long sum = 0;
+            for (long v : values) {
+                sum += v;
+            }
+            return sum;
+        }
+
+        static long max(long[] values) {
+            long max = 0;
+            for (long v : values) {
+                max = Math.max(max, v);
+            }
+            return max;
+        }
+    }
+}

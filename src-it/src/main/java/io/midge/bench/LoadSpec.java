@@ -1,0 +1,34 @@
+package io.midge.bench;
+
+import java.net.InetSocketAddress;
+
+/**
+ * One message-moving run (fanin, fanout, p2p, latency).
+ *
+ * @param publishers  publishing connections
+ * @param subscribers subscribing connections
+ * @param rate        total messages per second over all publishers, 0 for as fast as possible
+ * @param drainSeconds longest wait, after publishing stops, for messages still on their way
+ */
+record LoadSpec(Scenario scenario, InetSocketAddress broker, int qos, int payload, double durationSeconds,
+                double warmupSeconds, int publishers, int subscribers, int inflight, double rate, int threads,
+                double drainSeconds, String prefix, double connectTimeoutSeconds, int connectConcurrency) {
+
+    LoadSpec {
+        if (qos < 0 || qos > 2) {
+            throw new IllegalArgumentException("QoS must be 0, 1 or 2");
+        }
+        if (payload < Publisher.HEADER_BYTES) {
+            throw new IllegalArgumentException("payload must be at least " + Publisher.HEADER_BYTES + " bytes");
+        }
+        if (inflight < 1 || inflight > 65535) {
+            throw new IllegalArgumentException("inflight must be 1..65535");
+        }
+        if (publishers < 1 || subscribers < 1 || threads < 1 || connectConcurrency < 1) {
+            throw new IllegalArgumentException("client, thread and concurrency counts must be at least 1");
+        }
+        if (durationSeconds <= 0 || warmupSeconds < 0 || rate < 0 || drainSeconds < 0) {
+            throw new IllegalArgumentException("duration must be positive; warm-up, rate and drain not negative");
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.midge.bench;
+
+import io.netty.channel.EventLoop;
+
+import java.util.Collection;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/** What every connection of one run shares: settings, the measured window, per-loop state, errors. */
+final class RunContext {
+
+    final int qos;
+    /** First and last (exclusive) {@link System#nanoTime()} of the measured window; unset until start. */
+    volatile long measureStart = Long.MAX_VALUE;
+    volatile long measureEnd = Long.MAX_VALUE;
+    /** Set before connections are closed on purpose, so their closing is not reported. */
+    volatile boolean closing;
+    final Queue<String> errors = new ConcurrentLinkedQueue<>();
+
+    private final ConcurrentHashMap<EventLoop, LoopState> loops = new ConcurrentHashMap<>();
+
+    RunContext(int qos) {
+        this.qos = qos;
+    }
+
+    LoopState loop(EventLoop loop) {
+        return loops.computeIfAbsent(loop, LoopState::new);
+    }
+
+    Collection<LoopState> loops() {
+        return loops.values();
+    }
+
+    void error(String message) {
+        if (errors.size() < 100) {
+            errors.add(message);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package io.midge.bench;
+
+import io.midge.it.BrokerProcess;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Runs every scenario for about a second against the broker process the integration tests use
+ * ({@link BrokerProcess}: Midge's jar, or mosquitto with {@code -Dit.broker=mosquitto}), started
+ * with {@code -p PORT} and default settings. Checks only what must hold whatever the machine's
+ * speed: at QoS 1/2 nothing lost or duplicated, nothing out of order or foreign, no protocol
+ * error. Rates are kept modest so that the broker's queue limit (max_queued_messages 1000) never
+ * comes into play.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class BenchSmokeTest {
+
+    private static BrokerProcess broker;
+    private static InetSocketAddress address;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        broker = BrokerProcess.startWithPortOption();
+        address = new InetSocketAddress(InetAddress.getByName(BrokerProcess.HOST), broker.port());
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private static BenchResult load(Scenario scenario, int qos, int publishers, int subscribers, double rate)
+            throws Exception {
+        LoadSpec spec = new LoadSpec(scenario, address, qos, 64, 1.0, 0.2, publishers, subscribers, 50, rate, 1,
+                10, "smoke-" + scenario.label() + qos, 10, 50);
+        BenchResult result = LoadRun.run(spec);
+        System.out.println(result.table());
+        return result;
+    }
+
+    private static void assertClean(BenchResult result) {
+        assertTrue(result.getLong("received") > 0, "something was delivered");
+        assertEquals(0, result.getLong("duplicated"), "duplicated");
+        assertEquals(0, result.getLong("out_of_order"), "out of order");
+        assertEquals(0, result.getLong("unexpected"), "unexpected");
+        assertEquals(0, result.getLong("protocol_errors"), "protocol errors");
+        assertEquals(List.of(), result.get("errors"), "connection errors");
+    }
+
+    private static void assertNothingLost(BenchResult result) {
+        assertClean(result);
+        assertEquals(0, result.getLong("lost"), "lost");
+        assertEquals(0, result.getLong("unacked"), "unacknowledged");
+        assertEquals(result.getLong("expected"), result.getLong("received"), "every expected delivery");
+        assertTrue(result.ok(), () -> "problems: " + result.problems());
+    }
+
+    @Test
+    void fanInQos0() throws Exception {
+        assertClean(load(Scenario.FANIN, 0, 3, 1, 3000));
+    }
+
+    @Test
+    void fanInQos1() throws Exception {
+        assertNothingLost(load(Scenario.FANIN, 1, 3, 1, 3000));
+    }
+
+    @Test
+    void fanOutQos2() throws Exception {
+        assertNothingLost(load(Scenario.FANOUT, 2, 1, 3, 1000));
+    }
+
+    @Test
+    void pointToPointQos1() throws Exception {
+        assertNothingLost(load(Scenario.P2P, 1, 3, 3, 3000));
+    }
+
+    @Test
+    void latencyQos2() throws Exception {
+        BenchResult result = load(Scenario.LATENCY, 2, 2, 2, 500);
+        assertNothingLost(result);
+        assertTrue(result.getLong("latency_count") > 0, "latencies recorded");
+    }
+
+    @Test
+    void connsReadsTheBrokersMemory() throws Exception {
+        // Broker pid 0: found through the socket listening on the port.
+        BenchResult result = ConnsRun.run(new ConnsSpec(address, 200, 1, 50, 0.2, 10, 0));
+        System.out.println(result.table());
+        assertEquals(200L, result.getLong("connected"));
+        assertEquals(200L, result.getLong("still_open"));
+        if (Files.isDirectory(Path.of("/proc/self/fd"))) {
+            assertNotNull(result.get("broker_pid"), "broker process found");
+            assertNotNull(result.get("rss_after_kib"), "VmRSS read");
+        }
+        assertTrue(result.ok(), () -> "problems: " + result.problems());
+    }
+
+    /** The command line end to end: options, one JSON line on stdout, exit code 0. */
+    @Test
+    void commandLinePrintsOneJsonLine() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = new CommandLine(new BenchCommand()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+                .execute("p2p", "--port", Integer.toString(address.getPort()), "--qos", "1", "--pairs", "2",
+                        "--rate", "1000", "--duration", "0.5", "--warmup", "0", "--threads", "1",
+                        "--prefix", "smoke-cli", "--json");
+        System.out.println(err);
+        assertEquals(0, exit, () -> "exit code; stderr: " + err);
+        String json = out.toString().trim();
+        assertTrue(json.startsWith("{\"scenario\":\"p2p\"") && json.endsWith("}") && !json.contains("\n"), json);
+        assertTrue(json.contains("\"ok\":true"), json);
+    }
+
+    @Test
+    void refusesANonLoopbackHost() {
+        StringWriter err = new StringWriter();
+        int exit = new CommandLine(new BenchCommand()).setErr(new PrintWriter(err))
+                .execute("fanin", "--host", "192.0.2.1", "--duration", "1");
+        assertEquals(2, exit);
+        assertTrue(err.toString().contains("loopback"), err.toString());
+    }
+}
