@@ -323,6 +323,33 @@ public final class BrokerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until the part of the broker log after the first {@code from} characters (e.g. the
+     * log's length before a signal) has a line containing every one of {@code fragments}; returns
+     * that line. Fails with the log tail otherwise.
+     */
+    public String awaitLogLineAfter(int from, Duration timeout, String... fragments) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            String text = logText();
+            String after = text.length() > from ? text.substring(from) : "";
+            for (String line : after.split("\n")) {
+                boolean all = true;
+                for (String f : fragments) {
+                    all &= line.contains(f);
+                }
+                if (all) {
+                    return line;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("broker log has no new line with " + java.util.Arrays.toString(fragments)
+                        + " after " + timeout + "; log tail:\n" + tail(40));
+            }
+            sleepQuietly(25);
+        }
+    }
+
     /** The last {@code lines} lines of the log, for failure messages. */
     public String tail(int lines) {
         String[] all = logText().split("\n");
