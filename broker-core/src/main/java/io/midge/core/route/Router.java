@@ -37,8 +37,13 @@ public final class Router {
         return subscriptions.subscriptionCount();
     }
 
-    /** Routes a message published by a client (or a will). A retained message also updates the store. */
-    public void publish(Message message) {
+    /**
+     * Routes a message published by a client (or a will). A retained message also updates the store.
+     *
+     * @return a matching session whose client is not keeping up (see {@link Session#isCongested}),
+     *         for the publisher to wait on; null when none is
+     */
+    public Session publish(Message message) {
         if (message.retain() && retainAvailable) {
             if (message.payload().length == 0) {
                 retained.remove(message.topic());
@@ -49,13 +54,19 @@ public final class Router {
         Matches<Session> matches = matchesPerThread.get();
         matches.clear();
         subscriptions.match(message.topic(), matches);
+        Session congested = null;
         try {
             for (int i = 0; i < matches.size(); i++) {
-                CrossLoopDelivery.deliver(matches.subscriber(i), message, matches.qos(i));
+                Session subscriber = matches.subscriber(i);
+                CrossLoopDelivery.deliver(subscriber, message, matches.qos(i));
+                if (subscriber.isCongested()) {
+                    congested = subscriber;
+                }
             }
         } finally {
             matches.clear();
         }
+        return congested;
     }
 
     /**

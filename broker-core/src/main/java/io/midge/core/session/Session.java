@@ -45,6 +45,11 @@ public final class Session {
     private final Set<Integer> inboundQos2AwaitingRelease = new HashSet<>();
     private long droppedMessages;
     private boolean dropping;
+    /**
+     * When the queue of this connected session passed its high-water mark, in System.nanoTime(), or
+     * 0. Read by publishers on other loops, which hold back while it is set (see {@link #isCongested}).
+     */
+    private volatile long congestedSinceNanos;
 
     Session(String clientId, EventExecutor owner, SessionLimits limits) {
         this.clientId = clientId;
@@ -130,7 +135,9 @@ public final class Session {
 
     private boolean enqueue(Message message, int qos, boolean retain) {
         if (queue.offer(message, qos, retain, limits)) {
-            dropping = false;
+            if (connection != null && congestedSinceNanos == 0 && queue.size() >= limits.congestionHighWater()) {
+                congestedSinceNanos = Math.max(1, System.nanoTime());
+            }
             return true;
         }
         droppedMessages++;
@@ -162,6 +169,22 @@ public final class Session {
             queue.poll();
             send(next.message(), next.qos(), next.retain());
         }
+        if (queue.size() <= limits.congestionLowWater()) {
+            congestedSinceNanos = 0;
+            dropping = false;
+        }
+    }
+
+    /**
+     * Whether publishers should hold back: this session's client is connected but not keeping up,
+     * and its queue is filling. Publishers pause reading until it drains, so that fast producers
+     * meet the pace of their consumers instead of overflowing queues. A client that does not
+     * read at all stops counting after {@link SessionLimits#MAX_BACKPRESSURE_NANOS}: then its
+     * queue overflows and drops, as configured, rather than stalling every publisher.
+     */
+    public boolean isCongested() {
+        long since = congestedSinceNanos;
+        return since != 0 && System.nanoTime() - since < SessionLimits.MAX_BACKPRESSURE_NANOS;
     }
 
     public void onPubAck(int packetId) {
@@ -234,6 +257,7 @@ public final class Session {
 
     void detach(long nowMillis) {
         connection = null;
+        congestedSinceNanos = 0;
         disconnectedAtMillis = nowMillis;
         if (!limits.queueQos0Messages()) {
             queue.removeQos0();
@@ -242,6 +266,7 @@ public final class Session {
 
     /** Forgets everything but the client id: a clean start. The caller removes the subscriptions from the index. */
     void clearState() {
+        congestedSinceNanos = 0;
         subscriptions.clear();
         inflight.clear();
         queue.clear();

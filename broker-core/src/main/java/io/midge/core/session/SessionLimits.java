@@ -15,6 +15,21 @@ public record SessionLimits(int maxInflightMessages, int maxQueuedMessages, long
 
     public static final SessionLimits DEFAULTS = new SessionLimits(20, 1000, 0, false, false);
 
+    /** How long a session that does not drain its queue may hold publishers back. */
+    static final long MAX_BACKPRESSURE_NANOS = 1_000_000_000L;
+    /** Queue length at which a session with no queue limit starts holding publishers back. */
+    private static final int UNLIMITED_QUEUE_HIGH_WATER = 10_000;
+
+    /** Queue length at which publishers to this session are held back: half the limit, leaving room for what is already in flight. */
+    int congestionHighWater() {
+        return maxQueuedMessages > 0 ? Math.max(1, maxQueuedMessages / 2) : UNLIMITED_QUEUE_HIGH_WATER;
+    }
+
+    /** Queue length at which held-back publishers may go on. */
+    int congestionLowWater() {
+        return congestionHighWater() / 2;
+    }
+
     int inflightCapacity() {
         return maxInflightMessages <= 0 ? InflightWindow.MAX_PACKET_ID : Math.min(maxInflightMessages, InflightWindow.MAX_PACKET_ID);
     }

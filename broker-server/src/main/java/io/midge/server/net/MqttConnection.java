@@ -44,6 +44,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
 
     private enum State { AWAIT_CONNECT, ATTACHING, CONNECTED, CLOSED }
 
+    private static final long BACKPRESSURE_POLL_MICROS = 500;
+
     private final BrokerServices broker;
     private final ListenerContext listener;
     private final String mountPoint;
@@ -61,8 +63,15 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
     private boolean takenOver;
     private ScheduledFuture<?> connectTimeout;
     private boolean flushScheduled;
-    /** Packets that arrived behind CONNECT while the session was being handed over to us. */
-    private ArrayDeque<MqttPacket> heldWhileAttaching;
+    /** A subscriber this connection's publishes wait for, reading paused, or null. */
+    private Session waitingFor;
+    /**
+     * Packets read but not acted on yet: those behind CONNECT while the session is handed over to
+     * us, and those behind a PUBLISH that made us wait for a slow subscriber. Reading is paused
+     * meanwhile, so this holds at most one read's worth. Null when empty, as idle connections
+     * should carry nothing.
+     */
+    private ArrayDeque<MqttPacket> held;
 
     private final Runnable flushTask = () -> {
         flushScheduled = false;
@@ -106,8 +115,14 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
                     closeWithReason("Client " + remote + " sent " + packet.type() + " before CONNECT, disconnecting.");
                 }
             }
-            case ATTACHING -> heldWhileAttaching.add(packet);
-            case CONNECTED -> onPacket(packet);
+            case ATTACHING -> hold(packet);
+            case CONNECTED -> {
+                if (waitingFor == null && held == null) {
+                    onPacket(packet);
+                } else {
+                    hold(packet);
+                }
+            }
             case CLOSED -> { } // the socket is closing; nothing more is acted on
         }
     }
@@ -218,7 +233,6 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
         this.will = willOf(connect, mountPoint);
         startKeepAlive(connect.keepAliveSeconds());
         state = State.ATTACHING;
-        heldWhileAttaching = new ArrayDeque<>();
         ctx.channel().config().setAutoRead(false);
         broker.sessions().connect(id, connect.cleanSession(), ctx.executor(), this,
                 attached -> onAttached(connect, attached));
@@ -260,13 +274,30 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
                     username == null ? "" : ", u'" + username + "'");
         }
         session.resume();
-        ArrayDeque<MqttPacket> held = heldWhileAttaching;
-        heldWhileAttaching = null;
-        for (MqttPacket packet; state == State.CONNECTED && (packet = held.poll()) != null; ) {
-            onPacket(packet);
+        processHeldPackets();
+    }
+
+    private void hold(MqttPacket packet) {
+        if (held == null) {
+            held = new ArrayDeque<>();
+        }
+        held.add(packet);
+    }
+
+    /** Acts on held packets until done or until one makes us wait again; reading resumes once all are done. */
+    private void processHeldPackets() {
+        while (held != null && state == State.CONNECTED && waitingFor == null) {
+            MqttPacket packet = held.poll();
+            if (packet == null) {
+                held = null;
+            } else {
+                onPacket(packet);
+            }
         }
         ctx.flush();
-        ctx.channel().config().setAutoRead(true);
+        if (state == State.CONNECTED && waitingFor == null) {
+            ctx.channel().config().setAutoRead(true);
+        }
     }
 
     // ---- CONNECTED ----
@@ -324,7 +355,33 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
 
     private void route(Message message, boolean allowed) {
         if (allowed) {
-            broker.router().publish(message);
+            Session slowSubscriber = broker.router().publish(message);
+            if (slowSubscriber != null && waitingFor == null) {
+                waitFor(slowSubscriber);
+            }
+        }
+    }
+
+    /**
+     * Backpressure: stop reading this publisher's socket until the subscriber catches up. TCP then
+     * slows the publisher down, so QoS 1 and 2 messages wait in its own window instead of being
+     * dropped from a full subscriber queue.
+     */
+    private void waitFor(Session slowSubscriber) {
+        waitingFor = slowSubscriber;
+        ctx.channel().config().setAutoRead(false);
+        ctx.executor().schedule(this::checkStillWaiting, BACKPRESSURE_POLL_MICROS, TimeUnit.MICROSECONDS);
+    }
+
+    private void checkStillWaiting() {
+        if (state != State.CONNECTED) {
+            return;
+        }
+        if (waitingFor.isCongested()) {
+            ctx.executor().schedule(this::checkStillWaiting, BACKPRESSURE_POLL_MICROS, TimeUnit.MICROSECONDS);
+        } else {
+            waitingFor = null;
+            processHeldPackets();
         }
     }
 
