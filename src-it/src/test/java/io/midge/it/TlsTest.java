@@ -342,6 +342,17 @@ class TlsTest {
     }
 
     @Test
+    void pahoOverSecureWebSocket() {
+        String t = Ids.topic("wss-paho");
+        try (RawClient w = watcher(t);
+             Paho client = Paho.connect("wss://" + BrokerProcess.HOST + ":" + wss + "/mqtt", Ids.client("wss-paho"), true,
+                     o -> o.setSocketFactory(trustingCa().getSocketFactory()))) {
+            client.publish(t, "paho-wss", 1, false);
+            assertEquals("paho-wss", w.nextPublish().payloadString());
+        }
+    }
+
+    @Test
     void secureWebSocketTrustingAnotherCaIsRefused() {
         assertThrows(java.io.UncheckedIOException.class,
                 () -> WebSocketClient.connect(TestCerts.clientContext(certs.otherCaCert), wss, "/mqtt", "mqtt").close());

@@ -181,4 +181,21 @@ class WebSocketTest {
         }
         assertAllBinary(c);
     }
+
+    @Test
+    void pahoOverWebSocket() {
+        String t = Ids.topic("ws-paho");
+        try (RawClient tcpClient = RawClient.connect(tcp, Ids.client("ws-ptcp"));
+             Paho paho = Paho.connect("ws://" + BrokerProcess.HOST + ":" + ws + "/mqtt", Ids.client("ws-paho"), true, null)) {
+            tcpClient.subscribe(t + "/out", 1);
+            paho.subscribe(t + "/in", 1);
+            paho.publish(t + "/out", "from-paho-ws", 1, false);
+            Packet p = tcpClient.nextPublish();
+            tcpClient.send(Mqtt.puback(p.packetId()));
+            assertEquals("from-paho-ws", p.payloadString());
+            tcpClient.publish(t + "/in", 1, "to-paho-ws");
+            Paho.Msg m = paho.poll(RawClient.TIMEOUT);
+            assertEquals("to-paho-ws", m == null ? null : m.payload());
+        }
+    }
 }
