@@ -60,9 +60,102 @@ public final class BrokerProcess implements AutoCloseable {
             conf.addAll(List.of(extraConfigLines));
             Path confFile = dir.resolve(isMosquitto() ? "mosquitto.conf" : "midge.conf");
             Files.write(confFile, conf, StandardCharsets.UTF_8);
-            return launch(port, dir, List.of("-c", confFile.toString()));
+            return launch(isMosquitto(), List.of(port), dir, List.of("-c", confFile.toString()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Starts the broker under test with exactly {@code configLines} as its config file (no default
+     * listener, no {@code allow_anonymous}) and waits until every port of {@code awaitPorts} accepts
+     * TCP connections; {@link #port()} is the first of them. Get the ports from {@link #freePorts(int)}.
+     */
+    public static BrokerProcess startConfig(List<String> configLines, int... awaitPorts) {
+        return startConfig(isMosquitto(), configLines, awaitPorts);
+    }
+
+    /** Like {@link #startConfig(List, int...)}, but always Debian's mosquitto, whatever {@code it.broker} says. */
+    public static BrokerProcess startMosquittoConfig(List<String> configLines, int... awaitPorts) {
+        return startConfig(true, configLines, awaitPorts);
+    }
+
+    private static BrokerProcess startConfig(boolean mosquitto, List<String> configLines, int... awaitPorts) {
+        if (awaitPorts.length == 0) {
+            throw new IllegalArgumentException("no port to wait for");
+        }
+        try {
+            Path dir = runDir();
+            Path confFile = dir.resolve(mosquitto ? "mosquitto.conf" : "midge.conf");
+            Files.write(confFile, configLines, StandardCharsets.UTF_8);
+            List<Integer> ports = new ArrayList<>();
+            for (int p : awaitPorts) {
+                ports.add(p);
+            }
+            return launch(mosquitto, ports, dir, List.of("-c", confFile.toString()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** How a broker run that was expected to stop by itself ended. */
+    public record Exit(int code, String log, Path dir) {}
+
+    /**
+     * Runs the broker under test with {@code configLines} and waits (bounded) for it to exit by
+     * itself, as it should on a fatal configuration error. Fails if it is still running after
+     * {@code limit} (it is then killed).
+     */
+    public static Exit runUntilExit(List<String> configLines, Duration limit) {
+        try {
+            Path dir = runDir();
+            Path confFile = dir.resolve(isMosquitto() ? "mosquitto.conf" : "midge.conf");
+            Files.write(confFile, configLines, StandardCharsets.UTF_8);
+            Path log = dir.resolve("broker.log");
+            List<String> cmd = command(isMosquitto(), List.of("-c", confFile.toString()));
+            Files.writeString(dir.resolve("command.txt"), String.join(" ", cmd) + "\n", StandardCharsets.UTF_8);
+            Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+            try {
+                if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+                    p.destroyForcibly();
+                    p.waitFor(5, TimeUnit.SECONDS);
+                    throw new AssertionError("broker still running after " + limit + "; log:\n"
+                            + Files.readString(log, StandardCharsets.UTF_8));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                p.destroyForcibly();
+                throw new IllegalStateException(e);
+            }
+            return new Exit(p.exitValue(), new String(Files.readAllBytes(log), StandardCharsets.UTF_8), dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code n} distinct free loopback ports (all held open at once while choosing). */
+    public static int[] freePorts(int n) {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST));
+                s.setReuseAddress(true);
+                held.add(s);
+                ports[i] = s.getLocalPort();
+            }
+            return ports;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            for (ServerSocket s : held) {
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    // closing anyway
+                }
+            }
         }
     }
 
@@ -72,7 +165,7 @@ public final class BrokerProcess implements AutoCloseable {
             int port = freePort();
             List<String> args = new ArrayList<>(List.of("-p", Integer.toString(port)));
             args.addAll(List.of(extraArgs));
-            return launch(port, runDir(), args);
+            return launch(isMosquitto(), List.of(port), runDir(), args);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -86,10 +179,9 @@ public final class BrokerProcess implements AutoCloseable {
         return dir;
     }
 
-    private static BrokerProcess launch(int port, Path dir, List<String> args) throws IOException {
-        Path log = dir.resolve("broker.log");
+    private static List<String> command(boolean mosquitto, List<String> args) {
         List<String> cmd = new ArrayList<>();
-        if (isMosquitto()) {
+        if (mosquitto) {
             cmd.add("mosquitto");
         } else {
             String jar = System.getProperty("midge.jar");
@@ -109,11 +201,20 @@ public final class BrokerProcess implements AutoCloseable {
             cmd.add(jar);
         }
         cmd.addAll(args);
+        return cmd;
+    }
+
+    private static BrokerProcess launch(boolean mosquitto, List<Integer> ports, Path dir, List<String> args)
+            throws IOException {
+        Path log = dir.resolve("broker.log");
+        List<String> cmd = command(mosquitto, args);
         Files.writeString(dir.resolve("command.txt"), String.join(" ", cmd) + "\n", StandardCharsets.UTF_8);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
-        BrokerProcess broker = new BrokerProcess(pb.start(), port, dir, log);
-        broker.awaitListening();
+        BrokerProcess broker = new BrokerProcess(pb.start(), ports.get(0), dir, log);
+        for (int port : ports) {
+            broker.awaitListening(port);
+        }
         return broker;
     }
 
@@ -133,7 +234,7 @@ public final class BrokerProcess implements AutoCloseable {
         }
     }
 
-    private void awaitListening() {
+    private void awaitListening(int port) {
         long deadline = System.nanoTime() + STARTUP_LIMIT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -168,6 +269,31 @@ public final class BrokerProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The broker's process id. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /**
+     * Sends a signal with {@code kill -NAME PID}, e.g. {@code signal("HUP")} to make the broker
+     * re-read its password and ACL files.
+     */
+    public void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                    .redirectErrorStream(true).start();
+            if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed: "
+                        + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Everything the broker wrote to stdout/stderr so far. */
     public String logText() {
         try {
@@ -192,6 +318,33 @@ public final class BrokerProcess implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("broker log has no \"" + fragment + "\" after " + timeout
                         + "; log tail:\n" + tail(40));
+            }
+            sleepQuietly(25);
+        }
+    }
+
+    /**
+     * Waits until the part of the broker log after the first {@code from} characters (e.g. the
+     * log's length before a signal) has a line containing every one of {@code fragments}; returns
+     * that line. Fails with the log tail otherwise.
+     */
+    public String awaitLogLineAfter(int from, Duration timeout, String... fragments) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            String text = logText();
+            String after = text.length() > from ? text.substring(from) : "";
+            for (String line : after.split("\n")) {
+                boolean all = true;
+                for (String f : fragments) {
+                    all &= line.contains(f);
+                }
+                if (all) {
+                    return line;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("broker log has no new line with " + java.util.Arrays.toString(fragments)
+                        + " after " + timeout + "; log tail:\n" + tail(40));
             }
             sleepQuietly(25);
         }

@@ -45,8 +45,18 @@ public final class Paho implements AutoCloseable {
     /** Connects (MQTT 3.1.1) with keepalive 60 and, when {@code tweak} is given, adjusted options. */
     public static Paho connect(int port, String clientId, boolean cleanSession,
                                java.util.function.Consumer<MqttConnectOptions> tweak) {
+        return connect("tcp://" + BrokerProcess.HOST + ":" + port, clientId, cleanSession, tweak);
+    }
+
+    /**
+     * Connects to {@code serverUri} ({@code tcp://}, {@code ssl://}, {@code ws://} or {@code wss://};
+     * for TLS set the socket factory in {@code tweak}). Throws {@link IllegalStateException} with
+     * the {@link MqttException} as cause when the connection is refused.
+     */
+    public static Paho connect(String serverUri, String clientId, boolean cleanSession,
+                               java.util.function.Consumer<MqttConnectOptions> tweak) {
         try {
-            MqttClient c = new MqttClient("tcp://" + BrokerProcess.HOST + ":" + port, clientId, new MemoryPersistence());
+            MqttClient c = new MqttClient(serverUri, clientId, new MemoryPersistence());
             Paho p = new Paho(c);
             c.setCallback(new MqttCallback() {
                 @Override

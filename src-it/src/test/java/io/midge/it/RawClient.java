@@ -62,6 +62,28 @@ public final class RawClient implements AutoCloseable {
         }
     }
 
+    /**
+     * A client over an already connected socket (a TLS socket, or {@link WebSocketClient#asSocket()})
+     * that has sent nothing yet.
+     */
+    public static RawClient over(Socket connected) {
+        try {
+            return new RawClient(connected);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Sends the CONNECT over {@code c} and asserts CONNACK rc 0 (or fails, closing {@code c}). */
+    public static RawClient connected(RawClient c, Mqtt.Connect connect) {
+        Packet connack = c.sendConnect(connect);
+        if (connack.type() != Mqtt.CONNACK || connack.body().length != 2 || connack.body()[1] != 0) {
+            c.close();
+            fail("expected CONNACK rc 0, got " + connack);
+        }
+        return c;
+    }
+
     /** Connects with clean session 1 and asserts CONNACK rc 0. */
     public static RawClient connect(int port, String clientId) {
         return connect(port, Mqtt.connect(clientId));
@@ -97,6 +119,22 @@ public final class RawClient implements AutoCloseable {
     public Packet sendConnect(Mqtt.Connect connect) {
         send(connect.build());
         return read();
+    }
+
+    /**
+     * Sends the CONNECT and returns the broker's first answer, or null when the broker closed the
+     * connection (or did not answer within {@link #TIMEOUT}) instead.
+     */
+    public Packet sendConnectQuietly(Mqtt.Connect connect) {
+        sendQuietly(connect.build());
+        Packet p = poll(TIMEOUT);
+        return p == null || p.isClosed() ? null : p;
+    }
+
+    /** The return code of a CONNACK (its second body byte). */
+    public static int connackCode(Packet connack) {
+        assertEquals(Mqtt.typeName(Mqtt.CONNACK), Mqtt.typeName(connack.type()), "expected a CONNACK, got " + connack);
+        return connack.body()[1] & 0xFF;
     }
 
     public RawClient autoAck(boolean on) {
