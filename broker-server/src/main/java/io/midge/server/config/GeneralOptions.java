@@ -23,12 +23,6 @@ final class GeneralOptions {
         table.general("queue_qos0_messages", (c, d) -> c.queueQos0Messages = d.bool());
         table.general("connection_messages", (c, d) -> c.connectionMessages = d.bool());
         table.general("persistent_client_expiration", (c, d) -> c.persistentClientExpiration = d.expiryDuration());
-        table.general("sys_interval", (c, d) -> {
-            c.sysInterval = d.intInRange(0, MAX_INT);
-            // 0 switches $SYS off, which is what happens anyway until $SYS exists.
-            if (c.sysInterval > 0) {
-                d.warnNotSupportedYet();
-            }
-        });
+        table.general("sys_interval", (c, d) -> c.sysInterval = d.intInRange(0, MAX_INT));
     }
 }

@@ -4,6 +4,9 @@ import io.midge.core.route.MemoryRetainedStore;
 import io.midge.core.route.Router;
 import io.midge.core.session.SessionLimits;
 import io.midge.core.session.SessionRegistry;
+import io.midge.core.sys.BrokerStats;
+import io.midge.core.sys.SysPublisher;
+import io.midge.server.cli.MidgeVersion;
 import io.midge.server.config.BrokerConfig;
 import io.midge.server.config.ListenerConfig;
 import io.midge.server.config.ListenerProtocol;
@@ -47,7 +50,7 @@ public final class MidgeServer implements AutoCloseable {
         ConnectionSettings settings = new ConnectionSettings(config.maxKeepalive(), config.allowZeroLengthClientId(),
                 config.autoIdPrefix(), config.effectiveMessageSizeLimit(), config.connectionMessages(), config.retainAvailable(),
                 CONNECT_TIMEOUT_MILLIS);
-        this.services = new BrokerServices(router, sessions, settings);
+        this.services = new BrokerServices(router, sessions, new BrokerStats(), settings);
         this.security = new ListenerSecurity(config);
     }
 
@@ -64,6 +67,11 @@ public final class MidgeServer implements AutoCloseable {
         } catch (Exception e) {
             close();
             throw e;
+        }
+        if (config.sysInterval() > 0) {
+            SysPublisher sys = new SysPublisher(services.router(), services.sessions(), services.stats(),
+                    MidgeVersion.VERSION, System::currentTimeMillis);
+            loops.next().scheduleAtFixedRate(sys, 0, config.sysInterval(), TimeUnit.SECONDS);
         }
         config.persistentClientExpiration().ifPresent(expiry -> loops.next().scheduleAtFixedRate(
                 () -> services.sessions().expireSessions(expiry.toMillis()),

@@ -197,6 +197,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
         if (closeReason != null && (settings.connectionMessages() || previous != State.CONNECTED)) {
             log.info(closeReason);
         }
+        if (previous == State.CONNECTED) {
+            broker.stats().clientDisconnected();
+        }
         if (previous == State.CONNECTED && !takenOver) {
             publishWill();
             broker.sessions().disconnected(session, this);
@@ -290,6 +293,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
         session = attached.session();
         session.authorize(username, listener.authorizer());
         state = State.CONNECTED;
+        broker.stats().clientConnected();
         write(new ConnAck(attached.sessionPresent(), 0));
         if (settings.connectionMessages()) {
             log.info("New client connected from {} as {} (p{}, c{}, k{}{}).", remote, clientId,
@@ -354,6 +358,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
             closeWithReason("Client " + clientId + " sent a retained PUBLISH but retain_available is false, disconnecting.");
             return;
         }
+        broker.stats().publishReceived(publish.payload().length);
         Message message = new Message(mountPoint + publish.topic(), publish.payload(), publish.qos(), publish.retain());
         // MQTT 3.1.1 cannot refuse a PUBLISH: a denied one is acknowledged as usual and dropped.
         boolean allowed = listener.authorizer().canWrite(clientId, username, message.topic());
@@ -461,6 +466,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
     @Override
     public void sendPublish(int packetId, Message message, int qos, boolean dup, boolean retain) {
         write(new Publish(withoutMountPoint(message.topic()), message.payload(), qos, retain, dup, packetId));
+        broker.stats().publishSent(message.payload().length);
         requestFlush();
     }
 

@@ -28,7 +28,7 @@ class WarningsTest {
         "psk_file psk", "plugin p.so", "auth_plugin p.so",
         "plugin_opt_db x", "auth_opt_db x", "auth_plugin_deny_special_chars true",
         "persistence true", "persistence_file m.db", "persistence_location /var/lib/m/", "autosave_interval 60",
-        "autosave_on_changes true", "sys_interval 10", "ciphers_tls1.3 TLS_AES_256_GCM_SHA384", "dhparamfile dh.pem",
+        "autosave_on_changes true", "ciphers_tls1.3 TLS_AES_256_GCM_SHA384", "dhparamfile dh.pem",
         "tls_engine e", "tls_engine_kpass_sha1 ab", "tls_keyform pem", "psk_hint h", "bind_interface eth0",
         "use_username_as_clientid true", "http_dir www"})
     void notYetActiveOptionsWarn(String line) throws Exception {
@@ -67,7 +67,7 @@ class WarningsTest {
     @ValueSource(strings = {
         "set_tcp_nodelay false", "websockets_log_level 0", "websockets_headers_size 1024",
         "allow_duplicate_messages false", "log_facility 3", "persistence false", "per_listener_settings false",
-        "sys_interval 0", "allow_anonymous true", "max_queued_messages 10", "protocol mqtt",
+        "sys_interval 0", "sys_interval 10", "allow_anonymous true", "max_queued_messages 10", "protocol mqtt",
         "persistent_client_expiration 2h", "mount_point m/", "socket_domain ipv4", "max_connections 5",
         "password_file passwd", "acl_file acl", "per_listener_settings true", "cafile ca.pem", "capath /etc/ssl",
         "crlfile crl.pem", "require_certificate false", "use_identity_as_username true",
