@@ -14,6 +14,7 @@ import io.midge.server.config.SocketDomain;
 import io.midge.server.tls.TlsContexts;
 import io.netty.handler.ssl.SslContext;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -32,6 +33,7 @@ public final class MidgeServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("midge");
     private static final long CONNECT_TIMEOUT_MILLIS = 10_000;
     private static final long SESSION_EXPIRY_SWEEP_SECONDS = 60;
+    private static final AdaptiveRecvByteBufAllocator RECEIVE_BUFFER_SIZING = new AdaptiveRecvByteBufAllocator();
 
     private final BrokerConfig config;
     private final BrokerServices services;
@@ -86,6 +88,9 @@ public final class MidgeServer implements AutoCloseable {
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
+                // One allocator for all connections (each still gets its own small handle): the
+                // default is an allocator object per channel, which idle connections pay for.
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_BUFFER_SIZING)
                 .childHandler(new ListenerInitializer(services, context, tls));
         Channel channel = bootstrap.bind(bindAddress(listener)).sync().channel();
         log.info("Opening {}{} listen socket on {} port {}.",

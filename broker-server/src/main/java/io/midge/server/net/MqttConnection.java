@@ -53,7 +53,6 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
     private State state = State.AWAIT_CONNECT;
     private String clientId;
     private String username;
-    private String remote;
     private Session session;
     private Message will;
     /** Why the connection ended, for the one log line that says so; null until it is decided. */
@@ -90,9 +89,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.remote = describe(ctx.channel().remoteAddress());
         if (settings.connectionMessages()) {
-            log.info("New connection from {} on port {}.", remote, localPort(ctx));
+            log.info("New connection from {} on port {}.", remote(), localPort(ctx));
         }
         // Until CONNECT the sweeper enforces the connect timeout; reads do not extend it.
         watchSilence(TimeUnit.MILLISECONDS.toNanos(settings.connectTimeoutMillis()));
@@ -108,7 +106,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
                 if (packet instanceof Connect connect) {
                     onConnect(connect);
                 } else {
-                    closeWithReason("Client " + remote + " sent " + packet.type() + " before CONNECT, disconnecting.");
+                    closeWithReason("Client " + remote() + " sent " + packet.type() + " before CONNECT, disconnecting.");
                 }
             }
             case ATTACHING -> hold(packet);
@@ -154,7 +152,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
     @Override
     public void keepAliveExpired() {
         if (state == State.AWAIT_CONNECT) {
-            closeWithReason("Client " + remote + " did not send CONNECT in time, disconnecting.");
+            closeWithReason("Client " + remote() + " did not send CONNECT in time, disconnecting.");
         } else {
             closeWithReason("Client " + clientIdOrAddress() + " has exceeded timeout, disconnecting.");
         }
@@ -262,7 +260,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
 
     private void refuse(Connect connect, int returnCode, String why) {
         write(new ConnAck(false, returnCode));
-        closeWithReason("Client " + (connect.clientId().isEmpty() ? "<unknown>" : connect.clientId()) + " from " + remote
+        closeWithReason("Client " + (connect.clientId().isEmpty() ? "<unknown>" : connect.clientId()) + " from " + remote()
                 + " refused: " + why + " (CONNACK " + returnCode + ").");
     }
 
@@ -296,7 +294,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
         broker.stats().clientConnected();
         write(new ConnAck(attached.sessionPresent(), 0));
         if (settings.connectionMessages()) {
-            log.info("New client connected from {} as {} (p{}, c{}, k{}{}).", remote, clientId,
+            log.info("New client connected from {} as {} (p{}, c{}, k{}{}).", remote(), clientId,
                     connect.protocolLevel(), connect.cleanSession() ? 1 : 0, connect.keepAliveSeconds(),
                     username == null ? "" : ", u'" + username + "'");
         }
@@ -487,7 +485,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
             takenOver = true;
             publishWill();
         }
-        closeWithReason("Client " + (clientId == null ? remote : clientId) + " already connected, closing old connection.");
+        closeWithReason("Client " + (clientId == null ? remote() : clientId) + " already connected, closing old connection.");
     }
 
     // ---- helpers ----
@@ -522,10 +520,12 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
     }
 
     private String clientIdOrAddress() {
-        return clientId != null ? clientId : remote;
+        return clientId != null ? clientId : remote();
     }
 
-    private static String describe(SocketAddress address) {
+    /** The client's address as mosquitto logs it; worked out when needed, as idle connections should hold little. */
+    private String remote() {
+        SocketAddress address = ctx.channel().remoteAddress();
         if (address instanceof InetSocketAddress inet) {
             return inet.getAddress().getHostAddress() + ":" + inet.getPort();
         }
