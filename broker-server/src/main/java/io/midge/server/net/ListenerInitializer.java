@@ -31,6 +31,7 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
     private final BrokerServices broker;
     private final ListenerContext listener;
     private final SslContext tls;
+    private final ConnectCheck connectCheck;
     private final AtomicInteger open = new AtomicInteger();
 
     /** @param tls the listener's TLS context, or null for plain TCP */
@@ -38,6 +39,7 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
         this.broker = broker;
         this.listener = listener;
         this.tls = tls;
+        this.connectCheck = new ConnectCheck(broker.settings(), listener);
     }
 
     @Override
@@ -64,7 +66,7 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
                     .addLast("websocket-frames", WebSocketFrameCodec.INSTANCE);
         }
         pipeline.addLast("decoder", new MqttDecoder(broker.settings().maxPacketBytes()))
-                .addLast("mqtt", new MqttConnection(broker, listener));
+                .addLast("mqtt", new MqttConnection(broker, listener, connectCheck));
     }
 
     private WebSocketServerProtocolConfig webSocketConfig() {

@@ -1,6 +1,5 @@
 package io.midge.server.net;
 
-import io.midge.core.auth.Authenticator;
 import io.midge.core.message.Message;
 import io.midge.core.session.ClientConnection;
 import io.midge.core.session.Session;
@@ -29,7 +28,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -49,6 +47,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
     private final ListenerContext listener;
     private final String mountPoint;
     private final ConnectionSettings settings;
+    private final ConnectCheck connectCheck;
     private ChannelHandlerContext ctx;
     private State state = State.AWAIT_CONNECT;
     private String clientId;
@@ -77,11 +76,13 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
         ctx.flush();
     };
 
-    MqttConnection(BrokerServices broker, ListenerContext listener) {
+    /** @param connectCheck the listener's, shared by its connections */
+    MqttConnection(BrokerServices broker, ListenerContext listener, ConnectCheck connectCheck) {
         this.broker = broker;
         this.listener = listener;
         this.mountPoint = listener.mountPoint();
         this.settings = broker.settings();
+        this.connectCheck = connectCheck;
     }
 
     // ---- channel events ----
@@ -209,52 +210,18 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
 
     private void onConnect(Connect connect) {
         KeepAliveSweeper.of(ctx.executor()).unwatch(this);
-        if (!connect.protocolSupported()) {
-            refuse(connect, 1, "unsupported protocol version " + connect.protocolName() + " " + connect.protocolLevel());
+        ConnectCheck.Verdict verdict = connectCheck.check(connect, ctx.pipeline());
+        if (!verdict.accepted()) {
+            refuse(connect, verdict.refusalCode(), verdict.refusalReason());
             return;
         }
-        String id = connect.clientId();
-        if (id.isEmpty()) {
-            if (connect.protocolLevel() == 3 || !connect.cleanSession() || !settings.allowZeroLengthClientId()) {
-                refuse(connect, 2, "empty client id not allowed");
-                return;
-            }
-            id = settings.autoIdPrefix() + UUID.randomUUID();
-        } else if (connect.protocolLevel() == 3 && id.length() > 23) {
-            refuse(connect, 2, "client id longer than 23 characters for MQTT 3.1");
-            return;
-        }
-        if (connect.keepAliveSeconds() > settings.maxKeepaliveSeconds()) {
-            refuse(connect, 2, "keepalive " + connect.keepAliveSeconds() + " exceeds max_keepalive " + settings.maxKeepaliveSeconds());
-            return;
-        }
-        if (connect.will() != null && connect.will().payload().length > settings.maxPayloadBytes()) {
-            refuse(connect, 2, "will payload exceeds message_size_limit");
-            return;
-        }
-        Authenticator.Result auth;
-        String user;
-        if (listener.usernameFromCertificate()) {
-            // The certificate, checked by TLS, is the credential: mosquitto consults no password file then.
-            user = ClientCertificates.username(ctx.pipeline(), listener.config().useSubjectAsUsername());
-            auth = user == null ? Authenticator.Result.NOT_AUTHORIZED : Authenticator.Result.ACCEPTED;
-        } else {
-            user = connect.username();
-            auth = listener.authenticator().authenticate(id, user, connect.password());
-        }
-        if (auth != Authenticator.Result.ACCEPTED) {
-            boolean badCredentials = auth == Authenticator.Result.BAD_USERNAME_OR_PASSWORD;
-            refuse(connect, badCredentials ? 4 : 5, (badCredentials ? "bad user name or password" : "not authorised")
-                    + (user == null ? "" : " for user '" + user + "'"));
-            return;
-        }
-        this.clientId = id;
-        this.username = user;
+        this.clientId = verdict.clientId();
+        this.username = verdict.username();
         this.will = willOf(connect, mountPoint);
         startKeepAlive(connect.keepAliveSeconds());
         state = State.ATTACHING;
         ctx.channel().config().setAutoRead(false);
-        broker.sessions().connect(id, connect.cleanSession(), ctx.executor(), this,
+        broker.sessions().connect(clientId, connect.cleanSession(), ctx.executor(), this,
                 attached -> onAttached(connect, attached));
     }
 
