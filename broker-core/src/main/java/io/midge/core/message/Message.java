@@ -23,11 +23,6 @@ public record Message(String topic, byte[] payload, int qos, boolean retain) {
         return retainFlag == retain ? this : new Message(topic, payload, qos, retainFlag);
     }
 
-    /** Bytes this message costs a queue, for max_queued_bytes accounting. */
-    public int sizeInBytes() {
-        return payload.length + topic.length();
-    }
-
     @Override
     public String toString() {
         return "Message[" + topic + ", q" + qos + (retain ? ", r" : "") + ", " + payload.length + " bytes]";
