@@ -44,7 +44,7 @@ public final class MidgeServer implements AutoCloseable {
 
     public MidgeServer(BrokerConfig config) {
         this.config = config;
-        this.loops = transport.newGroup(Runtime.getRuntime().availableProcessors());
+        this.loops = transport.newGroup(eventLoopThreads());
         Router router = new Router(new MemoryRetainedStore(), config.retainAvailable());
         SessionLimits limits = new SessionLimits(config.maxInflightMessages(), config.maxQueuedMessages(),
                 config.maxQueuedBytes(), config.queueQos0Messages(), config.upgradeOutgoingQos());
@@ -54,6 +54,15 @@ public final class MidgeServer implements AutoCloseable {
                 CONNECT_TIMEOUT_MILLIS);
         this.services = new BrokerServices(router, sessions, new BrokerStats(), settings);
         this.security = new ListenerSecurity(config);
+    }
+
+    /**
+     * Event loop threads: {@code -Dmidge.threads=N}, else one per core. Not a config file option,
+     * so that the same file still works with mosquitto.
+     */
+    private static int eventLoopThreads() {
+        int threads = Integer.getInteger("midge.threads", 0);
+        return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
     }
 
     public BrokerServices services() {
