@@ -14,7 +14,7 @@ def fmt: if . == null then "–"
   else ((. * 100 | round) / 100 | tostring) end;
 
 def ratio(a; b): if a == null or b == null then null elif b == 0 then (if a > 0 then infinite else null end) else a / b end;
-def x: if . == null then "–" elif isinfinite then "∞" else ((. * 100 | round) / 100 | tostring) + "×" end;
+def x: if . == null then "–" elif isinfinite then "∞" elif . >= 1000 then "> 1000×" else ((. * 100 | round) / 100 | tostring) + "×" end;
 def mark(ok): if ok == null then "?" elif ok then "yes" else "**no**" end;
 
 def brokers: ["midge", "mosquitto", "hivemq"];
