@@ -1,12 +1,11 @@
 package io.midge.bench.hivemq;
 
-import com.hivemq.configuration.service.InternalConfigurations;
-import com.hivemq.embedded.EmbeddedHiveMQ;
-
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -22,11 +21,12 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>HiveMQ's config.xml has no in-flight window for MQTT 3 clients (MQTT 5 clients bring their
  * receive maximum); its internal default is 50. {@code --inflight} sets that internal value
- * ({@link InternalConfigurations#MAX_INFLIGHT_WINDOW_SIZE_MESSAGES}, read per delivery) so that
+ * ({@code InternalConfigurations.MAX_INFLIGHT_WINDOW_SIZE_MESSAGES}, read per delivery) so that
  * all brokers compared use the same window; {@code --inflight 0} keeps HiveMQ's default.
  *
- * <p>Not part of the load generator's jar: it runs on HiveMQ's own class path (Netty 4.1), built
- * by {@code bench/hivemq/pom.xml}.
+ * <p>HiveMQ is reached through reflection, so that the Midge build (and src-it's test class path)
+ * neither needs nor sees it. This class runs on HiveMQ's own class path (Netty 4.1, as released),
+ * which {@code bench/hivemq/pom.xml} resolves; see {@code bench/compare.sh}.
  */
 public final class HiveMqMain {
 
@@ -58,19 +58,26 @@ public final class HiveMqMain {
         Path extensions = Files.createDirectories(dir.resolve("extensions"));
         write(conf.resolve("config.xml"), configXml(bind, port, queue));
         write(conf.resolve("logback.xml"), LOGBACK_XML);
+        Class<?> internal = Class.forName("com.hivemq.configuration.service.InternalConfigurations");
         if (inflight > 0) {
-            InternalConfigurations.MAX_INFLIGHT_WINDOW_SIZE_MESSAGES = inflight;
+            internal.getField("MAX_INFLIGHT_WINDOW_SIZE_MESSAGES").setInt(null, inflight);
         }
+        int window = internal.getField("MAX_INFLIGHT_WINDOW_SIZE_MESSAGES").getInt(null);
 
-        EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
-                .withConfigurationFolder(conf)
-                .withDataFolder(data)
-                .withExtensionsFolder(extensions)
-                .build();
+        // EmbeddedHiveMQ.builder().withConfigurationFolder(conf).withDataFolder(data)
+        //         .withExtensionsFolder(extensions).build()
+        Class<?> embedded = Class.forName("com.hivemq.embedded.EmbeddedHiveMQ");
+        Class<?> builderType = Class.forName("com.hivemq.embedded.EmbeddedHiveMQBuilder");
+        Object builder = embedded.getMethod("builder").invoke(null);
+        builder = builderType.getMethod("withConfigurationFolder", Path.class).invoke(builder, conf);
+        builder = builderType.getMethod("withDataFolder", Path.class).invoke(builder, data);
+        builder = builderType.getMethod("withExtensionsFolder", Path.class).invoke(builder, extensions);
+        Object hivemq = builderType.getMethod("build").invoke(builder);
+
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                hivemq.stop().get(20, TimeUnit.SECONDS);
+                call(embedded, hivemq, "stop").get(20, TimeUnit.SECONDS);
             } catch (Exception e) {
                 System.err.println("HiveMqMain: stop: " + e);
             } finally {
@@ -79,16 +86,25 @@ public final class HiveMqMain {
         }, "hivemq-stop"));
         long start = System.nanoTime();
         try {
-            hivemq.start().join();
+            call(embedded, hivemq, "start").join();
         } catch (RuntimeException e) {
             System.err.println("HiveMqMain: HiveMQ did not start: " + e);
             Runtime.getRuntime().halt(1);
         }
-        System.out.printf("HiveMqMain: HiveMQ CE listening on %s:%d after %d ms (queue %d, inflight %s)%n",
-                bind, port, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), queue,
-                inflight > 0 ? Integer.toString(inflight) : "default " + InternalConfigurations.MAX_INFLIGHT_WINDOW_SIZE_MESSAGES);
+        System.out.printf("HiveMqMain: HiveMQ CE listening on %s:%d after %d ms (queue %d, inflight %d%s)%n",
+                bind, port, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), queue, window,
+                inflight > 0 ? "" : ", HiveMQ's default");
         System.out.flush();
         stopped.await();
+    }
+
+    /** {@code start()} or {@code stop()} of EmbeddedHiveMQ. */
+    private static CompletableFuture<?> call(Class<?> embedded, Object hivemq, String method) throws Exception {
+        try {
+            return (CompletableFuture<?>) embedded.getMethod(method).invoke(hivemq);
+        } catch (InvocationTargetException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
     }
 
     private static String configXml(String bind, int port, long queue) {
