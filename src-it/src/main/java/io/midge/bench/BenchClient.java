@@ -56,6 +56,8 @@ final class BenchClient extends ByteToMessageDecoder {
     /** PUBLISH packets received by a connection that did not subscribe. */
     long unexpected;
 
+    private static final int IDLE_KEEP_ALIVE_SECONDS = 60;
+
     BenchClient(RunContext run, String clientId, Publisher publisher, Subscriber subscriber) {
         this.run = run;
         this.clientId = clientId;
@@ -95,7 +97,10 @@ final class BenchClient extends ByteToMessageDecoder {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        MqttPacket.Connect connect = new MqttPacket.Connect("MQTT", 4, true, 0, clientId, null, null, null);
+        // Idle clients (conns) ask for keep alive 60 as real devices do, so the broker pays for watching
+        // them; load clients ask for none, as they never go quiet. No run holds idle clients for 60 s.
+        int keepAlive = publisher == null && subscriber == null ? IDLE_KEEP_ALIVE_SECONDS : 0;
+        MqttPacket.Connect connect = new MqttPacket.Connect("MQTT", 4, true, keepAlive, clientId, null, null, null);
         ctx.writeAndFlush(MqttEncoder.encode(ctx.alloc(), connect), ctx.voidPromise());
         super.channelActive(ctx);
     }
@@ -390,7 +395,7 @@ final class BenchClient extends ByteToMessageDecoder {
                     ready.complete(BenchClient.this);
                 }
             } else {
-                protocolErrors++; // nothing else was asked for: keep alive is 0, no UNSUBSCRIBE
+                protocolErrors++; // nothing else was asked for: no PINGREQ, no UNSUBSCRIBE
             }
         }
 

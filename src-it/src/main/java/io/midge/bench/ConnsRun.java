@@ -14,7 +14,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Opens C idle connections (CONNECT, keep alive 0, clean session) as fast as the broker accepts
+ * Opens C idle connections (CONNECT, keep alive 60, clean session) as fast as the broker accepts
  * them, holds them, and reads the broker's VmRSS before and after.
  */
 final class ConnsRun {

@@ -190,8 +190,7 @@ public final class BrokerProcess implements AutoCloseable {
                         + " (build broker-server first, or run with -Dit.broker=mosquitto)");
             }
             cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-            // the JVM options the ./midge launcher uses, unless -Dmidge.jvmArgs says otherwise
-            String jvmArgs = System.getProperty("midge.jvmArgs", "-XX:+UseSerialGC -Xss512k -XX:+ExitOnOutOfMemoryError");
+            String jvmArgs = System.getProperty("midge.jvmArgs", LauncherOptions.DEFAULT);
             for (String a : jvmArgs.trim().split("\\s+")) {
                 if (!a.isEmpty()) {
                     cmd.add(a);
