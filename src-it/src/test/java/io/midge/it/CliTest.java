@@ -4,29 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Round trips with the mosquitto command line clients (package mosquitto-clients). */
 class CliTest {
 
-    static BrokerProcess broker;
+    @RegisterExtension
+    static final SharedBroker broker = new SharedBroker();
     static final Duration LIMIT = Duration.ofSeconds(10);
-
-    @BeforeAll
-    static void start() {
-        broker = BrokerProcess.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     private static void assertPublishes(int qos, String topic, String payload, String... extra) {
         String[] args = new String[] {"-i", Ids.client("clipub"), "-t", topic, "-q", Integer.toString(qos), "-m", payload, "-d"};

@@ -1,8 +1,7 @@
 package io.midge.it;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,17 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class GarbageInputTest {
 
     private static final int CONNECTIONS = 150;
-    private static BrokerProcess broker;
-
-    @BeforeAll
-    static void start() {
-        broker = BrokerProcess.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    static final SharedBroker broker = new SharedBroker();
 
     @Test
     void randomBytesNeverHurtOtherClients() {

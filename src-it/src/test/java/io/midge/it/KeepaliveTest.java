@@ -6,26 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Keep alive (MQTT 3.1.1 section 3.1.2.10) and PINGREQ / PINGRESP. */
 class KeepaliveTest {
 
-    static BrokerProcess broker;
-
-    @BeforeAll
-    static void start() {
-        broker = BrokerProcess.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    static final SharedBroker broker = new SharedBroker();
 
     @Test
     void silentClientIsDisconnectedAfterOneAndAHalfKeepalivesAndItsWillPublished() {

@@ -6,27 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** mosquitto-compatible log lines, command line and process lifecycle. */
 class LoggingTest {
 
-    static BrokerProcess broker;
+    @RegisterExtension
+    static final SharedBroker broker = new SharedBroker();
     static final Duration LOG_WAIT = Duration.ofSeconds(5);
-
-    @BeforeAll
-    static void start() {
-        broker = BrokerProcess.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     private static Optional<String> logLine(String... fragments) {
         return Arrays.stream(broker.logText().split("\n"))

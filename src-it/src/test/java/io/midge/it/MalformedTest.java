@@ -8,29 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 /** Malformed packets and size limits: the offending connection is closed, everyone else carries on. */
 class MalformedTest {
 
-    static BrokerProcess broker;
+    @RegisterExtension
+    static final SharedBroker broker = new SharedBroker();
     static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
     static final Duration QUIET = Duration.ofMillis(400);
-
-    @BeforeAll
-    static void start() {
-        broker = BrokerProcess.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     private static RawClient client(String prefix) {
         return RawClient.connect(broker.port(), Ids.client(prefix));

@@ -7,27 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Retained messages (MQTT 3.1.1 section 3.3.1.3). */
 class RetainTest {
 
-    static BrokerProcess broker;
+    @RegisterExtension
+    static final SharedBroker broker = new SharedBroker();
     static final Duration QUIET = Duration.ofMillis(400);
-
-    @BeforeAll
-    static void start() {
-        broker = BrokerProcess.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     private static RawClient client(String prefix) {
         return RawClient.connect(broker.port(), Ids.client(prefix));

@@ -6,28 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** SUBSCRIBE / SUBACK, UNSUBSCRIBE / UNSUBACK and topic wildcards (MQTT 3.1.1 sections 3.8-3.11, 4.7). */
 class SubscribeTest {
 
-    static BrokerProcess broker;
+    @RegisterExtension
+    static final SharedBroker broker = new SharedBroker();
     static final Duration QUIET = Duration.ofMillis(300);
     static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
-
-    @BeforeAll
-    static void start() {
-        broker = BrokerProcess.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     private static RawClient client(String prefix) {
         return RawClient.connect(broker.port(), Ids.client(prefix));

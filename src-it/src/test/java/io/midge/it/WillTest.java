@@ -6,27 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Will messages (MQTT 3.1.1 section 3.1.2.5). Keep alive and takeover wills are in their own tests. */
 class WillTest {
 
-    static BrokerProcess broker;
+    @RegisterExtension
+    static final SharedBroker broker = new SharedBroker();
     static final Duration QUIET = Duration.ofMillis(500);
-
-    @BeforeAll
-    static void start() {
-        broker = BrokerProcess.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     private static RawClient watcher(String willTopic, int qos) {
         RawClient w = RawClient.connect(broker.port(), Ids.client("wwatch"));

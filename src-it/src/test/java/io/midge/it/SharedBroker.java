@@ -1,0 +1,43 @@
+package io.midge.it;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * One broker process for all tests of a class, with the default configuration:
+ * {@code @RegisterExtension static final SharedBroker broker = new SharedBroker();}. Tests keep
+ * out of each other's way with unique client ids and topics ({@link Ids}).
+ */
+final class SharedBroker implements BeforeAllCallback, AfterAllCallback {
+
+    private BrokerProcess process;
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        process = BrokerProcess.start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (process != null) {
+            process.close();
+        }
+    }
+
+    int port() {
+        return process.port();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    String logText() {
+        return process.logText();
+    }
+
+    String tail(int lines) {
+        return process.tail(lines);
+    }
+}
