@@ -57,6 +57,7 @@ final class CrossLoopDelivery {
             session.deliver(message, qos, false);
             return;
         }
+        session.incomingSent();
         EventExecutor current = ThreadExecutorMap.currentExecutor();
         Delivery delivery = new Delivery(session, message, qos);
         if (current == null) {
@@ -68,6 +69,7 @@ final class CrossLoopDelivery {
 
     /** The session may have moved to another loop (its client reconnected) while the task travelled. */
     private static void deliverHere(Delivery delivery) {
+        delivery.session.incomingArrived();
         if (delivery.session.owner().inEventLoop()) {
             delivery.session.deliver(delivery.message, delivery.qos, false);
         } else {

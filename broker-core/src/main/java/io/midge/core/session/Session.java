@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * One client id's MQTT session: its subscriptions, the outbound in-flight window and queue, and
@@ -51,6 +52,12 @@ public final class Session {
      * 0. Read by publishers on other loops, which hold back while it is set (see {@link #isCongested}).
      */
     private volatile long congestedSinceNanos;
+    /** Deliveries handed to this session by other loops and not yet arrived; see {@link #isCongested}. */
+    private volatile int incoming;
+    /** The queue's length as other loops may read it; written by the owner whenever it changes. */
+    private volatile int queuedSnapshot;
+    private static final AtomicIntegerFieldUpdater<Session> INCOMING =
+            AtomicIntegerFieldUpdater.newUpdater(Session.class, "incoming");
 
     Session(String clientId, EventExecutor owner, SessionLimits limits) {
         this.clientId = clientId;
@@ -139,8 +146,11 @@ public final class Session {
 
     private boolean enqueue(Message message, int qos, boolean retain) {
         if (queue.offer(message, qos, retain, limits)) {
-            if (connection != null && congestedSinceNanos == 0 && queue.size() >= limits.congestionHighWater()) {
-                congestedSinceNanos = Math.max(1, System.nanoTime());
+            if (connection != null) {
+                queuedSnapshot = queue.size();
+                if (congestedSinceNanos == 0 && queue.size() >= limits.congestionHighWater()) {
+                    congestedSinceNanos = Math.max(1, System.nanoTime());
+                }
             }
             return true;
         }
@@ -173,6 +183,7 @@ public final class Session {
             queue.poll();
             send(next.message(), next.qos(), next.retain());
         }
+        queuedSnapshot = queue.size();
         if (queue.size() <= limits.congestionLowWater()) {
             congestedSinceNanos = 0;
             dropping = false;
@@ -188,7 +199,22 @@ public final class Session {
      */
     public boolean isCongested() {
         long since = congestedSinceNanos;
-        return since != 0 && System.nanoTime() - since < SessionLimits.MAX_BACKPRESSURE_NANOS;
+        if (since != 0) {
+            return System.nanoTime() - since < SessionLimits.MAX_BACKPRESSURE_NANOS;
+        }
+        // Publishers on other loops learn of a filling queue one batch late; counting what is on its
+        // way lets them hold back before the queue overflows, not after.
+        return incoming + queuedSnapshot >= limits.congestionHighWater();
+    }
+
+    /** A delivery to this session leaves another loop (call from that loop). */
+    public void incomingSent() {
+        INCOMING.incrementAndGet(this);
+    }
+
+    /** A delivery from another loop arrived (call on the receiving loop). */
+    public void incomingArrived() {
+        INCOMING.decrementAndGet(this);
     }
 
     public void onPubAck(int packetId) {
@@ -268,6 +294,7 @@ public final class Session {
     void detach(long nowMillis) {
         connection = null;
         congestedSinceNanos = 0;
+        queuedSnapshot = 0; // an offline client's queue holds nobody back
         disconnectedAtMillis = nowMillis;
         if (!limits.queueQos0Messages()) {
             queue.removeQos0();
@@ -277,6 +304,7 @@ public final class Session {
     /** Forgets everything but the client id: a clean start. The caller removes the subscriptions from the index. */
     void clearState() {
         congestedSinceNanos = 0;
+        queuedSnapshot = 0;
         subscriptions = null;
         inflight.clear();
         queue.clear();

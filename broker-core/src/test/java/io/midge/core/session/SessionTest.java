@@ -211,4 +211,27 @@ class SessionTest {
         assertFalse(attached.get().sessionPresent());
         assertNotEquals(session, attached.get().session());
     }
+
+    @Test
+    void congestionCountsQueuedAndIncomingMessagesOfConnectedClientsOnly() {
+        SessionLimits limits = new SessionLimits(1, 10, 0, false, false); // publishers wait from 5 on
+        Session session = connected(limits);
+        client.writable = false;
+        for (int i = 0; i < 3; i++) {
+            session.deliver(msg("q" + i, 1), 1, false);
+        }
+        assertFalse(session.isCongested());
+        session.incomingSent();
+        session.incomingSent();
+        assertTrue(session.isCongested(), "3 queued + 2 on their way reach the high-water mark");
+        session.incomingArrived();
+        assertFalse(session.isCongested());
+
+        session.detach(0);
+        Session offline = new Session("c2", ImmediateEventExecutor.INSTANCE, limits);
+        for (int i = 0; i < 10; i++) {
+            offline.deliver(msg("o" + i, 1), 1, false);
+        }
+        assertFalse(offline.isCongested(), "an offline client's full queue holds no publisher back");
+    }
 }
