@@ -8,21 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class ConfigParserSyntaxTest {
-
-    @TempDir
-    Path dir;
-
-    private ConfigFixture files;
-
-    @BeforeEach
-    void setUp() {
-        files = new ConfigFixture(dir);
-    }
+class ConfigParserSyntaxTest extends ConfigFileTest {
 
     @Test
     void commentsAndBlankLinesAreSkipped() throws Exception {

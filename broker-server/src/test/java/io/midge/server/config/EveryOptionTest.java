@@ -3,16 +3,13 @@ package io.midge.server.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -21,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * One accepted and one rejected value for every option the parser knows; a completeness check
  * makes sure new options get a row here.
  */
-class EveryOptionTest {
+class EveryOptionTest extends ConfigFileTest {
 
     /** Bridge options need an open connection block. */
     private static final String BRIDGE = "connection b\naddress remote.example\n";
@@ -149,16 +146,6 @@ class EveryOptionTest {
         row("bridge_require_ocsp", BRIDGE + "bridge_require_ocsp true", "yes");
         row("bridge_identity", BRIDGE + "bridge_identity id\nbridge_psk abcdef", null);
         row("bridge_psk", BRIDGE + "bridge_psk ABCDEF0123\nbridge_identity id", "xyz");
-    }
-
-    @TempDir
-    Path dir;
-
-    private ConfigFixture files;
-
-    @BeforeEach
-    void setUp() {
-        files = new ConfigFixture(dir);
     }
 
     private static void row(String option, String goodLines, String badValue) {

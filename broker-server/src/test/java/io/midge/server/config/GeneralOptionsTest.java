@@ -4,26 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class GeneralOptionsTest {
-
-    @TempDir
-    Path dir;
-
-    private ConfigFixture files;
-
-    @BeforeEach
-    void setUp() {
-        files = new ConfigFixture(dir);
-    }
+class GeneralOptionsTest extends ConfigFileTest {
 
     @Test
     void generalOptionsAreKept() throws Exception {

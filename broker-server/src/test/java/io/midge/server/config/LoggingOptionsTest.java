@@ -9,21 +9,9 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.EnumSet;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class LoggingOptionsTest {
-
-    @TempDir
-    Path dir;
-
-    private ConfigFixture files;
-
-    @BeforeEach
-    void setUp() {
-        files = new ConfigFixture(dir);
-    }
+class LoggingOptionsTest extends ConfigFileTest {
 
     @Test
     void firstLogTypeReplacesTheDefaultAndLaterOnesAccumulate() throws Exception {

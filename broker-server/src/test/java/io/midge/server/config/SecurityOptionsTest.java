@@ -4,23 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.Optional;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class SecurityOptionsTest {
-
-    @TempDir
-    Path dir;
-
-    private ConfigFixture files;
-
-    @BeforeEach
-    void setUp() {
-        files = new ConfigFixture(dir);
-    }
+class SecurityOptionsTest extends ConfigFileTest {
 
     @Test
     void anonymousAllowedWithoutListeners() throws Exception {
