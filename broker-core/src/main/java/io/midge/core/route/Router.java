@@ -18,11 +18,21 @@ public final class Router {
     private final SubscriptionTrie<Session> subscriptions = new SubscriptionTrie<>();
     private final RetainedStore retained;
     private final boolean retainAvailable;
+    private final boolean checkRetainSource;
     private final ThreadLocal<Matches<Session>> matchesPerThread = ThreadLocal.withInitial(Matches::new);
 
     public Router(RetainedStore retained, boolean retainAvailable) {
+        this(retained, retainAvailable, false);
+    }
+
+    /**
+     * @param checkRetainSource check_retain_source: a retained message is delivered only while its
+     *                          publisher may still write its topic
+     */
+    public Router(RetainedStore retained, boolean retainAvailable, boolean checkRetainSource) {
         this.retained = retained;
         this.retainAvailable = retainAvailable;
+        this.checkRetainSource = checkRetainSource;
     }
 
     public boolean retainAvailable() {
@@ -70,20 +80,11 @@ public final class Router {
     }
 
     /**
-     * Whether a SUBSCRIBE may use this filter: valid MQTT syntax, and no deeper than the trie
-     * accepts (matching recurses per level, and an event loop's stack is not a client's to spend).
+     * Whether a SUBSCRIBE may use this filter: valid MQTT syntax, and within mosquitto's
+     * hierarchy limit (which also keeps the trie's per-level recursion shallow).
      */
     public static boolean isAcceptableFilter(String filter) {
-        if (!Topics.isValidTopicFilter(filter)) {
-            return false;
-        }
-        int levels = 1;
-        for (int i = 0; i < filter.length(); i++) {
-            if (filter.charAt(i) == Topics.LEVEL_SEPARATOR && ++levels > SubscriptionTrie.MAX_FILTER_LEVELS) {
-                return false;
-            }
-        }
-        return true;
+        return Topics.isValidTopicFilter(filter) && Topics.withinHierarchyLimit(filter);
     }
 
     /**
@@ -102,7 +103,11 @@ public final class Router {
      */
     public void deliverRetained(Session session, String filter, int qos) {
         if (retainAvailable) {
-            retained.forEachMatching(filter, message -> session.deliver(message, qos, true));
+            retained.forEachMatching(filter, message -> {
+                if (!checkRetainSource || message.origin() == null || message.origin().mayWrite(message.topic())) {
+                    session.deliver(message, qos, true);
+                }
+            });
         }
     }
 

@@ -18,7 +18,24 @@ public final class Topics {
     /** Last filter level matching its parent level and any number of levels below it. */
     public static final char MULTI_LEVEL_WILDCARD = '#';
 
+    /**
+     * The most {@code '/'} separators a topic name or filter may have: mosquitto's
+     * TOPIC_HIERARCHY_LIMIT, which keeps matching (one level per step) cheap for every client.
+     */
+    public static final int HIERARCHY_LIMIT = 200;
+
     private Topics() {
+    }
+
+    /** Whether the topic name or filter has at most {@value #HIERARCHY_LIMIT} separators. */
+    public static boolean withinHierarchyLimit(String topicOrFilter) {
+        int separators = 0;
+        for (int i = 0; i < topicOrFilter.length(); i++) {
+            if (topicOrFilter.charAt(i) == LEVEL_SEPARATOR && ++separators > HIERARCHY_LIMIT) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -35,7 +35,7 @@ class RouterTest {
         public boolean isWritable() { return true; }
 
         @Override
-        public void closeTakenOver() { }
+        public void closeTakenOver(boolean successorCleanSession) { }
     }
 
     private final Router router = new Router(new MemoryRetainedStore(), true);
@@ -94,5 +94,8 @@ class RouterTest {
         assertTrue(Router.isAcceptableFilter("a/+/#"));
         assertFalse(Router.isAcceptableFilter("a/#/b"));
         assertFalse(Router.isAcceptableFilter("+/".repeat(2000) + "x"));
+        assertTrue(Router.isAcceptableFilter("/".repeat(200)));
+        assertTrue(Router.isAcceptableFilter("abc/".repeat(199) + "d"));
+        assertFalse(Router.isAcceptableFilter("/".repeat(201)));
     }
 }

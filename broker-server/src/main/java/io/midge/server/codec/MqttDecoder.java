@@ -1,5 +1,6 @@
 package io.midge.server.codec;
 
+import io.midge.server.codec.MqttPacket.OversizedPublish;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
@@ -14,6 +15,11 @@ import java.util.List;
  * than it is allowed to send. A packet is decoded only once it is complete, from a slice bounded
  * by its remaining length, and nothing of the input is retained: the cumulation buffer is released
  * whenever it is fully consumed, so an idle connection holds no buffer.
+ *
+ * <p>A PUBLISH whose payload is over the payload limit (mosquitto's message_size_limit) is not
+ * buffered at all: its topic and packet identifier are decoded into an {@link OversizedPublish},
+ * so the broker can acknowledge and drop it as mosquitto does, and its payload is skipped as it
+ * arrives.
  *
  * <p>Any violation throws {@link MalformedPacketException} (or {@link PacketTooLargeException});
  * the connection must then be closed, and until it is, all further input is discarded.
@@ -32,10 +38,13 @@ public final class MqttDecoder extends ByteToMessageDecoder {
     private static final int MAX_REMAINING_LENGTH_BYTES = 4;
 
     private final int maxPacketSize;
+    private final int maxPayloadSize;
     /** Bit i is set when packet type i may arrive in this direction. */
     private final int acceptedTypes;
     private final String peer;
     private boolean failed;
+    /** Bytes of an oversized PUBLISH's payload still to be skipped. */
+    private int discarding;
 
     /**
      * A server-side decoder, accepting only the packets a client may send.
@@ -44,22 +53,34 @@ public final class MqttDecoder extends ByteToMessageDecoder {
      *                      {@link MqttWire#MAX_REMAINING_LENGTH}
      */
     public MqttDecoder(int maxPacketSize) {
-        this(maxPacketSize, SENT_BY_CLIENTS, "client");
+        this(maxPacketSize, maxPacketSize);
     }
 
-    private MqttDecoder(int maxPacketSize, int acceptedTypes, String peer) {
+    /**
+     * A server-side decoder that also turns PUBLISH packets whose payload is over
+     * {@code maxPayloadSize} into {@link OversizedPublish}es instead of buffering them.
+     */
+    public MqttDecoder(int maxPacketSize, int maxPayloadSize) {
+        this(maxPacketSize, maxPayloadSize, SENT_BY_CLIENTS, "client");
+    }
+
+    private MqttDecoder(int maxPacketSize, int maxPayloadSize, int acceptedTypes, String peer) {
         if (maxPacketSize < 0 || maxPacketSize > MqttWire.MAX_REMAINING_LENGTH) {
             throw new IllegalArgumentException("maxPacketSize must be 0.." + MqttWire.MAX_REMAINING_LENGTH
                     + ", was " + maxPacketSize);
         }
+        if (maxPayloadSize < 0) {
+            throw new IllegalArgumentException("maxPayloadSize must not be negative, was " + maxPayloadSize);
+        }
         this.maxPacketSize = maxPacketSize;
+        this.maxPayloadSize = maxPayloadSize;
         this.acceptedTypes = acceptedTypes;
         this.peer = peer;
     }
 
     /** A client-side decoder (benchmark client, tests), accepting only the packets a server may send. */
     public static MqttDecoder forClient(int maxPacketSize) {
-        return new MqttDecoder(maxPacketSize, SENT_BY_SERVERS, "server");
+        return new MqttDecoder(maxPacketSize, maxPacketSize, SENT_BY_SERVERS, "server");
     }
 
     @Override
@@ -67,6 +88,14 @@ public final class MqttDecoder extends ByteToMessageDecoder {
         if (failed) {
             in.skipBytes(in.readableBytes());
             return;
+        }
+        if (discarding > 0) {
+            int skipped = Math.min(discarding, in.readableBytes());
+            in.skipBytes(skipped);
+            discarding -= skipped;
+            if (discarding > 0) {
+                return;
+            }
         }
         try {
             MqttPacket packet = decodeOne(in);
@@ -97,7 +126,7 @@ public final class MqttDecoder extends ByteToMessageDecoder {
         int digit;
         do {
             if (lengthBytes == MAX_REMAINING_LENGTH_BYTES) {
-                throw new MalformedPacketException(type + " remaining length is longer than 4 bytes");
+                throw MalformedPacketException.protocolError(type + " remaining length is longer than 4 bytes");
             }
             if (readable <= 1 + lengthBytes) {
                 return null;
@@ -110,6 +139,9 @@ public final class MqttDecoder extends ByteToMessageDecoder {
         checkRemainingLength(type, remainingLength);
 
         int headerLength = 1 + lengthBytes;
+        if (type == PacketType.PUBLISH && remainingLength > maxPayloadSize) {
+            return decodePossiblyOversized(in, start + headerLength, firstByte & 0x0F, remainingLength);
+        }
         if (readable - headerLength < remainingLength) {
             return null;
         }
@@ -120,28 +152,71 @@ public final class MqttDecoder extends ByteToMessageDecoder {
         return packet;
     }
 
+    /**
+     * A PUBLISH long enough that its payload may be over the limit: once its topic and packet
+     * identifier are in, either it is within the limit after all and is decoded whole, or only
+     * those fields are decoded and the payload is skipped as it arrives.
+     */
+    private MqttPacket decodePossiblyOversized(ByteBuf in, int bodyStart, int flags, int remainingLength) {
+        int available = in.writerIndex() - bodyStart;
+        if (available < 2) {
+            return null;
+        }
+        int qos = (flags >> 1) & 0x03;
+        int fieldsLength = 2 + in.getUnsignedShort(bodyStart) + (qos > 0 ? 2 : 0);
+        int payloadLength = remainingLength - fieldsLength;
+        if (payloadLength <= maxPayloadSize) {
+            if (available < remainingLength) {
+                return null;
+            }
+            MqttPacket packet = MqttPacketParser.parse(PacketType.PUBLISH, flags, in.slice(bodyStart, remainingLength));
+            in.readerIndex(bodyStart + remainingLength);
+            return packet;
+        }
+        if (available < fieldsLength) {
+            return null;
+        }
+        OversizedPublish oversized = MqttPacketParser.parseOversizedPublish(flags, in.slice(bodyStart, fieldsLength),
+                payloadLength);
+        in.readerIndex(bodyStart + fieldsLength);
+        int skipped = Math.min(payloadLength, in.readableBytes());
+        in.skipBytes(skipped);
+        discarding = payloadLength - skipped;
+        return oversized;
+    }
+
     private PacketType checkTypeAndFlags(int firstByte) {
         int typeValue = firstByte >>> 4;
         PacketType type = PacketType.of(typeValue);
         if (type == null) {
-            throw new MalformedPacketException("reserved packet type " + typeValue);
+            throw MalformedPacketException.protocolError("reserved packet type " + typeValue);
         }
         if ((acceptedTypes & (1 << typeValue)) == 0) {
-            throw new MalformedPacketException(type + " must not be sent by a " + peer);
+            throw MalformedPacketException.protocolError(type + " must not be sent by a " + peer);
         }
         int flags = firstByte & 0x0F;
         if (type == PacketType.PUBLISH) {
             checkPublishFlags(flags);
+        } else if (type == PacketType.CONNECT) {
+            // MQTT 3.1 has no rule for these flags, and mosquitto ignores them there: the
+            // parser checks them once it knows the protocol.
         } else if (flags != type.requiredFlags()) {
-            throw new MalformedPacketException("invalid fixed header flags for " + type);
+            throw new MalformedPacketException(flagViolationKind(type), "invalid fixed header flags for " + type, null);
         }
         return type;
+    }
+
+    /** As mosquitto classifies them: flags that change a packet's meaning are a protocol error. */
+    private static MalformedPacketException.Kind flagViolationKind(PacketType type) {
+        return type == PacketType.PUBREL || type == PacketType.DISCONNECT
+                ? MalformedPacketException.Kind.PROTOCOL_ERROR : MalformedPacketException.Kind.MALFORMED;
     }
 
     private static void checkPublishFlags(int flags) {
         int qos = (flags >> 1) & 0x03;
         if (qos == 3) {
-            throw new MalformedPacketException("PUBLISH QoS 3 is invalid");
+            throw new MalformedPacketException(MalformedPacketException.Kind.MALFORMED, "PUBLISH QoS 3 is invalid",
+                    "Invalid QoS in PUBLISH from %1$s, disconnecting.");
         }
         if (qos == 0 && (flags & 0x08) != 0) {
             throw new MalformedPacketException("PUBLISH with QoS 0 has DUP set");

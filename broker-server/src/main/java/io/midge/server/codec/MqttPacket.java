@@ -34,6 +34,15 @@ public sealed interface MqttPacket {
         public PacketType type() { return PacketType.PUBLISH; }
     }
 
+    /**
+     * A PUBLISH whose payload was over the broker's payload limit: decoded up to its packet
+     * identifier, its payload skipped unread, so it can be acknowledged and dropped.
+     */
+    record OversizedPublish(String topic, int qos, boolean retain, boolean dup, int packetId, int payloadLength)
+            implements MqttPacket {
+        public PacketType type() { return PacketType.PUBLISH; }
+    }
+
     /** PUBACK, PUBREC, PUBREL, PUBCOMP and UNSUBACK: a packet type and a packet identifier, nothing else. */
     record Ack(PacketType type, int packetId) implements MqttPacket {}
 

@@ -4,12 +4,16 @@ import io.midge.server.codec.MqttPacket.Ack;
 import io.midge.server.codec.MqttPacket.ConnAck;
 import io.midge.server.codec.MqttPacket.Connect;
 import io.midge.server.codec.MqttPacket.Empty;
+import io.midge.server.codec.MqttPacket.OversizedPublish;
 import io.midge.server.codec.MqttPacket.Publish;
 import io.midge.server.codec.MqttPacket.SubAck;
 import io.midge.server.codec.MqttPacket.Subscribe;
 import io.midge.server.codec.MqttPacket.TopicSubscription;
 import io.midge.server.codec.MqttPacket.Unsubscribe;
 import io.midge.server.codec.MqttPacket.Will;
+import io.midge.core.route.Router;
+import io.midge.core.topic.Topics;
+import io.midge.server.codec.MalformedPacketException.Kind;
 import io.netty.buffer.ByteBuf;
 
 import java.util.ArrayList;
@@ -41,6 +45,8 @@ final class MqttPacketParser {
 
     private static final int CONNACK_SESSION_PRESENT = 0x01;
 
+    static final String CONTROL_TOPIC_PREFIX = "$CONTROL/";
+
     private MqttPacketParser() {}
 
     /**
@@ -54,7 +60,7 @@ final class MqttPacketParser {
             case PINGREQ -> Empty.PINGREQ;
             case PINGRESP -> Empty.PINGRESP;
             case DISCONNECT -> Empty.DISCONNECT;
-            case CONNECT -> parseConnect(body);
+            case CONNECT -> parseConnect(flags, body);
             case CONNACK -> parseConnAck(body);
             case SUBSCRIBE -> parseSubscribe(body);
             case SUBACK -> parseSubAck(body);
@@ -69,28 +75,53 @@ final class MqttPacketParser {
 
     private static Publish parsePublish(int flags, ByteBuf body) {
         int qos = (flags >> 1) & 0x03;
-        String topic = MqttWire.readUtf8(body, "PUBLISH topic");
-        checkTopicName(topic, "PUBLISH topic");
-        int packetId = qos > 0 ? MqttWire.readPacketId(body, PacketType.PUBLISH) : 0;
+        String topic = readTopicName(body, "PUBLISH topic");
+        int packetId = qos > 0 ? readPublishPacketId(body) : 0;
         byte[] payload = new byte[body.readableBytes()];
         body.readBytes(payload);
         return new Publish(topic, payload, qos, (flags & 0x01) != 0, (flags & 0x08) != 0, packetId);
     }
 
-    /** Topic names, unlike filters, are checked here: a publisher cannot be answered with a reason code. */
-    private static void checkTopicName(String topic, String field) {
+    /** @param fields the PUBLISH's topic and packet identifier, nothing else */
+    static OversizedPublish parseOversizedPublish(int flags, ByteBuf fields, int payloadLength) {
+        int qos = (flags >> 1) & 0x03;
+        String topic = readTopicName(fields, "PUBLISH topic");
+        int packetId = qos > 0 ? readPublishPacketId(fields) : 0;
+        return new OversizedPublish(topic, qos, (flags & 0x01) != 0, (flags & 0x08) != 0, packetId, payloadLength);
+    }
+
+    private static int readPublishPacketId(ByteBuf body) {
+        if (body.readableBytes() >= 2 && body.getUnsignedShort(body.readerIndex()) == 0) {
+            throw MalformedPacketException.protocolError("PUBLISH packet identifier must not be 0");
+        }
+        return MqttWire.readPacketId(body, PacketType.PUBLISH);
+    }
+
+    /**
+     * Topic names, unlike filters, are checked here: a publisher cannot be answered with a reason
+     * code. An empty one is malformed, a wildcard or too deep a hierarchy a protocol error, as
+     * mosquitto counts them.
+     */
+    private static String readTopicName(ByteBuf body, String field) {
+        String topic = MqttWire.readUtf8(body, field);
         if (topic.isEmpty()) {
             throw new MalformedPacketException(field + " is empty");
         }
         if (topic.indexOf('+') >= 0 || topic.indexOf('#') >= 0) {
-            throw new MalformedPacketException(field + " contains wildcard");
+            throw MalformedPacketException.protocolError(field + " contains wildcard");
         }
+        if (!Topics.withinHierarchyLimit(topic)) {
+            throw MalformedPacketException.protocolError(field + " has more than "
+                    + Topics.HIERARCHY_LIMIT + " '/' separators");
+        }
+        return topic;
     }
 
-    private static Connect parseConnect(ByteBuf body) {
+    private static Connect parseConnect(int fixedHeaderFlags, ByteBuf body) {
         String protocolName = MqttWire.readUtf8(body, "CONNECT protocol name");
         if (!PROTOCOL_MQTT.equals(protocolName) && !PROTOCOL_MQISDP.equals(protocolName)) {
-            throw new MalformedPacketException("CONNECT protocol name '" + protocolName + "' is unknown");
+            throw new MalformedPacketException(Kind.PROTOCOL_ERROR, "CONNECT protocol name '" + protocolName
+                    + "' is unknown", "Invalid protocol \"" + protocolName.replace("%", "%%") + "\" in CONNECT from %2$s.");
         }
         int level = MqttWire.readUnsignedByte(body, "CONNECT protocol level");
         if (!isSupported(protocolName, level)) {
@@ -99,22 +130,42 @@ final class MqttPacketParser {
             body.skipBytes(body.readableBytes());
             return new Connect(protocolName, level, true, 0, "", null, null, null);
         }
+        // MQTT 3.1 had none of 3.1.1's rules for reserved bits; mosquitto accepts such clients.
+        boolean strict = level == LEVEL_MQTT_3_1_1;
+        if (strict && fixedHeaderFlags != 0) {
+            throw MalformedPacketException.protocolError("invalid fixed header flags for CONNECT");
+        }
         int flags = MqttWire.readUnsignedByte(body, "CONNECT flags");
-        checkConnectFlags(flags);
+        checkConnectFlags(flags, strict);
         int keepAlive = MqttWire.readUnsignedShort(body, "CONNECT keep alive");
         String clientId = MqttWire.readUtf8(body, "CONNECT client identifier");
         Will will = null;
         if ((flags & CONNECT_WILL) != 0) {
-            String willTopic = MqttWire.readUtf8(body, "CONNECT will topic");
-            checkTopicName(willTopic, "CONNECT will topic");
+            String willTopic = readWillTopic(body);
             byte[] willPayload = MqttWire.readBinary(body, "CONNECT will message");
             will = new Will(willTopic, willPayload, (flags >> CONNECT_WILL_QOS_SHIFT) & 0x03,
                     (flags & CONNECT_WILL_RETAIN) != 0);
         }
-        String username = (flags & CONNECT_USERNAME) != 0 ? MqttWire.readUtf8(body, "CONNECT user name") : null;
-        byte[] password = (flags & CONNECT_PASSWORD) != 0 ? MqttWire.readBinary(body, "CONNECT password") : null;
+        String username = (flags & CONNECT_USERNAME) != 0 && (strict || body.isReadable())
+                ? MqttWire.readUtf8(body, "CONNECT user name") : null;
+        byte[] password = (flags & CONNECT_PASSWORD) != 0 && (strict || body.isReadable())
+                ? MqttWire.readBinary(body, "CONNECT password") : null;
         return new Connect(protocolName, level, (flags & CONNECT_CLEAN_SESSION) != 0, keepAlive, clientId,
                 will, username, password);
+    }
+
+    /** $CONTROL/ is the broker's administration namespace; a will may not be aimed at it (as in mosquitto 2.0.15+). */
+    private static String readWillTopic(ByteBuf body) {
+        String willTopic;
+        try {
+            willTopic = readTopicName(body, "CONNECT will topic");
+        } catch (MalformedPacketException e) {
+            throw e.kind() == Kind.PROTOCOL_ERROR ? e : MalformedPacketException.protocolError(e.getMessage());
+        }
+        if (willTopic.startsWith(CONTROL_TOPIC_PREFIX)) {
+            throw MalformedPacketException.protocolError("CONNECT will topic is under " + CONTROL_TOPIC_PREFIX);
+        }
+        return willTopic;
     }
 
     static boolean isSupported(String protocolName, int level) {
@@ -122,23 +173,30 @@ final class MqttPacketParser {
                 : level == LEVEL_MQTT_3_1 && PROTOCOL_MQISDP.equals(protocolName);
     }
 
-    private static void checkConnectFlags(int flags) {
-        if ((flags & CONNECT_RESERVED) != 0) {
-            throw new MalformedPacketException("CONNECT reserved flag is set");
-        }
+    /** @param strict MQTT 3.1.1's rules; MQTT 3.1 has only the will QoS and password ones */
+    private static void checkConnectFlags(int flags, boolean strict) {
         int willQos = (flags >> CONNECT_WILL_QOS_SHIFT) & 0x03;
-        if ((flags & CONNECT_WILL) == 0) {
-            if (willQos != 0) {
-                throw new MalformedPacketException("CONNECT will QoS set without will flag");
-            }
-            if ((flags & CONNECT_WILL_RETAIN) != 0) {
-                throw new MalformedPacketException("CONNECT will retain set without will flag");
-            }
-        } else if (willQos == 3) {
-            throw new MalformedPacketException("CONNECT will QoS 3 is invalid");
+        if (willQos == 3) {
+            throw new MalformedPacketException(Kind.PROTOCOL_ERROR, "CONNECT will QoS 3 is invalid",
+                    "Invalid Will QoS in CONNECT from %2$s.");
         }
         if ((flags & CONNECT_PASSWORD) != 0 && (flags & CONNECT_USERNAME) == 0) {
-            throw new MalformedPacketException("CONNECT password flag set without user name flag");
+            throw new MalformedPacketException(Kind.PROTOCOL_ERROR, "CONNECT password flag set without user name flag",
+                    "Protocol error from %1$s: password without username, closing connection.");
+        }
+        if (!strict) {
+            return;
+        }
+        if ((flags & CONNECT_RESERVED) != 0) {
+            throw MalformedPacketException.protocolError("CONNECT reserved flag is set");
+        }
+        if ((flags & CONNECT_WILL) == 0) {
+            if (willQos != 0) {
+                throw MalformedPacketException.protocolError("CONNECT will QoS set without will flag");
+            }
+            if ((flags & CONNECT_WILL_RETAIN) != 0) {
+                throw MalformedPacketException.protocolError("CONNECT will retain set without will flag");
+            }
         }
     }
 
@@ -162,13 +220,20 @@ final class MqttPacketParser {
         }
         List<TopicSubscription> subscriptions = new ArrayList<>(1);
         while (body.isReadable()) {
-            // Filter syntax is the broker's to judge: it answers a bad filter with SUBACK 0x80.
             String filter = MqttWire.readUtf8(body, "SUBSCRIBE topic filter");
+            if (filter.isEmpty()) {
+                throw new MalformedPacketException("SUBSCRIBE topic filter is empty");
+            }
+            if (!Router.isAcceptableFilter(filter)) {
+                throw new MalformedPacketException(Kind.MALFORMED, "SUBSCRIBE topic filter '" + filter + "' is invalid",
+                        "Invalid subscription string from %2$s, disconnecting.");
+            }
             int requestedQos = MqttWire.readUnsignedByte(body, "SUBSCRIBE requested QoS");
             if (requestedQos > 2) {
-                throw new MalformedPacketException((requestedQos & ~0x03) != 0
+                throw new MalformedPacketException(Kind.MALFORMED, (requestedQos & ~0x03) != 0
                         ? "SUBSCRIBE requested QoS has reserved bits set"
-                        : "SUBSCRIBE requested QoS 3 is invalid");
+                        : "SUBSCRIBE requested QoS 3 is invalid",
+                        "Invalid QoS in subscription command from %2$s, disconnecting.");
             }
             subscriptions.add(new TopicSubscription(filter, requestedQos));
         }
@@ -197,7 +262,16 @@ final class MqttPacketParser {
         }
         List<String> filters = new ArrayList<>(1);
         while (body.isReadable()) {
-            filters.add(MqttWire.readUtf8(body, "UNSUBSCRIBE topic filter"));
+            String filter = MqttWire.readUtf8(body, "UNSUBSCRIBE topic filter");
+            if (filter.isEmpty()) {
+                throw new MalformedPacketException(Kind.MALFORMED, "UNSUBSCRIBE topic filter is empty",
+                        "Empty unsubscription string from %1$s, disconnecting.");
+            }
+            if (!Router.isAcceptableFilter(filter)) {
+                throw new MalformedPacketException(Kind.MALFORMED, "UNSUBSCRIBE topic filter '" + filter + "' is invalid",
+                        "Invalid unsubscription string from %1$s, disconnecting.");
+            }
+            filters.add(filter);
         }
         return new Unsubscribe(packetId, List.copyOf(filters));
     }

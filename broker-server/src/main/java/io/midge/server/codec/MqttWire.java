@@ -29,8 +29,8 @@ public final class MqttWire {
     /** Strings and binary fields carry a two-byte length. */
     static final int MAX_FIELD_LENGTH = 0xFFFF;
 
-    /** Stops at the first byte that is not 7-bit ASCII or is NUL (a signed byte > 0 is 1..127). */
-    private static final ByteProcessor ASCII_WITHOUT_NUL = value -> value > 0;
+    /** Stops at the first byte that is not printable 7-bit ASCII (a signed byte is negative from 0x80 on). */
+    private static final ByteProcessor PRINTABLE_ASCII = value -> value >= 0x20 && value != 0x7F;
 
     /*
      * A CharsetDecoder is stateful and not thread-safe; one per event-loop thread rather than per
@@ -100,7 +100,12 @@ public final class MqttWire {
 
     /**
      * Reads a length-prefixed string that must be well-formed UTF-8 without U+0000
-     * [MQTT-1.5.3-1, MQTT-1.5.3-2]. A byte order mark is kept, not stripped [MQTT-1.5.3-3].
+     * [MQTT-1.5.3-1, MQTT-1.5.3-2], control characters or non-characters. A byte order mark is
+     * kept, not stripped [MQTT-1.5.3-3].
+     *
+     * <p>The specification only says such strings SHOULD NOT contain control characters or
+     * non-characters and that a receiver MAY close the connection; mosquitto closes it, for every
+     * string field, so Midge does too.
      */
     static String readUtf8(ByteBuf body, String field) {
         int length = readFieldLength(body, field);
@@ -134,14 +139,15 @@ public final class MqttWire {
         if (length == 0) {
             return "";
         }
-        // Almost every topic and client id is plain ASCII: one scan, then a Latin-1 string copy.
-        int stop = body.forEachByte(start, length, ASCII_WITHOUT_NUL);
+        // Almost every topic and client id is printable ASCII: one scan, then a Latin-1 string copy.
+        int stop = body.forEachByte(start, length, PRINTABLE_ASCII);
         if (stop < 0) {
             return body.toString(start, length, StandardCharsets.US_ASCII);
         }
-        // In UTF-8 a zero byte can only ever encode U+0000: continuation bytes are 0x80-0xBF.
-        if (body.getByte(stop) == 0) {
-            throw containsNul(field);
+        // In UTF-8 a byte below 0x80 is always the character itself: continuation bytes are 0x80-0xBF.
+        byte first = body.getByte(stop);
+        if (first >= 0) {
+            throw disallowedCharacter(field, first);
         }
         String value;
         try {
@@ -150,14 +156,28 @@ public final class MqttWire {
         } catch (CharacterCodingException e) {
             throw new MalformedPacketException(field + " is not well-formed UTF-8");
         }
-        if (value.indexOf('\u0000') >= 0) {
-            throw containsNul(field);
+        for (int i = 0; i < value.length(); ) {
+            int codePoint = value.codePointAt(i);
+            if (isDisallowed(codePoint)) {
+                throw disallowedCharacter(field, codePoint);
+            }
+            i += Character.charCount(codePoint);
         }
         return value;
     }
 
-    private static MalformedPacketException containsNul(String field) {
-        return new MalformedPacketException(field + " contains U+0000");
+    /**
+     * U+0000, the C0 and C1 control characters (U+0001-U+001F, U+007F-U+009F) and the Unicode
+     * non-characters (U+FDD0-U+FDEF and the last two code points of every plane), as mosquitto's
+     * UTF-8 validation rejects them.
+     */
+    static boolean isDisallowed(int codePoint) {
+        return codePoint <= 0x1F || (codePoint >= 0x7F && codePoint <= 0x9F)
+                || (codePoint >= 0xFDD0 && codePoint <= 0xFDEF) || (codePoint & 0xFFFE) == 0xFFFE;
+    }
+
+    private static MalformedPacketException disallowedCharacter(String field, int codePoint) {
+        return new MalformedPacketException(String.format("%s contains U+%04X", field, codePoint));
     }
 
     private static MalformedPacketException truncated(String field) {

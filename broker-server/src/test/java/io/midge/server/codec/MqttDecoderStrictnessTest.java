@@ -63,7 +63,7 @@ class MqttDecoderStrictnessTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = PacketType.class, names = {"PUBLISH"}, mode = EnumSource.Mode.EXCLUDE)
+    @EnumSource(value = PacketType.class, names = {"PUBLISH", "CONNECT"}, mode = EnumSource.Mode.EXCLUDE)
     void everyFlagNibbleButTheRequiredOneIsMalformed(PacketType type) {
         for (int flags = 0; flags < 16; flags++) {
             if (flags != type.requiredFlags()) {
@@ -260,12 +260,15 @@ class MqttDecoderStrictnessTest {
     }
 
     @Test
-    void subscribeFilterSyntaxIsLeftToTheBroker() {
-        // Misplaced wildcards and empty filters are answered with SUBACK 0x80, not a disconnect.
-        byte[] body = Body.of().u16(1).str("a/#/b").u8(1).str("sport+").u8(0).str("").u8(2).build();
-        Subscribe subscribe = (Subscribe) decode(new MqttDecoder(MAX), packet(0x82, body));
-        assertEquals(List.of(new TopicSubscription("a/#/b", 1), new TopicSubscription("sport+", 0),
-                new TopicSubscription("", 2)), subscribe.subscriptions());
+    void aSubscribeFilterOfInvalidSyntaxIsMalformedWithMosquittosLine() {
+        MalformedPacketException e = decodeFailure(packet(0x82, Body.of().u16(1).str("a").u8(0).str("a/#/b").u8(1).build()));
+        assertEquals(MalformedPacketException.Kind.MALFORMED, e.kind());
+        assertEquals("Invalid subscription string from 10.0.0.1, disconnecting.", e.notice("c1", "10.0.0.1"));
+    }
+
+    @Test
+    void anEmptySubscribeFilterIsMalformed() {
+        assertMalformed("SUBSCRIBE topic filter is empty", packet(0x82, Body.of().u16(1).str("").u8(0).build()));
     }
 
     @Test
