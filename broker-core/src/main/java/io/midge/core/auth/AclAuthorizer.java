@@ -30,10 +30,6 @@ public final class AclAuthorizer implements Authorizer, Reloadable {
         return rules.current().canWrite(clientId, username, topic);
     }
 
-    @Override
-    public boolean canSubscribe(String clientId, String username, String filter) {
-        return rules.current().canSubscribe(clientId, username, filter);
-    }
 
     @Override
     public Path file() {

@@ -85,34 +85,6 @@ public final class AclFile implements Authorizer {
         return permits(AclOperation.WRITE, clientId, username, topic);
     }
 
-    @Override
-    public boolean canSubscribe(String clientId, String username, String filter) {
-        Verdict verdict = subscribeVerdict(sectionOf(username), filter, AclRule::filter);
-        if (verdict != Verdict.UNDECIDED) {
-            return verdict == Verdict.ALLOW;
-        }
-        if (patterns.isEmpty() || containsWildcard(clientId) || containsWildcard(username)) {
-            return false;
-        }
-        return subscribeVerdict(patterns, filter, patternFor(clientId, username)) == Verdict.ALLOW;
-    }
-
-    private static Verdict subscribeVerdict(List<AclRule> rules, String filter, Function<AclRule, String> filterOf) {
-        for (AclRule rule : rules) {
-            String ruleFilter = filterOf.apply(rule);
-            if (ruleFilter == null) {
-                continue;
-            }
-            if (rule.isDeny() && Topics.covers(ruleFilter, filter)) {
-                return Verdict.DENY;
-            }
-            if (!rule.isDeny() && rule.access().grants(AclOperation.READ) && Topics.overlap(ruleFilter, filter)) {
-                return Verdict.ALLOW;
-            }
-        }
-        return Verdict.UNDECIDED;
-    }
-
     private List<AclRule> sectionOf(String username) {
         return username == null ? anonymousRules : userRules.getOrDefault(username, List.of());
     }

@@ -14,8 +14,4 @@ public enum AllowAllAuthorizer implements Authorizer {
         return true;
     }
 
-    @Override
-    public boolean canSubscribe(String clientId, String username, String filter) {
-        return true;
-    }
 }

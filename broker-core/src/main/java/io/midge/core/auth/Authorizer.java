@@ -9,8 +9,8 @@ package io.midge.core.auth;
  *   <li>{@link #canWrite} for every PUBLISH a client sends and for its will message; a denied
  *       message is dropped (MQTT 3.1.1 has no way to say so; QoS 1 and 2 are still
  *       acknowledged);</li>
- *   <li>{@link #canSubscribe} for every filter of a SUBSCRIBE, to choose between the granted
- *       QoS and 0x80;</li>
+ *   <li>never for a SUBSCRIBE: mosquitto 2.0 grants every subscription its acl_file allows
+ *       the syntax of, and filters what is delivered;</li>
  *   <li>{@link #canRead} for every message about to be delivered to a client, retained
  *       messages sent on subscribing included: a subscription's filter is no proof that the
  *       client may read each topic it matches.</li>
@@ -30,10 +30,4 @@ public interface Authorizer {
     /** Parameters as {@link #canRead}. */
     boolean canWrite(String clientId, String username, String topic);
 
-    /**
-     * Whether a SUBSCRIBE for {@code filter} is granted.
-     *
-     * @param filter a valid topic filter
-     */
-    boolean canSubscribe(String clientId, String username, String filter);
 }

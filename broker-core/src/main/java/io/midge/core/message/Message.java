@@ -10,8 +10,9 @@ import java.nio.charset.StandardCharsets;
  * @param payload the payload bytes, never null (empty for a zero-length payload)
  * @param qos     the QoS it was published with, 0..2
  * @param retain  whether it was published with the retain flag
+ * @param origin  the client that published it, or null for the broker's own ($SYS) messages
  */
-public record Message(String topic, byte[] payload, int qos, boolean retain) {
+public record Message(String topic, byte[] payload, int qos, boolean retain, Origin origin) {
 
     public Message {
         if (qos < 0 || qos > 2) {
@@ -19,8 +20,13 @@ public record Message(String topic, byte[] payload, int qos, boolean retain) {
         }
     }
 
+    /** A message of the broker's own. */
+    public Message(String topic, byte[] payload, int qos, boolean retain) {
+        this(topic, payload, qos, retain, null);
+    }
+
     public Message withRetain(boolean retainFlag) {
-        return retainFlag == retain ? this : new Message(topic, payload, qos, retainFlag);
+        return retainFlag == retain ? this : new Message(topic, payload, qos, retainFlag, origin);
     }
 
     @Override

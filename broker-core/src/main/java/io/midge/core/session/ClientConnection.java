@@ -16,6 +16,10 @@ public interface ClientConnection {
     /** False while the socket's outbound buffer is above its high-water mark: hold messages back. */
     boolean isWritable();
 
-    /** Another connection took over this client id: close without touching the session. */
-    void closeTakenOver();
+    /**
+     * Another connection took over this client id, or won a race for it: drop the session at once
+     * and close. The will is published when either connection has clean session set; a persistent
+     * session continued by a persistent connection has no will, as in mosquitto.
+     */
+    void closeTakenOver(boolean successorCleanSession);
 }

@@ -9,9 +9,10 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
@@ -44,7 +45,8 @@ public final class Session {
     private Map<String, Integer> subscriptions;
     private final InflightWindow inflight = new InflightWindow();
     private final OutboundQueue queue = new OutboundQueue();
-    private Set<Integer> inboundQos2AwaitingRelease;
+    /** Inbound QoS 2 messages stored until their PUBREL, by packet identifier (method A of the spec, as mosquitto). */
+    private Map<Integer, Message> inboundQos2AwaitingRelease;
     private long droppedMessages;
     private boolean dropping;
     /**
@@ -127,7 +129,7 @@ public final class Session {
      * @return false if the message was dropped
      */
     public boolean deliver(Message message, int grantedQos, boolean retain) {
-        if (!authorizer.canRead(clientId, username, message.topic())) {
+        if (!mayRead(message)) {
             return false;
         }
         int qos = limits.upgradeOutgoingQos() ? grantedQos : Math.min(message.qos(), grantedQos);
@@ -142,6 +144,10 @@ public final class Session {
             return true;
         }
         return enqueue(message, qos, retain);
+    }
+
+    private boolean mayRead(Message message) {
+        return authorizer.canRead(clientId, username, message.topic());
     }
 
     private boolean enqueue(Message message, int qos, boolean retain) {
@@ -181,7 +187,11 @@ public final class Session {
         OutboundQueue.Queued next;
         while (connection != null && (next = queue.peek()) != null && canSendNow(next.qos())) {
             queue.poll();
-            send(next.message(), next.qos(), next.retain());
+            // Read rights are those of now, not of when the message was queued: a SIGHUP may have
+            // revoked them meanwhile, and mosquitto does not deliver what a client may no longer read.
+            if (mayRead(next.message())) {
+                send(next.message(), next.qos(), next.retain());
+            }
         }
         queuedSnapshot = queue.size();
         if (queue.size() <= limits.congestionLowWater()) {
@@ -217,51 +227,107 @@ public final class Session {
         INCOMING.decrementAndGet(this);
     }
 
-    public void onPubAck(int packetId) {
-        InflightWindow.Entry entry = inflight.get(packetId);
-        if (entry != null && entry.state == InflightWindow.State.AWAIT_PUBACK) {
-            inflight.remove(packetId);
-            drain();
-        }
+    /** How an acknowledgement from the client relates to what is in flight. */
+    public enum AckOutcome {
+        /** It completes (or advances) a delivery. */
+        ACCEPTED,
+        /** No delivery in flight has that packet identifier: mosquitto warns and carries on. */
+        UNKNOWN_PACKET_ID,
+        /** The packet identifier is in flight at another QoS or phase: a protocol error. */
+        WRONG_KIND
     }
 
-    /** PUBREC moves a QoS 2 delivery to its second phase; PUBREL is answered even for an unknown id, as the spec's receiver expects one. */
-    public void onPubRec(int packetId) {
-        InflightWindow.Entry entry = inflight.get(packetId);
-        if (entry != null && entry.state == InflightWindow.State.AWAIT_PUBREC) {
-            entry.state = InflightWindow.State.AWAIT_PUBCOMP;
-        }
-        if (connection != null) {
-            connection.sendPubRel(packetId);
-        }
+    public AckOutcome onPubAck(int packetId) {
+        return complete(packetId, InflightWindow.State.AWAIT_PUBACK);
     }
 
-    public void onPubComp(int packetId) {
+    /**
+     * PUBREC moves a QoS 2 delivery to its second phase. The caller answers PUBREL unless the
+     * outcome is {@link AckOutcome#WRONG_KIND}, even for an unknown packet identifier, as the
+     * spec's receiver expects one.
+     */
+    public AckOutcome onPubRec(int packetId) {
         InflightWindow.Entry entry = inflight.get(packetId);
-        if (entry != null && entry.state == InflightWindow.State.AWAIT_PUBCOMP) {
-            inflight.remove(packetId);
-            drain();
+        if (entry == null) {
+            return AckOutcome.UNKNOWN_PACKET_ID;
         }
+        if (entry.qos != 2) {
+            return AckOutcome.WRONG_KIND;
+        }
+        // A repeated PUBREC (the client did not see our PUBREL) is answered again.
+        entry.state = InflightWindow.State.AWAIT_PUBCOMP;
+        return AckOutcome.ACCEPTED;
+    }
+
+    public AckOutcome onPubComp(int packetId) {
+        return complete(packetId, InflightWindow.State.AWAIT_PUBCOMP);
+    }
+
+    private AckOutcome complete(int packetId, InflightWindow.State expected) {
+        InflightWindow.Entry entry = inflight.get(packetId);
+        if (entry == null) {
+            return AckOutcome.UNKNOWN_PACKET_ID;
+        }
+        if (entry.state != expected) {
+            return AckOutcome.WRONG_KIND;
+        }
+        inflight.remove(packetId);
+        drain();
+        return AckOutcome.ACCEPTED;
     }
 
     // ---- inbound QoS 2 ----
 
-    /**
-     * A QoS 2 PUBLISH arrived. @return true if it is new and must be routed; false if it repeats
-     * one whose PUBREL has not come yet (exactly once: route it only the first time).
-     */
-    public boolean acceptInboundQos2(int packetId) {
-        if (inboundQos2AwaitingRelease == null) {
-            inboundQos2AwaitingRelease = new HashSet<>();
-        }
-        return inboundQos2AwaitingRelease.add(packetId);
+    /** What became of an inbound QoS 2 PUBLISH; the client gets PUBREC in every case. */
+    public enum InboundQos2 {
+        /** Stored until its PUBREL. */
+        STORED,
+        /** The same message again under an unreleased packet identifier: a resend, already stored. */
+        REPEATED,
+        /** A different message under an unreleased packet identifier: it replaces the stored one, as in mosquitto. */
+        REPLACED,
+        /** Too many messages await release: dropped, as mosquitto drops beyond its limits. */
+        DROPPED
     }
 
-    public void releaseInboundQos2(int packetId) {
-        if (inboundQos2AwaitingRelease != null && inboundQos2AwaitingRelease.remove(packetId)
-                && inboundQos2AwaitingRelease.isEmpty()) {
+    /**
+     * A QoS 2 PUBLISH arrived: it is stored, and routed only when its PUBREL comes
+     * ({@link #releaseInboundQos2}), so a resend before then is never delivered twice.
+     */
+    public InboundQos2 receiveInboundQos2(int packetId, Message message) {
+        if (inboundQos2AwaitingRelease == null) {
+            inboundQos2AwaitingRelease = new HashMap<>();
+        }
+        Message stored = inboundQos2AwaitingRelease.get(packetId);
+        if (stored != null) {
+            if (sameMessage(stored, message)) {
+                return InboundQos2.REPEATED;
+            }
+            inboundQos2AwaitingRelease.put(packetId, message);
+            return InboundQos2.REPLACED;
+        }
+        if (inboundQos2AwaitingRelease.size() >= limits.inboundQos2Capacity()) {
+            return InboundQos2.DROPPED;
+        }
+        inboundQos2AwaitingRelease.put(packetId, message);
+        return InboundQos2.STORED;
+    }
+
+    private static boolean sameMessage(Message a, Message b) {
+        return a.qos() == b.qos() && a.retain() == b.retain() && a.topic().equals(b.topic())
+                && Arrays.equals(a.payload(), b.payload());
+    }
+
+    /** PUBREL: @return the message to route now, or null if none awaited release under that packet identifier */
+    public Message releaseInboundQos2(int packetId) {
+        if (inboundQos2AwaitingRelease == null) {
+            return null;
+        }
+        Message released = inboundQos2AwaitingRelease.remove(packetId);
+        if (inboundQos2AwaitingRelease.isEmpty()) {
             inboundQos2AwaitingRelease = null;
         }
+        return released;
     }
 
     // ---- connection lifecycle, driven by SessionRegistry ----
@@ -281,12 +347,23 @@ public final class Session {
         if (connection == null) {
             return;
         }
+        List<Integer> noLongerReadable = null;
         for (InflightWindow.Entry entry : inflight.inSendingOrder()) {
             if (entry.state == InflightWindow.State.AWAIT_PUBCOMP) {
                 connection.sendPubRel(entry.packetId);
-            } else {
+            } else if (mayRead(entry.message)) {
                 connection.sendPublish(entry.packetId, entry.message, entry.qos, true, entry.retain);
+            } else {
+                // The client may no longer read it (new user name, or an ACL reloaded since): as
+                // mosquitto does on reconnect, it is not resent.
+                if (noLongerReadable == null) {
+                    noLongerReadable = new ArrayList<>();
+                }
+                noLongerReadable.add(entry.packetId);
             }
+        }
+        if (noLongerReadable != null) {
+            noLongerReadable.forEach(inflight::remove);
         }
         drain();
     }

@@ -30,6 +30,17 @@ public record SessionLimits(int maxInflightMessages, int maxQueuedMessages, long
         return congestionHighWater() / 2;
     }
 
+    /**
+     * Inbound QoS 2 messages a client may have awaiting PUBREL: mosquitto lets a client fill its
+     * in-flight window and then its queue's worth; beyond that it drops them.
+     */
+    int inboundQos2Capacity() {
+        if (maxQueuedMessages <= 0) {
+            return InflightWindow.MAX_PACKET_ID;
+        }
+        return Math.min(InflightWindow.MAX_PACKET_ID, inflightCapacity() + maxQueuedMessages);
+    }
+
     int inflightCapacity() {
         return maxInflightMessages <= 0 ? InflightWindow.MAX_PACKET_ID : Math.min(maxInflightMessages, InflightWindow.MAX_PACKET_ID);
     }

@@ -11,7 +11,7 @@ import java.util.function.Consumer;
  * All sessions by client id, and the protocol for handing one between connections.
  *
  * <p>A session is only ever changed on its owner loop, so a takeover runs there: it closes the
- * current connection (whose will is then published), clears the session unless it is resumed,
+ * current connection (whose will is then published if either side has clean session set), clears the session unless it is resumed,
  * moves ownership to the new connection's loop and attaches the new connection there. Requests
  * that reach a loop which no longer owns the session follow it to its new owner, so concurrent
  * connects for one client id are applied one after another without locks.
@@ -71,7 +71,7 @@ public final class SessionRegistry {
         ClientConnection previous = session.connection();
         if (previous != null) {
             session.detach(clock.millis());
-            previous.closeTakenOver();
+            previous.closeTakenOver(request.cleanSession);
         }
         // A session created for this very request starts with cleanSession set, so it is never 'resumed'.
         boolean resumed = !request.cleanSession && !session.cleanSession();
@@ -92,7 +92,7 @@ public final class SessionRegistry {
 
     private void attach(Session session, ConnectRequest request, long generation, boolean resumed) {
         if (session.generation() != generation || !session.owner().inEventLoop() || session.isDestroyed()) {
-            request.connection.closeTakenOver();
+            request.connection.closeTakenOver(true);
             return;
         }
         session.attach(request.connection);

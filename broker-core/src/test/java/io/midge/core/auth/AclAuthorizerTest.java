@@ -22,8 +22,6 @@ class AclAuthorizerTest {
         assertFalse(acl.canWrite("c", "bob", "r"));
         assertTrue(acl.canWrite("c", "bob", "w"));
         assertFalse(acl.canRead("c", "bob", "w"));
-        assertTrue(acl.canSubscribe("c", "bob", "r"));
-        assertFalse(acl.canSubscribe("c", "bob", "w"));
     }
 
     @Test
@@ -47,6 +45,5 @@ class AclAuthorizerTest {
         Authorizer all = AllowAllAuthorizer.INSTANCE;
         assertTrue(all.canRead("c", null, "$SYS/broker/uptime"));
         assertTrue(all.canWrite("c", "bob", "a"));
-        assertTrue(all.canSubscribe("c", null, "#"));
     }
 }

@@ -206,21 +206,6 @@ class AclFileTest {
     }
 
     @Test
-    void subscribingIsGrantedWhereTheFilterCouldDeliverSomethingReadable() throws Exception {
-        AclFile acl = acl("user bob", "topic read a/#", "topic write w", "topic deny a/secret/#", "pattern read c/%c/#");
-        assertTrue(acl.canSubscribe("c", "bob", "#"), "overlaps a/#: delivery filters the rest");
-        assertTrue(acl.canSubscribe("c", "bob", "a/+"));
-        assertTrue(acl.canSubscribe("c", "bob", "a"), "a/# matches a");
-        assertFalse(acl.canSubscribe("c", "bob", "nothing/readable"));
-        assertFalse(acl.canSubscribe("c", "bob", "w"), "write-only");
-        assertFalse(acl.canSubscribe("c", "bob", "a/secret/+"), "wholly denied");
-        assertFalse(acl.canSubscribe("c", "bob", "$SYS/#"), "# does not open $SYS");
-        assertFalse(acl.canSubscribe("c", null, "a/#"), "anonymous section is empty");
-        assertTrue(acl.canSubscribe("me", "bob", "c/me/x"), "patterns apply after the section");
-        assertFalse(acl.canSubscribe("me", "bob", "c/you/x"));
-    }
-
-    @Test
     void filterIsTheRestOfTheLine() throws Exception {
         AclFile acl = acl("topic read  a b  c ", "topic write x\ty", "pattern deny %c with space");
         assertTrue(acl.canRead("c", null, "a b  c"));

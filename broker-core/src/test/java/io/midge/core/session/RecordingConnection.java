@@ -30,7 +30,7 @@ final class RecordingConnection implements ClientConnection {
     }
 
     @Override
-    public void closeTakenOver() {
+    public void closeTakenOver(boolean successorCleanSession) {
         takenOver = true;
     }
 

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -53,9 +55,9 @@ class SessionTest {
         assertEquals(List.of("t0", "t1"), client.topics());
         assertEquals(2, session.queuedCount());
 
-        session.onPubAck(client.sent.get(0).packetId());
+        assertEquals(Session.AckOutcome.ACCEPTED, session.onPubAck(client.sent.get(0).packetId()));
         assertEquals(List.of("t0", "t1", "t2"), client.topics());
-        session.onPubAck(999); // unknown ids change nothing
+        assertEquals(Session.AckOutcome.UNKNOWN_PACKET_ID, session.onPubAck(999), "unknown ids change nothing");
         assertEquals(3, client.topics().size());
     }
 
@@ -72,20 +74,30 @@ class SessionTest {
     }
 
     @Test
-    void qos2FlowAnswersPubrecWithPubrelAndCompletesOnPubcomp() {
+    void qos2FlowCompletesOnPubcompAfterPubrec() {
         Session session = connected(new SessionLimits(1, 100, 0, false, false));
         session.deliver(msg("a", 2), 2, false);
         session.deliver(msg("b", 2), 2, false);
         int id = client.sent.get(0).packetId();
 
-        session.onPubAck(id); // a PUBACK is the wrong answer to a QoS 2 PUBLISH
+        assertEquals(Session.AckOutcome.WRONG_KIND, session.onPubAck(id), "PUBACK answers QoS 1, not 2");
+        assertEquals(Session.AckOutcome.WRONG_KIND, session.onPubComp(id), "PUBCOMP before PUBREC");
         assertEquals(1, session.inflightCount());
-        session.onPubRec(id);
-        assertEquals("PUBREL", client.last().kind());
-        assertEquals(id, client.last().packetId());
+        assertEquals(Session.AckOutcome.ACCEPTED, session.onPubRec(id));
+        assertEquals(Session.AckOutcome.ACCEPTED, session.onPubRec(id), "a repeated PUBREC is answered again");
         assertEquals(1, session.inflightCount());
-        session.onPubComp(id);
+        assertEquals(Session.AckOutcome.ACCEPTED, session.onPubComp(id));
         assertEquals(List.of("a", "b"), client.topics());
+    }
+
+    @Test
+    void qos2AcknowledgementsOfAQos1DeliveryAreTheWrongKind() {
+        Session session = connected(SessionLimits.DEFAULTS);
+        session.deliver(msg("a", 1), 1, false);
+        int id = client.sent.get(0).packetId();
+        assertEquals(Session.AckOutcome.WRONG_KIND, session.onPubRec(id));
+        assertEquals(Session.AckOutcome.WRONG_KIND, session.onPubComp(id));
+        assertEquals(Session.AckOutcome.ACCEPTED, session.onPubAck(id));
     }
 
     @Test
@@ -162,12 +174,32 @@ class SessionTest {
     }
 
     @Test
-    void inboundQos2IsRoutedOnlyOnceUntilReleased() {
+    void inboundQos2IsStoredUntilReleasedAndResendsAreNotStoredTwice() {
         Session session = connected(SessionLimits.DEFAULTS);
-        assertTrue(session.acceptInboundQos2(7));
-        assertFalse(session.acceptInboundQos2(7));
-        session.releaseInboundQos2(7);
-        assertTrue(session.acceptInboundQos2(7));
+        Message first = msg("t", 2);
+        assertEquals(Session.InboundQos2.STORED, session.receiveInboundQos2(7, first));
+        assertEquals(Session.InboundQos2.REPEATED, session.receiveInboundQos2(7, msg("t", 2)));
+        assertSame(first, session.releaseInboundQos2(7));
+        assertNull(session.releaseInboundQos2(7), "released once");
+        assertEquals(Session.InboundQos2.STORED, session.receiveInboundQos2(7, msg("t", 2)));
+    }
+
+    @Test
+    void aDifferentMessageUnderAnUnreleasedPacketIdReplacesTheStoredOne() {
+        Session session = connected(SessionLimits.DEFAULTS);
+        session.receiveInboundQos2(7, msg("old", 2));
+        Message replacement = msg("new", 2);
+        assertEquals(Session.InboundQos2.REPLACED, session.receiveInboundQos2(7, replacement));
+        assertSame(replacement, session.releaseInboundQos2(7));
+    }
+
+    @Test
+    void inboundQos2BeyondTheWindowAndQueueIsDropped() {
+        Session session = connected(new SessionLimits(2, 3, 0, false, false));
+        for (int id = 1; id <= 5; id++) {
+            assertEquals(Session.InboundQos2.STORED, session.receiveInboundQos2(id, msg("t" + id, 2)));
+        }
+        assertEquals(Session.InboundQos2.DROPPED, session.receiveInboundQos2(6, msg("t6", 2)));
     }
 
     @Test

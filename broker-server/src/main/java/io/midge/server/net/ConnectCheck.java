@@ -7,20 +7,29 @@ import io.netty.channel.ChannelPipeline;
 import java.util.UUID;
 
 /**
- * Decides whether a CONNECT is accepted (MQTT 3.1.1 section 3.1.4 and mosquitto's options): the
- * protocol level, the client id, keep alive, the will's size, and the user's credentials.
+ * Decides whether a CONNECT is accepted, in mosquitto 2.0's order and with its return codes:
+ * the protocol level, the client id, keep alive, the will's size, the user's credentials, and
+ * the listener's client id rules.
  */
 final class ConnectCheck {
 
-    /** The outcome: either an accepted client (clientId, username) or a refusal with its CONNACK code. */
-    record Verdict(String clientId, String username, int refusalCode, String refusalReason) {
+    /**
+     * The outcome: an accepted client (clientId, username), or a refusal with its CONNACK code,
+     * the reason the connection then closes for, and mosquitto's line before that, if any
+     * ({@code %1$s} the client id the client sent, {@code %2$s} its address).
+     */
+    record Verdict(String clientId, String username, int refusalCode, CloseReason closeReason, String noticeFormat) {
 
         static Verdict accept(String clientId, String username) {
-            return new Verdict(clientId, username, 0, null);
+            return new Verdict(clientId, username, 0, null, null);
         }
 
-        static Verdict refuse(int code, String reason) {
-            return new Verdict(null, null, code, reason);
+        static Verdict refuse(int code, CloseReason reason) {
+            return new Verdict(null, null, code, reason, null);
+        }
+
+        static Verdict refuse(int code, CloseReason reason, String noticeFormat) {
+            return new Verdict(null, null, code, reason, noticeFormat);
         }
 
         boolean accepted() {
@@ -28,12 +37,10 @@ final class ConnectCheck {
         }
     }
 
-    private static final int UNACCEPTABLE_PROTOCOL_VERSION = 1;
-    private static final int IDENTIFIER_REJECTED = 2;
-    private static final int BAD_USERNAME_OR_PASSWORD = 4;
-    private static final int NOT_AUTHORIZED = 5;
-    /** MQTT 3.1 (MQIsdp) limits client ids to 23 characters and does not allow an empty one. */
-    private static final int MQTT31_MAX_CLIENT_ID = 23;
+    static final int UNACCEPTABLE_PROTOCOL_VERSION = 1;
+    static final int IDENTIFIER_REJECTED = 2;
+    static final int BAD_USERNAME_OR_PASSWORD = 4;
+    static final int NOT_AUTHORIZED = 5;
 
     private final ConnectionSettings settings;
     private final ListenerContext listener;
@@ -46,45 +53,53 @@ final class ConnectCheck {
     /** @param pipeline the connection's, for the client certificate when it names the user */
     Verdict check(Connect connect, ChannelPipeline pipeline) {
         if (!connect.protocolSupported()) {
-            return Verdict.refuse(UNACCEPTABLE_PROTOCOL_VERSION,
-                    "unsupported protocol version " + connect.protocolName() + " " + connect.protocolLevel());
+            return Verdict.refuse(UNACCEPTABLE_PROTOCOL_VERSION, CloseReason.PROTOCOL_ERROR,
+                    settings.connectionMessages()
+                            ? "Invalid protocol version " + connect.protocolLevel() + " in CONNECT from %2$s." : null);
         }
-        boolean mqtt31 = connect.protocolLevel() == 3;
         String clientId = connect.clientId();
         if (clientId.isEmpty()) {
-            if (mqtt31 || !connect.cleanSession() || !settings.allowZeroLengthClientId()) {
-                return Verdict.refuse(IDENTIFIER_REJECTED, "empty client id not allowed");
+            // MQTT 3.1 requires a client id; 3.1.1 lets the server assign one to a clean session.
+            if (connect.protocolLevel() == 3 || !connect.cleanSession() || !settings.allowZeroLengthClientId()) {
+                return Verdict.refuse(IDENTIFIER_REJECTED, CloseReason.PROTOCOL_ERROR);
             }
             clientId = settings.autoIdPrefix() + UUID.randomUUID();
-        } else if (mqtt31 && clientId.length() > MQTT31_MAX_CLIENT_ID) {
-            return Verdict.refuse(IDENTIFIER_REJECTED, "client id longer than 23 characters for MQTT 3.1");
+        }
+        String prefix = listener.clientIdPrefixes();
+        if (prefix != null && !clientId.startsWith(prefix)) {
+            return Verdict.refuse(NOT_AUTHORIZED, CloseReason.NOT_AUTHORISED);
         }
         if (connect.keepAliveSeconds() > settings.maxKeepaliveSeconds()) {
             // 3.1.1 cannot tell a client to use a shorter keep alive; mosquitto 2.0.12+ refuses it the same way.
-            return Verdict.refuse(IDENTIFIER_REJECTED, "keepalive " + connect.keepAliveSeconds()
-                    + " exceeds max_keepalive " + settings.maxKeepaliveSeconds());
+            return Verdict.refuse(IDENTIFIER_REJECTED, CloseReason.PROTOCOL_ERROR);
         }
         if (connect.will() != null && connect.will().payload().length > settings.maxPayloadBytes()) {
-            return Verdict.refuse(IDENTIFIER_REJECTED, "will payload exceeds message_size_limit");
+            return Verdict.refuse(NOT_AUTHORIZED, CloseReason.OVERSIZE_PAYLOAD, "Client %1$s connected with too large Will payload");
         }
-        return authenticate(connect, clientId, pipeline);
+        Verdict authenticated = authenticate(connect, clientId, pipeline);
+        if (authenticated.accepted() && listener.useUsernameAsClientId()) {
+            return authenticated.username() == null
+                    ? Verdict.refuse(NOT_AUTHORIZED, CloseReason.NOT_AUTHORISED)
+                    : Verdict.accept(authenticated.username(), authenticated.username());
+        }
+        return authenticated;
     }
 
     private Verdict authenticate(Connect connect, String clientId, ChannelPipeline pipeline) {
         if (listener.usernameFromCertificate()) {
-            // The certificate, checked by TLS, is the credential: mosquitto consults no password file then.
+            // The certificate, checked by TLS, is the credential: mosquitto consults no password
+            // file then, and answers a missing one with "bad user name or password".
             String user = ClientCertificates.username(pipeline, listener.config().useSubjectAsUsername());
             return user == null
-                    ? Verdict.refuse(NOT_AUTHORIZED, "not authorised: no client certificate names a user")
+                    ? Verdict.refuse(BAD_USERNAME_OR_PASSWORD, CloseReason.NOT_AUTHORISED)
                     : Verdict.accept(clientId, user);
         }
         String user = connect.username();
         Authenticator.Result result = listener.authenticator().authenticate(clientId, user, connect.password());
-        String forUser = user == null ? "" : " for user '" + user + "'";
-        return switch (result) {
-            case ACCEPTED -> Verdict.accept(clientId, user);
-            case BAD_USERNAME_OR_PASSWORD -> Verdict.refuse(BAD_USERNAME_OR_PASSWORD, "bad user name or password" + forUser);
-            case NOT_AUTHORIZED -> Verdict.refuse(NOT_AUTHORIZED, "not authorised" + forUser);
-        };
+        // mosquitto answers every refused credential with "not authorised" (5), not "bad user
+        // name or password" (4), which in 3.1.1 means malformed user name or password data.
+        return result == Authenticator.Result.ACCEPTED
+                ? Verdict.accept(clientId, user)
+                : Verdict.refuse(NOT_AUTHORIZED, CloseReason.NOT_AUTHORISED);
     }
 }

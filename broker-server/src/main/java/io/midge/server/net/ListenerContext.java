@@ -6,9 +6,15 @@ import io.midge.server.config.ListenerConfig;
 
 /**
  * What a connection needs to know of the listener it came in on: who may log in and what they may
- * do there (per_listener_settings makes these per listener), and its topic mount point.
+ * do there (per_listener_settings makes these per listener), its topic mount point and its
+ * client rules.
+ *
+ * @param maxQos                the highest QoS a client may publish with or be granted (max_qos)
+ * @param useUsernameAsClientId use_username_as_clientid
+ * @param clientIdPrefixes      clientid_prefixes: the prefix every client id must have, or null
  */
-record ListenerContext(ListenerConfig config, Authenticator authenticator, Authorizer authorizer) {
+record ListenerContext(ListenerConfig config, Authenticator authenticator, Authorizer authorizer,
+                       int maxQos, boolean useUsernameAsClientId, String clientIdPrefixes) {
 
     /** The topic prefix of mount_point, or "" for none. */
     String mountPoint() {

@@ -65,7 +65,8 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
                     .addLast("websocket", new WebSocketServerProtocolHandler(webSocketConfig()))
                     .addLast("websocket-frames", WebSocketFrameCodec.INSTANCE);
         }
-        pipeline.addLast("decoder", new MqttDecoder(broker.settings().maxPacketBytes()))
+        // Oversized PUBLISH payloads are skipped, not buffered, so the packet limit can be the protocol's own.
+        pipeline.addLast("decoder", new MqttDecoder(ConnectionSettings.PROTOCOL_MAX_PACKET, broker.settings().maxPayloadBytes()))
                 .addLast("mqtt", new MqttConnection(broker, listener, connectCheck));
     }
 
@@ -74,7 +75,8 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
                 .websocketPath("/")
                 .checkStartsWith(true) // any request path: MQTT.js uses /mqtt, others use /
                 .subprotocols(WEBSOCKET_SUBPROTOCOLS)
-                // A frame may carry a whole packet, so it may be as large as one.
+                // A frame may carry a whole packet, so it may be as large as one with the largest
+                // payload allowed; a bigger frame would have to be buffered whole, so it closes the connection.
                 .maxFramePayloadLength(broker.settings().maxPacketBytes() + 5)
                 .handleCloseFrames(true)
                 .build();

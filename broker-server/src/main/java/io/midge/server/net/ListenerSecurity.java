@@ -42,7 +42,7 @@ final class ListenerSecurity {
 
     /** Loads the files a listener uses (each file once, however many listeners share it). */
     ListenerContext contextFor(ListenerConfig listener) throws AuthFileException {
-        return new ListenerContext(listener, authenticatorFor(listener), authorizerFor(listener));
+        return new ListenerContext(listener, authenticatorFor(listener), authorizerFor(listener), 2, false, null);
     }
 
     private Authenticator authenticatorFor(ListenerConfig listener) throws AuthFileException {

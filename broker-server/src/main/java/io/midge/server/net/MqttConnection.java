@@ -1,6 +1,7 @@
 package io.midge.server.net;
 
 import io.midge.core.message.Message;
+import io.midge.core.message.Origin;
 import io.midge.core.session.ClientConnection;
 import io.midge.core.session.Session;
 import io.midge.core.session.SessionRegistry;
@@ -12,6 +13,7 @@ import io.midge.server.codec.MqttPacket.Ack;
 import io.midge.server.codec.MqttPacket.ConnAck;
 import io.midge.server.codec.MqttPacket.Connect;
 import io.midge.server.codec.MqttPacket.Empty;
+import io.midge.server.codec.MqttPacket.OversizedPublish;
 import io.midge.server.codec.MqttPacket.Publish;
 import io.midge.server.codec.MqttPacket.SubAck;
 import io.midge.server.codec.MqttPacket.Subscribe;
@@ -21,9 +23,11 @@ import io.midge.server.codec.PacketTooLargeException;
 import io.midge.server.codec.PacketType;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -37,7 +41,11 @@ import java.util.concurrent.TimeUnit;
 final class MqttConnection extends ChannelInboundHandlerAdapter implements ClientConnection, KeepAliveSweeper.Watched {
 
     private static final Logger log = LoggerFactory.getLogger("midge");
+    /** mosquitto's log_type subscribe and unsubscribe lines, switched on separately from the rest. */
+    private static final Logger subscribeLog = LoggerFactory.getLogger("midge.subscribe");
+    private static final Logger unsubscribeLog = LoggerFactory.getLogger("midge.unsubscribe");
     private static final PacketLog packetLog = new PacketLog(log);
+    private static final String UNKNOWN_CLIENT = "<unknown>";
 
     private enum State { AWAIT_CONNECT, ATTACHING, CONNECTED, CLOSED }
 
@@ -52,11 +60,14 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
     private State state = State.AWAIT_CONNECT;
     private String clientId;
     private String username;
+    private Origin origin;
+    private boolean cleanSession;
     private Session session;
     private Message will;
     /** Why the connection ended, for the one log line that says so; null until it is decided. */
-    private String closeReason;
-    private boolean takenOver;
+    private CloseReason closeReason;
+    private String closeDetail;
+    private boolean droppingQos2;
     private long keepAliveTimeoutNanos;
     private long lastHeardNanos;
     private int sweeperSlot = -1;
@@ -101,13 +112,12 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         MqttPacket packet = (MqttPacket) msg;
-        packetLog.received(clientIdOrAddress(), packet);
         switch (state) {
             case AWAIT_CONNECT -> {
                 if (packet instanceof Connect connect) {
                     onConnect(connect);
                 } else {
-                    closeWithReason("Client " + remote() + " sent " + packet.type() + " before CONNECT, disconnecting.");
+                    close(CloseReason.PROTOCOL_ERROR);
                 }
             }
             case ATTACHING -> hold(packet);
@@ -152,11 +162,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
 
     @Override
     public void keepAliveExpired() {
-        if (state == State.AWAIT_CONNECT) {
-            closeWithReason("Client " + remote() + " did not send CONNECT in time, disconnecting.");
-        } else {
-            closeWithReason("Client " + clientIdOrAddress() + " has exceeded timeout, disconnecting.");
-        }
+        close(CloseReason.TIMEOUT);
     }
 
     @Override
@@ -171,15 +177,34 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof PacketTooLargeException) {
-            closeWithReason("Client " + clientIdOrAddress() + " sent a packet over the size limit (" + cause.getMessage() + "), disconnecting.");
-        } else if (cause instanceof MalformedPacketException) {
-            closeWithReason("Client " + clientIdOrAddress() + " sent a malformed packet (" + cause.getMessage() + "), disconnecting.");
+        if (cause instanceof PacketTooLargeException tooLarge) {
+            log.debug("Client {} sent a packet over the size limit ({}).", logName(), tooLarge.getMessage());
+            close(CloseReason.OVERSIZE_PACKET);
+        } else if (cause instanceof MalformedPacketException malformed) {
+            String notice = malformed.notice(logName(), remoteHost());
+            if (notice != null) {
+                log.info(notice);
+            }
+            log.debug("Client {} sent an invalid packet: {}.", logName(), malformed.getMessage());
+            close(malformed.kind() == MalformedPacketException.Kind.PROTOCOL_ERROR
+                    ? CloseReason.PROTOCOL_ERROR : CloseReason.MALFORMED_PACKET);
+        } else if (cause instanceof DecoderException && cause.getCause() instanceof SSLException tls) {
+            close(CloseReason.SOCKET_ERROR, tls.getMessage());
+        } else if (cause instanceof DecoderException) {
+            // Broken WebSocket framing or HTTP upgrade: the bytes are not a packet stream.
+            log.debug("Client {} sent undecodable data: {}.", logName(), cause.getMessage());
+            close(CloseReason.MALFORMED_PACKET);
         } else if (cause instanceof IOException) {
-            closeWithReason("Socket error on client " + clientIdOrAddress() + ", disconnecting.");
+            String error = socketError(cause);
+            // A reset is how many clients hang up; mosquitto counts it as closing the connection.
+            if (error.contains("Connection reset")) {
+                close(CloseReason.CLOSED_BY_CLIENT);
+            } else {
+                close(CloseReason.SOCKET_ERROR, error);
+            }
         } else {
-            log.error("Unexpected error on client {}, disconnecting.", clientIdOrAddress(), cause);
-            closeWithReason(null);
+            log.error("Unexpected error on client {}, disconnecting.", logName(), cause);
+            close(CloseReason.QUIET);
         }
     }
 
@@ -189,17 +214,14 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
         State previous = state;
         state = State.CLOSED;
         if (closeReason == null) {
-            closeReason = previous == State.CONNECTED || previous == State.ATTACHING
-                    ? "Client " + clientId + " closed its connection."
-                    : null;
+            closeReason = CloseReason.CLOSED_BY_CLIENT;
         }
-        if (closeReason != null && (settings.connectionMessages() || previous != State.CONNECTED)) {
-            log.info(closeReason);
+        String line = closeReason.line(logName(), closeDetail);
+        if (line != null && settings.connectionMessages()) {
+            log.info(line);
         }
         if (previous == State.CONNECTED) {
             broker.stats().clientDisconnected();
-        }
-        if (previous == State.CONNECTED && !takenOver) {
             publishWill();
             broker.sessions().disconnected(session, this);
         }
@@ -212,12 +234,14 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
         KeepAliveSweeper.of(ctx.executor()).unwatch(this);
         ConnectCheck.Verdict verdict = connectCheck.check(connect, ctx.pipeline());
         if (!verdict.accepted()) {
-            refuse(connect, verdict.refusalCode(), verdict.refusalReason());
+            refuse(connect, verdict);
             return;
         }
         this.clientId = verdict.clientId();
         this.username = verdict.username();
-        this.will = willOf(connect, mountPoint);
+        this.origin = new Origin(clientId, username, listener.authorizer());
+        this.cleanSession = connect.cleanSession();
+        this.will = willOf(connect);
         startKeepAlive(connect.keepAliveSeconds());
         state = State.ATTACHING;
         ctx.channel().config().setAutoRead(false);
@@ -225,15 +249,18 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
                 attached -> onAttached(connect, attached));
     }
 
-    private void refuse(Connect connect, int returnCode, String why) {
-        write(new ConnAck(false, returnCode));
-        closeWithReason("Client " + (connect.clientId().isEmpty() ? "<unknown>" : connect.clientId()) + " from " + remote()
-                + " refused: " + why + " (CONNACK " + returnCode + ").");
+    /** As mosquitto: CONNACK with the code, then close; the client is still "<unknown>" in the log. */
+    private void refuse(Connect connect, ConnectCheck.Verdict verdict) {
+        if (verdict.noticeFormat() != null) {
+            log.info(String.format(verdict.noticeFormat(), connect.clientId(), remoteHost()));
+        }
+        write(new ConnAck(false, verdict.refusalCode()));
+        close(verdict.closeReason());
     }
 
-    private static Message willOf(Connect connect, String mountPoint) {
+    private Message willOf(Connect connect) {
         MqttPacket.Will w = connect.will();
-        return w == null ? null : new Message(mountPoint + w.topic(), w.payload(), w.qos(), w.retain());
+        return w == null ? null : new Message(mountPoint + w.topic(), w.payload(), w.qos(), w.retain(), origin);
     }
 
     /** MQTT 3.1.1 section 3.1.2.10: one and a half times the keep alive without a packet ends the connection. */
@@ -259,12 +286,16 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
         session.authorize(username, listener.authorizer());
         state = State.CONNECTED;
         broker.stats().clientConnected();
-        write(new ConnAck(attached.sessionPresent(), 0));
+        boolean mqtt31 = connect.protocolLevel() == 3;
         if (settings.connectionMessages()) {
-            log.info("New client connected from {} as {} (p{}, c{}, k{}{}).", remote(), clientId,
-                    connect.protocolLevel(), connect.cleanSession() ? 1 : 0, connect.keepAliveSeconds(),
+            // mosquitto numbers the protocols p1 (3.1) and p2 (3.1.1).
+            log.info("New client connected from {} as {} (p{}, c{}, k{}{}).", remote(), clientId, mqtt31 ? 1 : 2,
+                    connect.cleanSession() ? 1 : 0, connect.keepAliveSeconds(),
                     username == null ? "" : ", u'" + username + "'");
         }
+        packetLog.will(will);
+        // MQTT 3.1's CONNACK has no session present flag: its first byte is reserved.
+        write(new ConnAck(attached.sessionPresent() && !mqtt31, 0));
         session.resume();
         processHeldPackets();
     }
@@ -295,42 +326,63 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
     // ---- CONNECTED ----
 
     private void onPacket(MqttPacket packet) {
+        packetLog.received(clientId, packet);
         switch (packet.type()) {
-            case PUBLISH -> onPublish((Publish) packet);
-            case PUBACK -> session.onPubAck(((Ack) packet).packetId());
-            case PUBREC -> session.onPubRec(((Ack) packet).packetId());
+            case PUBLISH -> {
+                if (packet instanceof Publish publish) {
+                    onPublish(publish);
+                } else {
+                    onOversizedPublish((OversizedPublish) packet);
+                }
+            }
+            case PUBACK -> onAckOutcome(PacketType.PUBACK, ((Ack) packet).packetId(),
+                    session.onPubAck(((Ack) packet).packetId()));
+            case PUBREC -> onPubRec(((Ack) packet).packetId());
             case PUBREL -> onPubRel(((Ack) packet).packetId());
-            case PUBCOMP -> session.onPubComp(((Ack) packet).packetId());
+            case PUBCOMP -> onAckOutcome(PacketType.PUBCOMP, ((Ack) packet).packetId(),
+                    session.onPubComp(((Ack) packet).packetId()));
             case SUBSCRIBE -> onSubscribe((Subscribe) packet);
             case UNSUBSCRIBE -> onUnsubscribe((Unsubscribe) packet);
             case PINGREQ -> write(Empty.PINGRESP);
             case DISCONNECT -> {
                 will = null;
-                closeWithReason("Client " + clientId + " disconnected.");
+                close(CloseReason.DISCONNECTED);
             }
-            case CONNECT -> closeWithReason("Client " + clientId + " sent a second CONNECT, disconnecting (protocol error).");
-            default -> closeWithReason("Client " + clientId + " sent " + packet.type() + ", which only a server sends, disconnecting (protocol error).");
+            case CONNECT -> {
+                log.info("Bad client {} sending multiple CONNECT messages.", clientId);
+                close(CloseReason.PROTOCOL_ERROR);
+            }
+            default -> close(CloseReason.PROTOCOL_ERROR); // the decoder lets no server-only packet through
         }
     }
 
-    private void onPublish(Publish publish) {
-        if (publish.payload().length > settings.maxPayloadBytes()) {
-            closeWithReason("Client " + clientId + " sent a PUBLISH of " + publish.payload().length
-                    + " bytes, over message_size_limit " + settings.maxPayloadBytes() + ", disconnecting.");
-            return;
+    /**
+     * What mosquitto checks of every PUBLISH before anything else: the listener's max_qos and
+     * retain_available. A client that ignores either is disconnected.
+     */
+    private boolean mayPublishWith(int qos, boolean retain) {
+        if (qos > listener.maxQos()) {
+            log.info("Too high QoS in PUBLISH from {}, disconnecting.", clientId);
+            close(CloseReason.NOT_SUPPORTED);
+            return false;
         }
-        if (publish.retain() && !settings.retainAvailable()) {
-            closeWithReason("Client " + clientId + " sent a retained PUBLISH but retain_available is false, disconnecting.");
+        if (retain && !settings.retainAvailable()) {
+            close(CloseReason.NOT_SUPPORTED);
+            return false;
+        }
+        return true;
+    }
+
+    private void onPublish(Publish publish) {
+        if (!mayPublishWith(publish.qos(), publish.retain())) {
             return;
         }
         broker.stats().publishReceived(publish.payload().length);
-        Message message = new Message(mountPoint + publish.topic(), publish.payload(), publish.qos(), publish.retain());
+        Message message = new Message(mountPoint + publish.topic(), publish.payload(), publish.qos(), publish.retain(), origin);
         // MQTT 3.1.1 cannot refuse a PUBLISH: a denied one is acknowledged as usual and dropped.
         boolean allowed = listener.authorizer().canWrite(clientId, username, message.topic());
-        if (!allowed) {
-            log.info("Denied PUBLISH from {} (d{}, q{}, r{}, m{}, '{}', ... ({} bytes))", clientId, publish.dup() ? 1 : 0,
-                    publish.qos(), publish.retain() ? 1 : 0, publish.packetId(), message.topic(), publish.payload().length);
-        }
+        packetLog.publish(allowed ? "Received" : "Denied", clientId, publish.dup(), publish.qos(), publish.retain(),
+                publish.packetId(), message.topic(), publish.payload().length);
         switch (publish.qos()) {
             case 0 -> route(message, allowed);
             case 1 -> {
@@ -338,11 +390,42 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
                 write(new Ack(PacketType.PUBACK, publish.packetId()));
             }
             default -> {
-                if (session.acceptInboundQos2(publish.packetId())) {
-                    route(message, allowed);
+                if (allowed) {
+                    storeUntilReleased(publish.packetId(), message);
                 }
                 write(new Ack(PacketType.PUBREC, publish.packetId()));
             }
+        }
+    }
+
+    /**
+     * Inbound QoS 2 as the spec's method A and mosquitto: the message is kept until PUBREL, and
+     * only then routed, so that resends before it are never delivered twice.
+     */
+    private void storeUntilReleased(int packetId, Message message) {
+        switch (session.receiveInboundQos2(packetId, message)) {
+            case STORED, REPEATED -> { }
+            case REPLACED -> log.warn("Reused message ID {} from {} detected. Clearing from storage.", packetId, clientId);
+            case DROPPED -> {
+                if (!droppingQos2) {
+                    droppingQos2 = true;
+                    log.warn("Warning: Client {} has too many QoS 2 messages awaiting PUBREL; dropping new ones.", clientId);
+                }
+            }
+        }
+    }
+
+    /** message_size_limit, as mosquitto: the message is dropped but acknowledged, and the client stays. */
+    private void onOversizedPublish(OversizedPublish publish) {
+        if (!mayPublishWith(publish.qos(), publish.retain())) {
+            return;
+        }
+        packetLog.publish("Dropped too large", clientId, publish.dup(), publish.qos(), publish.retain(),
+                publish.packetId(), mountPoint + publish.topic(), publish.payloadLength());
+        if (publish.qos() == 1) {
+            write(new Ack(PacketType.PUBACK, publish.packetId()));
+        } else if (publish.qos() == 2) {
+            write(new Ack(PacketType.PUBREC, publish.packetId()));
         }
     }
 
@@ -378,38 +461,66 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
         }
     }
 
+    private void onPubRec(int packetId) {
+        Session.AckOutcome outcome = session.onPubRec(packetId);
+        onAckOutcome(PacketType.PUBREC, packetId, outcome);
+        if (outcome != Session.AckOutcome.WRONG_KIND) {
+            write(new Ack(PacketType.PUBREL, packetId));
+        }
+    }
+
+    /**
+     * As mosquitto: an acknowledgement for a packet identifier not in flight is a warning (it may
+     * repeat one from before a reconnect); one of the wrong kind (PUBREC or PUBCOMP for QoS 1,
+     * PUBACK for QoS 2) is a protocol error.
+     */
+    private void onAckOutcome(PacketType type, int packetId, Session.AckOutcome outcome) {
+        switch (outcome) {
+            case ACCEPTED -> { }
+            case UNKNOWN_PACKET_ID -> log.warn("Warning: Received {} from {} for an unknown packet identifier {}.",
+                    type, clientId, packetId);
+            case WRONG_KIND -> {
+                log.debug("Client {} sent {} for packet identifier {}, which awaits another acknowledgement.",
+                        clientId, type, packetId);
+                close(CloseReason.PROTOCOL_ERROR);
+            }
+        }
+    }
+
+    /** PUBCOMP is sent for an unknown packet identifier too: it may be a PUBREL repeated after a reconnect. */
     private void onPubRel(int packetId) {
-        session.releaseInboundQos2(packetId);
+        Message released = session.releaseInboundQos2(packetId);
+        if (released != null) {
+            route(released, true);
+        }
         write(new Ack(PacketType.PUBCOMP, packetId));
     }
 
+    /**
+     * acl_file never refuses a subscription, as in mosquitto 2.0: the SUBACK grants what was
+     * asked (at most max_qos) and read rules filter each delivery.
+     */
     private void onSubscribe(Subscribe subscribe) {
         byte[] codes = new byte[subscribe.subscriptions().size()];
         for (int i = 0; i < codes.length; i++) {
             TopicSubscription requested = subscribe.subscriptions().get(i);
-            String filter = mountPoint + requested.filter();
-            if (!Router.isAcceptableFilter(requested.filter())) {
-                log.info("Client {} asked for invalid topic filter '{}', refused.", clientId, requested.filter());
-                codes[i] = (byte) 0x80;
-            } else if (!listener.authorizer().canSubscribe(clientId, username, filter)) {
-                log.info("Denied SUBSCRIBE from {} to '{}'.", clientId, filter);
-                codes[i] = (byte) 0x80;
-            } else {
-                broker.router().subscribe(session, filter, requested.qos());
-                codes[i] = (byte) requested.qos();
-            }
+            packetLog.filter(requested.filter(), requested.qos());
+            int granted = Math.min(requested.qos(), listener.maxQos());
+            broker.router().subscribe(session, mountPoint + requested.filter(), granted);
+            subscribeLog.info("{} {} {}", clientId, granted, requested.filter());
+            codes[i] = (byte) granted;
         }
         write(new SubAck(subscribe.packetId(), codes));
         for (int i = 0; i < codes.length; i++) {
-            if (codes[i] != (byte) 0x80) {
-                broker.router().deliverRetained(session, mountPoint + subscribe.subscriptions().get(i).filter(), codes[i]);
-            }
+            broker.router().deliverRetained(session, mountPoint + subscribe.subscriptions().get(i).filter(), codes[i]);
         }
     }
 
     private void onUnsubscribe(Unsubscribe unsubscribe) {
         for (String filter : unsubscribe.filters()) {
+            packetLog.filter(filter, -1);
             broker.router().unsubscribe(session, mountPoint + filter);
+            unsubscribeLog.info("{} {}", clientId, filter);
         }
         write(new Ack(PacketType.UNSUBACK, unsubscribe.packetId()));
     }
@@ -421,7 +532,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
             if (listener.authorizer().canWrite(clientId, username, lastWill.topic())) {
                 broker.router().publish(lastWill);
             } else {
-                log.info("Denied will of {} on '{}'.", clientId, lastWill.topic());
+                log.debug("Denied will of {} on '{}'.", clientId, lastWill.topic());
             }
         }
     }
@@ -446,20 +557,38 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
         return ctx.channel().isWritable();
     }
 
+    /**
+     * Lets go of the session at once: from here on another loop owns it, so nothing scheduled on
+     * this connection (held packets, a backpressure check) may touch it again.
+     */
     @Override
-    public void closeTakenOver() {
+    public void closeTakenOver(boolean successorCleanSession) {
         if (state == State.CONNECTED) {
-            takenOver = true;
-            publishWill();
+            broker.stats().clientDisconnected();
+            if (cleanSession || successorCleanSession) {
+                publishWill();
+            }
+            if (settings.connectionMessages()) {
+                log.info("Client {} already connected, closing old connection.", clientId);
+            }
         }
-        closeWithReason("Client " + (clientId == null ? remote() : clientId) + " already connected, closing old connection.");
+        will = null;
+        session = null;
+        waitingFor = null;
+        held = null;
+        closeReason = CloseReason.TAKEN_OVER;
+        if (state != State.CLOSED) {
+            state = State.CLOSED;
+            ctx.flush();
+            ctx.close();
+        }
     }
 
     // ---- helpers ----
 
     /** Encodes here rather than in a pipeline handler: one handler less per connection and per write. */
     private void write(MqttPacket packet) {
-        packetLog.sent(clientIdOrAddress(), packet);
+        packetLog.sent(clientId != null ? clientId : remoteHost(), packet);
         ctx.write(MqttEncoder.encode(ctx.alloc(), packet), ctx.voidPromise());
     }
 
@@ -471,9 +600,14 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
         }
     }
 
-    private void closeWithReason(String reason) {
+    private void close(CloseReason reason) {
+        close(reason, null);
+    }
+
+    private void close(CloseReason reason, String detail) {
         if (closeReason == null) {
             closeReason = reason;
+            closeDetail = detail;
         }
         if (state != State.CLOSED) {
             ctx.flush();
@@ -486,17 +620,31 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
         return mountPoint.isEmpty() ? topic : topic.substring(mountPoint.length());
     }
 
-    private String clientIdOrAddress() {
-        return clientId != null ? clientId : remote();
+    /** The client as mosquitto's disconnect lines name it: its id once CONNECT was accepted. */
+    private String logName() {
+        return clientId != null ? clientId : UNKNOWN_CLIENT;
     }
 
-    /** The client's address as mosquitto logs it; worked out when needed, as idle connections should hold little. */
+    /** The error text as strerror(3) gives it, which Netty's native transport puts last in its messages. */
+    private static String socketError(Throwable cause) {
+        String message = String.valueOf(cause.getMessage());
+        int colon = message.lastIndexOf(": ");
+        return colon >= 0 ? message.substring(colon + 2) : message;
+    }
+
+    /** The client's address and port as mosquitto logs it; worked out when needed, as idle connections should hold little. */
     private String remote() {
         SocketAddress address = ctx.channel().remoteAddress();
         if (address instanceof InetSocketAddress inet) {
             return inet.getAddress().getHostAddress() + ":" + inet.getPort();
         }
         return String.valueOf(address);
+    }
+
+    /** The client's address without the port, as mosquitto names a client it has no id for. */
+    private String remoteHost() {
+        SocketAddress address = ctx.channel().remoteAddress();
+        return address instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : String.valueOf(address);
     }
 
     private static int localPort(ChannelHandlerContext ctx) {
