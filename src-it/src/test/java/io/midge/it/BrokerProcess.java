@@ -349,6 +349,45 @@ public final class BrokerProcess implements AutoCloseable {
         }
     }
 
+    /** The length of the log so far: a mark for {@link #logLinesAfter(int)} and {@link #awaitLogLineAfter}. */
+    public int logLength() {
+        return logText().length();
+    }
+
+    /**
+     * The log's whole lines after the first {@code from} characters, each without the
+     * {@code "TIMESTAMP: "} prefix both brokers write by default, so they can be compared to
+     * mosquitto's exact text. A last line still being written is left out.
+     */
+    public List<String> logLinesAfter(int from) {
+        String text = logText();
+        String after = text.length() > from ? text.substring(from) : "";
+        int end = after.lastIndexOf('\n');
+        List<String> lines = new ArrayList<>();
+        if (end < 0) {
+            return lines;
+        }
+        for (String line : after.substring(0, end).split("\n", -1)) {
+            lines.add(line.replaceFirst("^\\d+: ", ""));
+        }
+        return lines;
+    }
+
+    /**
+     * Waits until a log line after the first {@code from} characters is exactly {@code line}
+     * (timestamp prefix removed); fails with the log tail otherwise.
+     */
+    public void awaitExactLogLine(int from, String line, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!logLinesAfter(from).contains(line)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("broker log has no line \"" + line + "\" after " + timeout
+                        + "; log tail:\n" + tail(40));
+            }
+            sleepQuietly(25);
+        }
+    }
+
     /** The last {@code lines} lines of the log, for failure messages. */
     public String tail(int lines) {
         String[] all = logText().split("\n");

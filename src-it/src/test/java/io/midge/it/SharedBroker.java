@@ -29,6 +29,11 @@ final class SharedBroker implements BeforeAllCallback, AfterAllCallback {
         return process.port();
     }
 
+    /** The broker process itself, for log marks and exact log lines. */
+    BrokerProcess process() {
+        return process;
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }
