@@ -220,7 +220,7 @@ public final class BrokerProcess implements AutoCloseable {
     private static String callerClassName() {
         return StackWalker.getInstance().walk(frames -> frames
                 .map(StackWalker.StackFrame::getClassName)
-                .filter(n -> !n.startsWith(BrokerProcess.class.getName()))
+                .filter(n -> !n.startsWith(BrokerProcess.class.getName()) && !n.startsWith(SharedBroker.class.getName()))
                 .findFirst()
                 .map(n -> n.substring(n.lastIndexOf('.') + 1))
                 .orElse("broker"));

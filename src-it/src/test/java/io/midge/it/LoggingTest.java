@@ -5,15 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** mosquitto-compatible log lines, command line and process lifecycle. */
+/**
+ * mosquitto-compatible log lines, command line and process lifecycle. Connection lifecycle lines
+ * are asserted letter for letter (timestamp prefix aside) as mosquitto 2.0.11 writes them; log
+ * watchers such as fail2ban filters depend on them. {@code verbose} runs with {@code log_type all},
+ * which adds mosquitto's debug lines (wills, packets sent and received; there is no "Received
+ * CONNECT" line).
+ */
 class LoggingTest {
 
     @RegisterExtension
     static final SharedBroker broker = new SharedBroker();
+    @RegisterExtension
+    static final SharedBroker verbose = new SharedBroker("log_type all");
     static final Duration LOG_WAIT = Duration.ofSeconds(5);
 
     private static Optional<String> logLine(String... fragments) {
@@ -70,6 +79,146 @@ class LoggingTest {
                 () -> logLine("Socket error on client " + id).isPresent()
                         || logLine("Client " + id + " closed its connection").isPresent(),
                 () -> "socket error / closed line for " + id + "; log tail:\n" + broker.tail(30));
+    }
+
+    // ------------------------------------------------------------------ exact lines, default log types
+
+    @Test
+    void newClientLineNamesProtocolCleanSessionKeepAliveAndUser() {
+        BrokerProcess b = broker.process();
+        String id = Ids.client("ln311");
+        int mark = b.logLength();
+        try (RawClient c = RawClient.connect(b.port(), id)) {
+            b.awaitExactLogLine(mark, "New client connected from 127.0.0.1:" + c.localPort() + " as " + id + " (p2, c1, k60).", LOG_WAIT);
+            c.disconnect();
+        }
+        String id31 = Ids.client("ln31");
+        try (RawClient c = RawClient.connect(b.port(), Mqtt.connect(id31).protocol("MQIsdp", 3))) {
+            b.awaitExactLogLine(mark, "New client connected from 127.0.0.1:" + c.localPort() + " as " + id31 + " (p1, c1, k60).", LOG_WAIT);
+            c.disconnect();
+        }
+        String idu = Ids.client("lnu");
+        try (RawClient c = RawClient.connect(b.port(), Mqtt.connect(idu).cleanSession(false).keepAlive(42).username("someone").password("pw"))) {
+            b.awaitExactLogLine(mark, "New client connected from 127.0.0.1:" + c.localPort() + " as " + idu + " (p2, c0, k42, u'someone').", LOG_WAIT);
+            c.disconnect();
+        }
+        try (RawClient c = RawClient.connect(b.port(), idu, true)) {
+            c.disconnect(); // drop the stored session
+        }
+    }
+
+    @Test
+    void socketClosedBeforeConnectIsLoggedAsUnknownClient() {
+        BrokerProcess b = broker.process();
+        int mark = b.logLength();
+        RawClient c = RawClient.open(b.port());
+        int port = c.localPort();
+        b.awaitExactLogLine(mark, "New connection from 127.0.0.1:" + port + " on port " + b.port() + ".", LOG_WAIT);
+        c.close();
+        b.awaitExactLogLine(mark, "Client <unknown> closed its connection.", LOG_WAIT);
+    }
+
+    @Test
+    void malformedPacketDisconnectIsLogged() {
+        BrokerProcess b = broker.process();
+        String id = Ids.client("lnmalf");
+        int mark = b.logLength();
+        try (RawClient c = RawClient.connect(b.port(), id)) {
+            c.send(Mqtt.subscribeWithHeader(0x80, 1, Ids.topic("malf"), 0)); // SUBSCRIBE flags must be 0010
+            c.assertClosedWithoutPacket(RawClient.TIMEOUT);
+        }
+        b.awaitExactLogLine(mark, "Client " + id + " disconnected due to malformed packet.", LOG_WAIT);
+    }
+
+    @Test
+    void protocolErrorDisconnectIsLogged() {
+        BrokerProcess b = broker.process();
+        String id = Ids.client("lnproto");
+        int mark = b.logLength();
+        try (RawClient c = RawClient.connect(b.port(), id)) {
+            c.send(Mqtt.connect(id).build()); // a second CONNECT
+            c.assertClosedWithoutPacket(RawClient.TIMEOUT);
+        }
+        b.awaitExactLogLine(mark, "Bad client " + id + " sending multiple CONNECT messages.", LOG_WAIT);
+        b.awaitExactLogLine(mark, "Client " + id + " disconnected due to protocol error.", LOG_WAIT);
+
+        mark = b.logLength();
+        Mqtt.Connect reserved = Mqtt.connect(Ids.client("lnrsv"));
+        RawClient.assertConnectClosedWithoutConnack(b.port(), reserved.flags(reserved.computedFlags() | 0x01));
+        b.awaitExactLogLine(mark, "Client <unknown> disconnected due to protocol error.", LOG_WAIT);
+    }
+
+    // ------------------------------------------------------------------ exact lines, log_type all
+
+    /** The lines of one connection on the otherwise idle verbose broker: exactly mosquitto's, nothing more. */
+    @Test
+    void connectPingDisconnectLogsExactlyMosquittosLines() {
+        BrokerProcess b = verbose.process();
+        String id = Ids.client("lnall");
+        int mark = b.logLength();
+        int port;
+        try (RawClient c = RawClient.connect(b.port(), id)) {
+            port = c.localPort();
+            c.ping();
+            c.disconnect();
+        }
+        b.awaitExactLogLine(mark, "Client " + id + " disconnected.", LOG_WAIT);
+        assertEquals(List.of(
+                "New connection from 127.0.0.1:" + port + " on port " + b.port() + ".",
+                "New client connected from 127.0.0.1:" + port + " as " + id + " (p2, c1, k60).",
+                "No will message specified.",
+                "Sending CONNACK to " + id + " (0, 0)",
+                "Received PINGREQ from " + id,
+                "Sending PINGRESP to " + id,
+                "Received DISCONNECT from " + id,
+                "Client " + id + " disconnected."), b.logLinesAfter(mark));
+    }
+
+    @Test
+    void willAndSessionPresentAreLoggedAtDebugLevel() {
+        BrokerProcess b = verbose.process();
+        String id = Ids.client("lnwill");
+        String willTopic = Ids.topic("lnwill");
+        int mark = b.logLength();
+        int port;
+        try (RawClient c = RawClient.connect(b.port(), Mqtt.connect(id).cleanSession(false).will(willTopic, "bye!", 1, true))) {
+            port = c.localPort();
+            c.disconnect();
+        }
+        b.awaitExactLogLine(mark, "Client " + id + " disconnected.", LOG_WAIT);
+        assertEquals(List.of(
+                "New connection from 127.0.0.1:" + port + " on port " + b.port() + ".",
+                "New client connected from 127.0.0.1:" + port + " as " + id + " (p2, c0, k60).",
+                "Will message specified (4 bytes) (r1, q1).",
+                "\t" + willTopic,
+                "Sending CONNACK to " + id + " (0, 0)",
+                "Received DISCONNECT from " + id,
+                "Client " + id + " disconnected."), b.logLinesAfter(mark));
+        mark = b.logLength();
+        try (RawClient c = RawClient.connect(b.port(), Mqtt.connect(id).cleanSession(false))) {
+            b.awaitExactLogLine(mark, "Sending CONNACK to " + id + " (1, 0)", LOG_WAIT);
+            c.disconnect();
+        }
+        try (RawClient c = RawClient.connect(b.port(), id, true)) {
+            c.disconnect();
+        }
+    }
+
+    @Test
+    void refusedConnectLogsTheConnackToTheAddress() {
+        BrokerProcess b = verbose.process();
+        int mark = b.logLength();
+        int port;
+        try (RawClient c = RawClient.open(b.port())) {
+            port = c.localPort();
+            assertEquals(2, RawClient.connackCode(c.sendConnect(Mqtt.connect("").cleanSession(false))));
+            c.assertClosedWithoutPacket(RawClient.TIMEOUT);
+        }
+        b.awaitExactLogLine(mark, "Client <unknown> disconnected due to protocol error.", LOG_WAIT);
+        assertEquals(List.of(
+                "New connection from 127.0.0.1:" + port + " on port " + b.port() + ".",
+                "Sending CONNACK to 127.0.0.1 (0, 2)",
+                "Client <unknown> disconnected due to protocol error."), b.logLinesAfter(mark));
     }
 
     @Test
