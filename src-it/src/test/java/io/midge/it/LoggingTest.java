@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -118,31 +121,36 @@ class LoggingTest {
         b.awaitExactLogLine(mark, "Client <unknown> closed its connection.", LOG_WAIT);
     }
 
-    @Test
-    void malformedPacketDisconnectIsLogged() {
+    /**
+     * Connects a new client, sends it {@code packet} (made from the client id), asserts that the
+     * broker closes the connection, then awaits each of {@code lines} ({@code %s}: the client id).
+     */
+    private static void assertCloseIsLogged(Function<String, byte[]> packet, String... lines) {
         BrokerProcess b = broker.process();
-        String id = Ids.client("lnmalf");
+        String id = Ids.client("lnclose");
         int mark = b.logLength();
         try (RawClient c = RawClient.connect(b.port(), id)) {
-            c.send(Mqtt.subscribeWithHeader(0x80, 1, Ids.topic("malf"), 0)); // SUBSCRIBE flags must be 0010
+            c.send(packet.apply(id));
             c.assertClosedWithoutPacket(RawClient.TIMEOUT);
         }
-        b.awaitExactLogLine(mark, "Client " + id + " disconnected due to malformed packet.", LOG_WAIT);
+        for (String line : lines) {
+            b.awaitExactLogLine(mark, String.format(line, id), LOG_WAIT);
+        }
+    }
+
+    @Test
+    void malformedPacketDisconnectIsLogged() {
+        assertCloseIsLogged(id -> Mqtt.subscribeWithHeader(0x80, 1, Ids.topic("malf"), 0), // SUBSCRIBE flags must be 0010
+                "Client %s disconnected due to malformed packet.");
     }
 
     @Test
     void protocolErrorDisconnectIsLogged() {
+        assertCloseIsLogged(id -> Mqtt.connect(id).build(), // a second CONNECT
+                "Bad client %s sending multiple CONNECT messages.",
+                "Client %s disconnected due to protocol error.");
         BrokerProcess b = broker.process();
-        String id = Ids.client("lnproto");
         int mark = b.logLength();
-        try (RawClient c = RawClient.connect(b.port(), id)) {
-            c.send(Mqtt.connect(id).build()); // a second CONNECT
-            c.assertClosedWithoutPacket(RawClient.TIMEOUT);
-        }
-        b.awaitExactLogLine(mark, "Bad client " + id + " sending multiple CONNECT messages.", LOG_WAIT);
-        b.awaitExactLogLine(mark, "Client " + id + " disconnected due to protocol error.", LOG_WAIT);
-
-        mark = b.logLength();
         Mqtt.Connect reserved = Mqtt.connect(Ids.client("lnrsv"));
         RawClient.assertConnectClosedWithoutConnack(b.port(), reserved.flags(reserved.computedFlags() | 0x01));
         b.awaitExactLogLine(mark, "Client <unknown> disconnected due to protocol error.", LOG_WAIT);
@@ -150,28 +158,41 @@ class LoggingTest {
 
     // ------------------------------------------------------------------ exact lines, log_type all
 
-    /** The lines of one connection on the otherwise idle verbose broker: exactly mosquitto's, nothing more. */
-    @Test
-    void connectPingDisconnectLogsExactlyMosquittosLines() {
+    /**
+     * Connects to the otherwise idle verbose broker with {@code connect} (client id {@code id}),
+     * runs {@code during}, disconnects, and asserts that the log lines of that connection are
+     * exactly {@code lines}: {@code %1$s} is the client's address:port, {@code %2$s} the
+     * listener's port, {@code %3$s} the client id.
+     */
+    private static void assertConnectionLogsExactly(Mqtt.Connect connect, String id, Consumer<RawClient> during, String... lines) {
         BrokerProcess b = verbose.process();
-        String id = Ids.client("lnall");
         int mark = b.logLength();
-        int port;
-        try (RawClient c = RawClient.connect(b.port(), id)) {
-            port = c.localPort();
-            c.ping();
+        String address;
+        try (RawClient c = RawClient.connect(b.port(), connect)) {
+            address = "127.0.0.1:" + c.localPort();
+            during.accept(c);
             c.disconnect();
         }
         b.awaitExactLogLine(mark, "Client " + id + " disconnected.", LOG_WAIT);
-        assertEquals(List.of(
-                "New connection from 127.0.0.1:" + port + " on port " + b.port() + ".",
-                "New client connected from 127.0.0.1:" + port + " as " + id + " (p2, c1, k60).",
+        List<String> expected = new ArrayList<>();
+        for (String line : lines) {
+            expected.add(String.format(line, address, b.port(), id));
+        }
+        assertEquals(expected, b.logLinesAfter(mark), "nothing more, nothing less");
+    }
+
+    @Test
+    void connectPingDisconnectLogsExactlyMosquittosLines() {
+        String id = Ids.client("lnall");
+        assertConnectionLogsExactly(Mqtt.connect(id), id, RawClient::ping,
+                "New connection from %1$s on port %2$s.",
+                "New client connected from %1$s as %3$s (p2, c1, k60).",
                 "No will message specified.",
-                "Sending CONNACK to " + id + " (0, 0)",
-                "Received PINGREQ from " + id,
-                "Sending PINGRESP to " + id,
-                "Received DISCONNECT from " + id,
-                "Client " + id + " disconnected."), b.logLinesAfter(mark));
+                "Sending CONNACK to %3$s (0, 0)",
+                "Received PINGREQ from %3$s",
+                "Sending PINGRESP to %3$s",
+                "Received DISCONNECT from %3$s",
+                "Client %3$s disconnected.");
     }
 
     @Test
@@ -179,22 +200,15 @@ class LoggingTest {
         BrokerProcess b = verbose.process();
         String id = Ids.client("lnwill");
         String willTopic = Ids.topic("lnwill");
-        int mark = b.logLength();
-        int port;
-        try (RawClient c = RawClient.connect(b.port(), Mqtt.connect(id).cleanSession(false).will(willTopic, "bye!", 1, true))) {
-            port = c.localPort();
-            c.disconnect();
-        }
-        b.awaitExactLogLine(mark, "Client " + id + " disconnected.", LOG_WAIT);
-        assertEquals(List.of(
-                "New connection from 127.0.0.1:" + port + " on port " + b.port() + ".",
-                "New client connected from 127.0.0.1:" + port + " as " + id + " (p2, c0, k60).",
+        assertConnectionLogsExactly(Mqtt.connect(id).cleanSession(false).will(willTopic, "bye!", 1, true), id, c -> { },
+                "New connection from %1$s on port %2$s.",
+                "New client connected from %1$s as %3$s (p2, c0, k60).",
                 "Will message specified (4 bytes) (r1, q1).",
                 "\t" + willTopic,
-                "Sending CONNACK to " + id + " (0, 0)",
-                "Received DISCONNECT from " + id,
-                "Client " + id + " disconnected."), b.logLinesAfter(mark));
-        mark = b.logLength();
+                "Sending CONNACK to %3$s (0, 0)",
+                "Received DISCONNECT from %3$s",
+                "Client %3$s disconnected.");
+        int mark = b.logLength();
         try (RawClient c = RawClient.connect(b.port(), Mqtt.connect(id).cleanSession(false))) {
             b.awaitExactLogLine(mark, "Sending CONNACK to " + id + " (1, 0)", LOG_WAIT);
             c.disconnect();

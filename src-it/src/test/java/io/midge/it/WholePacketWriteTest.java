@@ -58,13 +58,12 @@ class WholePacketWriteTest {
         int[] p = BrokerProcess.freePorts(2);
         plain = p[0];
         tls = p[1];
-        broker = BrokerProcess.startConfig(List.of(
+        List<String> conf = new ArrayList<>(List.of(
                 "listener " + plain + " 127.0.0.1",
                 "allow_anonymous true",
-                "listener " + tls + " 127.0.0.1",
-                "cafile " + certs.caCert,
-                "certfile " + certs.serverCert,
-                "keyfile " + certs.serverKey), p);
+                "listener " + tls + " 127.0.0.1"));
+        conf.addAll(certs.serverConfig());
+        broker = BrokerProcess.startConfig(conf, p);
     }
 
     @AfterAll
