@@ -220,7 +220,7 @@ public final class BrokerProcess implements AutoCloseable {
     private static String callerClassName() {
         return StackWalker.getInstance().walk(frames -> frames
                 .map(StackWalker.StackFrame::getClassName)
-                .filter(n -> !n.startsWith(BrokerProcess.class.getName()))
+                .filter(n -> !n.startsWith(BrokerProcess.class.getName()) && !n.startsWith(SharedBroker.class.getName()))
                 .findFirst()
                 .map(n -> n.substring(n.lastIndexOf('.') + 1))
                 .orElse("broker"));
@@ -344,6 +344,45 @@ public final class BrokerProcess implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("broker log has no new line with " + java.util.Arrays.toString(fragments)
                         + " after " + timeout + "; log tail:\n" + tail(40));
+            }
+            sleepQuietly(25);
+        }
+    }
+
+    /** The length of the log so far: a mark for {@link #logLinesAfter(int)} and {@link #awaitLogLineAfter}. */
+    public int logLength() {
+        return logText().length();
+    }
+
+    /**
+     * The log's whole lines after the first {@code from} characters, each without the
+     * {@code "TIMESTAMP: "} prefix both brokers write by default, so they can be compared to
+     * mosquitto's exact text. A last line still being written is left out.
+     */
+    public List<String> logLinesAfter(int from) {
+        String text = logText();
+        String after = text.length() > from ? text.substring(from) : "";
+        int end = after.lastIndexOf('\n');
+        List<String> lines = new ArrayList<>();
+        if (end < 0) {
+            return lines;
+        }
+        for (String line : after.substring(0, end).split("\n", -1)) {
+            lines.add(line.replaceFirst("^\\d+: ", ""));
+        }
+        return lines;
+    }
+
+    /**
+     * Waits until a log line after the first {@code from} characters is exactly {@code line}
+     * (timestamp prefix removed); fails with the log tail otherwise.
+     */
+    public void awaitExactLogLine(int from, String line, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!logLinesAfter(from).contains(line)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("broker log has no line \"" + line + "\" after " + timeout
+                        + "; log tail:\n" + tail(40));
             }
             sleepQuietly(25);
         }

@@ -186,42 +186,4 @@ class MalformedTest {
         assertBrokerWorks(broker.port());
         assertTrue(broker.isAlive(), "broker process must survive; log tail:\n" + broker.tail(20));
     }
-
-    @Test
-    void oversizedPublishClosesConnectionAndOthersKeepWorking() {
-        try (BrokerProcess limited = BrokerProcess.start("message_size_limit 1000")) {
-            String t = Ids.topic("limit");
-            try (RawClient sub = RawClient.connect(limited.port(), Ids.client("limsub"))) {
-                sub.subscribe(t, 1);
-                sub.autoAck(true);
-                try (RawClient pub = RawClient.connect(limited.port(), Ids.client("limpub"))) {
-                    pub.publish(t, 1, false, new byte[900]); // within the limit
-                    assertEquals(900, sub.nextPublish().payload().length);
-                    pub.send(Mqtt.publish(t, 1, false, false, 99, new byte[2000]));
-                    assertTrue(pub.closedWithin(CLOSE_WAIT), "connection that sent 2000 bytes must be closed");
-                }
-                sub.assertNoPublish(QUIET);
-                assertBrokerWorks(limited.port());
-                // the subscriber was not affected
-                try (RawClient pub2 = RawClient.connect(limited.port(), Ids.client("limpub2"))) {
-                    pub2.publish(t, 1, "small");
-                }
-                assertEquals("small", sub.nextPublish().payloadString());
-            }
-        }
-    }
-
-    @Test
-    void oversizedPublishIsNotDelivered() {
-        try (BrokerProcess limited = BrokerProcess.start("message_size_limit 1000")) {
-            String t = Ids.topic("limit2");
-            try (RawClient sub = RawClient.connect(limited.port(), Ids.client("lim2sub"));
-                 RawClient pub = RawClient.connect(limited.port(), Ids.client("lim2pub"))) {
-                sub.subscribe(t, 0);
-                pub.sendQuietly(Mqtt.publish(t, 0, false, false, 0, new byte[2000]));
-                sub.assertNoPublish(QUIET);
-                assertBrokerWorks(limited.port());
-            }
-        }
-    }
 }

@@ -182,6 +182,7 @@ public final class Mqtt {
         private String username;
         private byte[] password;
         private Integer flagsOverride;
+        private int headerFlags;
 
         Connect(String clientId) {
             this.clientId = clientId;
@@ -227,6 +228,12 @@ public final class Mqtt {
             return this;
         }
 
+        /** The low four bits of the fixed header byte (0 is the only valid value in MQTT 3.1.1). */
+        public Connect headerFlags(int flags) {
+            this.headerFlags = flags;
+            return this;
+        }
+
         public int computedFlags() {
             int f = cleanSession ? 0x02 : 0;
             if (willTopic != null) {
@@ -259,7 +266,7 @@ public final class Mqtt {
             if (password != null) {
                 body.writeBytes(lengthPrefixed(password));
             }
-            return packet(CONNECT << 4, body.toByteArray());
+            return packet((CONNECT << 4) | headerFlags, body.toByteArray());
         }
     }
 }

@@ -2,6 +2,7 @@ package io.midge.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,6 +11,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Authentication with {@code allow_anonymous false} and mosquitto password files, including
@@ -34,9 +37,11 @@ import org.junit.jupiter.api.io.TempDir;
  * listener P3 127.0.0.1
  * allow_anonymous true
  * </pre>
- * CONNACK codes: a wrong password or an unknown user gets 4 (bad user name or password) from
- * Midge; mosquitto 2.0.11 answers 5 (not authorised) for every refusal of an MQTT 3.1.1 client,
- * which the reference run expects instead. No credentials at all gets 5 from both.
+ * CONNACK codes: every refusal of an MQTT 3.1.1 client gets 5 (not authorised), as from mosquitto
+ * 2.0.11: a wrong password, an unknown user, a user name without the password, and no credentials
+ * where {@code allow_anonymous false} (4 would mean malformed user name or password data). Each
+ * refusal is logged as {@code Client <unknown> disconnected, not authorised.}, the line fail2ban
+ * filters look for.
  */
 class PasswordFileTest {
 
@@ -110,7 +115,6 @@ class PasswordFileTest {
         }
     }
 
-    static final int BAD_CREDENTIALS = Reference.expect(4, 5); // mosquitto 2.0.11 says "not authorised" for all
     static final int NOT_AUTHORISED = 5;
 
     // ------------------------------------------------------------------ global password_file
@@ -122,26 +126,40 @@ class PasswordFileTest {
     }
 
     @Test
-    void wrongPasswordGetsBadUserNameOrPassword() {
-        assertEquals(BAD_CREDENTIALS, connack(global.port(), "alice", "wrong"));
-        assertEquals(BAD_CREDENTIALS, connack(global.port(), "alice", "secret "), "no trimming");
-        assertEquals(BAD_CREDENTIALS, connack(global.port(), "alice", ""), "empty password");
-        assertEquals(BAD_CREDENTIALS, connack(global.port(), "bob", "secret"), "another user's password");
+    void wrongPasswordGetsNotAuthorised() {
+        assertEquals(NOT_AUTHORISED, connack(global.port(), "alice", "wrong"));
+        assertEquals(NOT_AUTHORISED, connack(global.port(), "alice", "secret "), "no trimming");
+        assertEquals(NOT_AUTHORISED, connack(global.port(), "alice", ""), "empty password");
+        assertEquals(NOT_AUTHORISED, connack(global.port(), "bob", "secret"), "another user's password");
     }
 
     @Test
-    void unknownUserGetsBadUserNameOrPassword() {
-        assertEquals(BAD_CREDENTIALS, connack(global.port(), "mallory", "secret"));
+    void unknownUserGetsNotAuthorised() {
+        assertEquals(NOT_AUTHORISED, connack(global.port(), "mallory", "secret"));
     }
 
     @Test
     void userNameWithoutPasswordIsRefused() {
-        assertEquals(BAD_CREDENTIALS, connack(global.port(), "alice", null));
+        assertEquals(NOT_AUTHORISED, connack(global.port(), "alice", null));
     }
 
     @Test
     void noCredentialsGetsNotAuthorised() {
         assertEquals(NOT_AUTHORISED, connack(global.port(), null, null));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(nullValues = "null", value = {
+            "wrong password, alice, wrong",
+            "unknown user, mallory, secret",
+            "user name without password, alice, null",
+            "anonymous, null, null"})
+    void refusalIsLoggedAsNotAuthorised(String what, String user, String password) {
+        int mark = global.logLength();
+        assertEquals(NOT_AUTHORISED, connack(global.port(), user, password), what);
+        global.awaitExactLogLine(mark, "Client <unknown> disconnected, not authorised.", Duration.ofSeconds(5));
+        assertTrue(global.logLinesAfter(mark).stream().noneMatch(l -> l.startsWith("New client connected")),
+                "a refused client is never logged as connected: " + global.logLinesAfter(mark));
     }
 
     @Test
@@ -174,8 +192,8 @@ class PasswordFileTest {
     void perListenerSettingsUseEachListenersOwnPasswordFile() {
         assertEquals(0, connack(p1, "alice", "alice-pw"));
         assertEquals(0, connack(p2, "bob", "bob-pw"));
-        assertEquals(BAD_CREDENTIALS, connack(p1, "bob", "bob-pw"), "bob is only in the second listener's file");
-        assertEquals(BAD_CREDENTIALS, connack(p2, "alice", "alice-pw"), "alice is only in the first listener's file");
+        assertEquals(NOT_AUTHORISED, connack(p1, "bob", "bob-pw"), "bob is only in the second listener's file");
+        assertEquals(NOT_AUTHORISED, connack(p2, "alice", "alice-pw"), "alice is only in the first listener's file");
         assertEquals(NOT_AUTHORISED, connack(p1, null, null));
         assertEquals(NOT_AUTHORISED, connack(p2, null, null));
         assertEquals(0, connack(p3, null, null), "the third listener allows anonymous clients");
@@ -230,7 +248,7 @@ class PasswordFileTest {
                 "password_file " + pw), port)) {
             assertEquals(0, connack(port, "erin", "erin-pw"));
             assertEquals(0, connack(port, "frank", SPECIAL));
-            assertEquals(BAD_CREDENTIALS, connack(port, "erin", "frank-pw"));
+            assertEquals(NOT_AUTHORISED, connack(port, "erin", "frank-pw"));
         }
     }
 }

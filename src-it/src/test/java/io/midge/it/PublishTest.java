@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** PUBLISH and its QoS 0 / 1 / 2 flows in both directions (MQTT 3.1.1 sections 3.3-3.7, 4.3, 4.4, 4.6). */
@@ -139,6 +140,116 @@ class PublishTest {
             pub.send(Mqtt.pubrel(7));
             assertArrayEquals(of(0x70, 0x02, 0x00, 0x07), pub.read().bytes());
             assertEquals("again", sub.nextPublish().payloadString());
+        }
+    }
+
+    /**
+     * Inbound QoS 2 is stored on PUBLISH and delivered on PUBREL, once. A copy of the unreleased
+     * PUBLISH (same packet id, topic, QoS and payload) is a duplicate whatever its DUP flag says:
+     * it gets PUBREC again and changes nothing.
+     */
+    @ParameterizedTest(name = "copy before PUBREL: {0}")
+    @ValueSource(strings = {"none", "with DUP", "without DUP"})
+    void qos2InboundIsHeldUntilPubrelAndDeliveredOnce(String copy) {
+        String t = Ids.topic("held");
+        try (RawClient sub = client("heldsub"); RawClient pub = client("heldpub")) {
+            sub.subscribe(t, 2);
+            sub.autoAck(true);
+            pub.send(Mqtt.publish(t, 2, false, false, 11, Mqtt.bytes("one")));
+            assertArrayEquals(of(0x50, 0x02, 0x00, 0x0B), pub.read().bytes(), "PUBREC");
+            if (!copy.equals("none")) {
+                pub.send(Mqtt.publish(t, 2, false, copy.equals("with DUP"), 11, Mqtt.bytes("one")));
+                assertArrayEquals(of(0x50, 0x02, 0x00, 0x0B), pub.read().bytes(), "PUBREC for the copy");
+            }
+            sub.assertNoPublish(QUIET); // stored, not yet delivered
+            pub.send(Mqtt.pubrel(11));
+            assertArrayEquals(of(0x70, 0x02, 0x00, 0x0B), pub.read().bytes(), "PUBCOMP");
+            assertEquals("one", sub.nextPublish().payloadString(), "delivered on PUBREL");
+            sub.assertNoPublish(QUIET);
+        }
+    }
+
+    /** mosquitto 2.0.11 takes a third identical copy of an unreleased QoS 2 PUBLISH as a protocol error. */
+    @ParameterizedTest(name = "copies with DUP {0}")
+    @ValueSource(booleans = {true, false})
+    void qos2ThirdCopyBeforePubrelClosesTheConnection(boolean dup) {
+        String t = Ids.topic("third");
+        try (RawClient sub = client("thirdsub"); RawClient pub = client("thirdpub")) {
+            sub.subscribe(t, 2);
+            pub.send(Mqtt.publish(t, 2, false, false, 12, Mqtt.bytes("x")));
+            pub.awaitAck(Mqtt.PUBREC, 12);
+            pub.send(Mqtt.publish(t, 2, false, dup, 12, Mqtt.bytes("x")));
+            pub.awaitAck(Mqtt.PUBREC, 12);
+            pub.send(Mqtt.publish(t, 2, false, dup, 12, Mqtt.bytes("x")));
+            pub.assertClosedWithoutPacket(RawClient.TIMEOUT);
+            sub.assertNoPublish(QUIET); // the publisher's clean session is gone, and the message with it
+        }
+    }
+
+    /**
+     * A different message (other payload) under the packet id of an unreleased one replaces it
+     * ("Reused message ID ... Clearing from storage."): PUBREC, and on PUBREL only the new one is delivered.
+     */
+    @Test
+    void qos2NewMessageUnderAnUnreleasedPacketIdReplacesTheStoredOne() {
+        String t = Ids.topic("reuse");
+        try (RawClient sub = client("reusesub"); RawClient pub = client("reusepub")) {
+            sub.subscribe(t, 2);
+            sub.autoAck(true);
+            pub.send(Mqtt.publish(t, 2, false, false, 13, Mqtt.bytes("old")));
+            pub.awaitAck(Mqtt.PUBREC, 13);
+            pub.send(Mqtt.publish(t, 2, false, false, 13, Mqtt.bytes("new")));
+            pub.awaitAck(Mqtt.PUBREC, 13);
+            pub.send(Mqtt.pubrel(13));
+            pub.awaitAck(Mqtt.PUBCOMP, 13);
+            assertEquals("new", sub.nextPublish().payloadString());
+            sub.assertNoPublish(QUIET);
+            pub.ping();
+        }
+    }
+
+    /**
+     * An acknowledgement of the wrong kind for an outbound message's packet id closes the
+     * connection: PUBREC or PUBCOMP for QoS 1, PUBACK (before or after PUBREC) or an early PUBCOMP for QoS 2.
+     */
+    @ParameterizedTest(name = "QoS {0} delivery answered with {1}")
+    @CsvSource({"1, PUBREC", "1, PUBCOMP", "2, PUBACK", "2, PUBCOMP", "2, PUBACK after PUBREC"})
+    void wrongAcknowledgementForAnOutboundMessageClosesTheConnection(int qos, String ack) {
+        int type = switch (ack.split(" ")[0]) {
+            case "PUBACK" -> Mqtt.PUBACK;
+            case "PUBREC" -> Mqtt.PUBREC;
+            default -> Mqtt.PUBCOMP;
+        };
+        String t = Ids.topic("wrongack");
+        try (RawClient sub = client("wacksub"); RawClient pub = client("wackpub")) {
+            sub.subscribe(t, qos);
+            pub.publish(t, qos, "m");
+            Packet p = sub.nextPublish();
+            assertEquals(qos, p.qos());
+            if (ack.endsWith("after PUBREC")) {
+                sub.send(Mqtt.pubrec(p.packetId()));
+                sub.awaitAck(Mqtt.PUBREL, p.packetId()); // now waiting for PUBCOMP
+            }
+            sub.send(Mqtt.ack(type, p.packetId()));
+            sub.assertClosedWithoutPacket(RawClient.TIMEOUT);
+        }
+    }
+
+    @Test
+    void repeatedPubrecAndPubrelForAnOutboundIdAreAnsweredAndKeepTheConnection() {
+        String t = Ids.topic("rightack");
+        try (RawClient sub = client("racksub"); RawClient pub = client("rackpub")) {
+            sub.subscribe(t, 2);
+            pub.publish(t, 2, "m");
+            int id = sub.nextPublish().packetId();
+            sub.send(Mqtt.pubrec(id));
+            sub.awaitAck(Mqtt.PUBREL, id);
+            sub.send(Mqtt.pubrec(id));
+            sub.awaitAck(Mqtt.PUBREL, id); // a repeated PUBREC gets the PUBREL again
+            sub.send(Mqtt.pubrel(id));
+            sub.awaitAck(Mqtt.PUBCOMP, id); // PUBREL names an inbound id: an unknown one is completed
+            sub.send(Mqtt.pubcomp(id));
+            sub.ping();
         }
     }
 

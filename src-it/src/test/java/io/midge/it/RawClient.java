@@ -131,6 +131,27 @@ public final class RawClient implements AutoCloseable {
         return p == null || p.isClosed() ? null : p;
     }
 
+    /** Sends the CONNECT on a new connection and asserts that the broker closes it without any answer. */
+    public static void assertConnectClosedWithoutConnack(int port, Mqtt.Connect connect) {
+        try (RawClient c = open(port)) {
+            c.sendQuietly(connect.build());
+            c.assertClosedWithoutPacket(TIMEOUT);
+        }
+    }
+
+    /**
+     * Sends the CONNECT on a new connection and asserts that the broker answers exactly
+     * {@code 20 02 00 rc} and then closes the connection.
+     */
+    public static void assertConnectRefused(int port, Mqtt.Connect connect, int rc) {
+        try (RawClient c = open(port)) {
+            Packet connack = c.sendConnectQuietly(connect);
+            assertArrayEquals(Mqtt.of(0x20, 0x02, 0x00, rc), connack == null ? null : connack.bytes(),
+                    "CONNACK refusing with return code " + rc + ", got " + connack);
+            c.assertClosedWithoutPacket(TIMEOUT);
+        }
+    }
+
     /** The return code of a CONNACK (its second body byte). */
     public static int connackCode(Packet connack) {
         assertEquals(Mqtt.typeName(Mqtt.CONNACK), Mqtt.typeName(connack.type()), "expected a CONNACK, got " + connack);
@@ -467,6 +488,11 @@ public final class RawClient implements AutoCloseable {
     /** The client side port, as the broker logs it ("from 127.0.0.1:PORT"). */
     public int localPort() {
         return socket.getLocalPort();
+    }
+
+    /** True once the broker has closed (or reset) the connection; takes no packet off the queue. */
+    public boolean peerClosed() {
+        return inbound.contains(Packet.CLOSED);
     }
 
     public boolean isSocketClosed() {

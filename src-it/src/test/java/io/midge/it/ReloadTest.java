@@ -36,13 +36,127 @@ class ReloadTest {
     @TempDir
     Path tmp;
 
-    BrokerProcess start(Path pw, Path acl) {
+    BrokerProcess start(Path pw, Path acl, String... extraLines) {
         int port = BrokerProcess.freePorts(1)[0];
-        return BrokerProcess.startConfig(List.of(
+        List<String> conf = new ArrayList<>(List.of(
                 "listener " + port + " 127.0.0.1",
                 "allow_anonymous false",
                 "password_file " + pw,
-                "acl_file " + acl), port);
+                "acl_file " + acl));
+        conf.addAll(List.of(extraLines));
+        return BrokerProcess.startConfig(conf, port);
+    }
+
+    /** A password file with {@code NAME-pw} for each user. */
+    Path passwords(String... users) {
+        TestFiles.shareDir(tmp);
+        Path pw = tmp.resolve("pw");
+        for (int i = 0; i < users.length; i++) {
+            TestFiles.mosquittoPasswd(pw, i == 0, users[i], users[i] + "-pw");
+        }
+        return pw;
+    }
+
+    /**
+     * Rewrites the ACL file, sends SIGHUP and waits until the new rules are in force: the user
+     * {@code probe} may read {@code rl/probe/N/#} only under the new file, so a delivery there
+     * proves the reload. {@code lines} must not mention {@code probe}.
+     */
+    static void reloadAcl(BrokerProcess b, Path acl, int generation, String... lines) {
+        List<String> all = new ArrayList<>(List.of(lines));
+        all.addAll(List.of("user probe", "topic readwrite rl/probe/" + generation + "/#"));
+        TestFiles.write(acl, all.toArray(new String[0]));
+        b.signal("HUP");
+        try (RawClient probe = login(b, "probe")) {
+            probe.subscribe("rl/probe/" + generation + "/#", 1);
+            awaitDelivery(probe, probe, "rl/probe/" + generation + "/x", "the ACL file of generation " + generation);
+        }
+    }
+
+    @Test
+    void messagesQueuedForAnOfflineSessionAreDroppedWhenTheReloadedAclRevokesRead() {
+        Path pw = passwords("alice", "bob", "probe");
+        Path acl = tmp.resolve("acl");
+        String t = "rl/" + Ids.client("t");
+        String aliceId = Ids.client("alice");
+        reloadAcl0(acl, "user alice", "topic readwrite rl/#", "user bob", "topic readwrite rl/#");
+        try (BrokerProcess b = start(pw, acl)) {
+            try (RawClient alice = RawClient.connect(b.port(), Mqtt.connect(aliceId).username("alice").password("alice-pw").cleanSession(false))) {
+                alice.subscribe(t + "/#", 1);
+                alice.disconnect();
+            }
+            try (RawClient bob = login(b, "bob")) {
+                bob.publish(t + "/queued", 1, "queued-while-allowed");
+            }
+            reloadAcl(b, acl, 1, "user alice", "topic write rl/#", "user bob", "topic readwrite rl/#");
+            try (RawClient bob = login(b, "bob")) {
+                bob.publish(t + "/after", 1, "published-after-revoke");
+            }
+            try (RawClient alice = RawClient.open(b.port()).autoAck(true)) {
+                Packet connack = alice.sendConnect(Mqtt.connect(aliceId).username("alice").password("alice-pw").cleanSession(false));
+                assertEquals(0x01, connack.body()[0], "the session is still there: " + connack);
+                alice.assertNoPublish(QUIET); // neither the queued message nor the later one
+                alice.disconnect();
+            }
+        }
+    }
+
+    /** Writes the first ACL file (generation 0) of a test that reloads with {@link #reloadAcl}. */
+    static void reloadAcl0(Path acl, String... lines) {
+        List<String> all = new ArrayList<>(List.of(lines));
+        all.addAll(List.of("user probe", "topic readwrite rl/probe/0/#"));
+        TestFiles.write(acl, all.toArray(new String[0]));
+    }
+
+    /**
+     * {@code check_retain_source true}: a retained message is delivered to a new subscriber only
+     * while its publisher (by user name) may still write its topic; the message is kept, so it is
+     * delivered again once the write access is back.
+     */
+    @Test
+    void checkRetainSourceWithholdsRetainedMessagesWhosePublisherLostWriteAccess() {
+        Path pw = passwords("alice", "bob", "probe");
+        Path acl = tmp.resolve("acl");
+        String t = "rl/" + Ids.client("t");
+        reloadAcl0(acl, "user alice", "topic readwrite rl/#", "user bob", "topic readwrite rl/#");
+        try (BrokerProcess b = start(pw, acl, "check_retain_source true")) {
+            try (RawClient alice = login(b, "alice")) {
+                alice.publish(t + "/r", 1, true, "kept");
+            }
+            assertEquals(List.of("kept"), retainedPayloads(b, t));
+
+            reloadAcl(b, acl, 1, "user alice", "topic read rl/#", "user bob", "topic readwrite rl/#");
+            assertEquals(List.of(), retainedPayloads(b, t), "alice may no longer write " + t + "/r");
+
+            reloadAcl(b, acl, 2, "user alice", "topic readwrite rl/#", "user bob", "topic readwrite rl/#");
+            assertEquals(List.of("kept"), retainedPayloads(b, t), "the retained message was kept");
+
+            try (RawClient bob = login(b, "bob")) { // revoked while the publisher is connected
+                bob.publish(t + "/b", 1, true, "bob-kept");
+                reloadAcl(b, acl, 3, "user alice", "topic readwrite rl/#", "user bob", "topic read rl/#");
+                assertEquals(List.of("kept"), retainedPayloads(b, t), "only alice's retained message");
+            }
+        }
+    }
+
+    /** The payloads of the retained messages a new subscriber (bob) to {@code t/#} gets, sorted. */
+    static List<String> retainedPayloads(BrokerProcess b, String t) {
+        List<String> got = new ArrayList<>();
+        try (RawClient bob = login(b, "bob")) {
+            bob.subscribe(t + "/#", 1);
+            while (true) {
+                Packet p = bob.poll(QUIET);
+                if (p == null || p.isClosed()) {
+                    break;
+                }
+                if (p.type() == Mqtt.PUBLISH) {
+                    assertTrue(p.retain(), "retained: " + p);
+                    got.add(p.payloadString());
+                }
+            }
+        }
+        got.sort(null);
+        return got;
     }
 
     static RawClient login(BrokerProcess b, String user) {
@@ -60,7 +174,7 @@ class ReloadTest {
         try (BrokerProcess b = start(pw, acl);
              RawClient alice = login(b, "alice")) {
             alice.subscribe(t + "/#", 1);
-            assertEquals(PasswordFileTest.BAD_CREDENTIALS, PasswordFileTest.connack(b.port(), "bob", "bob-pw"),
+            assertEquals(PasswordFileTest.NOT_AUTHORISED, PasswordFileTest.connack(b.port(), "bob", "bob-pw"),
                     "bob is not in the file yet");
 
             TestFiles.mosquittoPasswd(pw, false, "bob", "bob-pw");
@@ -138,7 +252,7 @@ class ReloadTest {
                 assertErrorLine(b.awaitLogLineAfter(mark, RELOAD, pw.toString()));
                 assertEquals(Reference.expect(0, 5 /* no account left */),
                         PasswordFileTest.connack(b.port(), "alice", "alice-pw"), "the old accounts stay");
-                assertEquals(Reference.expect(PasswordFileTest.BAD_CREDENTIALS, 5),
+                assertEquals(PasswordFileTest.NOT_AUTHORISED,
                         PasswordFileTest.connack(b.port(), "alice", "wrong"), "and so do their passwords");
                 if (BrokerProcess.isMosquitto()) {
                     // mosquitto disconnects clients whose account is no longer there
@@ -159,7 +273,7 @@ class ReloadTest {
                     alice.subscribe(t + "/#", 1);
                 }
                 awaitDelivery(alice, alice, t + "/y", "the repaired ACL file is read on the next SIGHUP");
-                assertEquals(PasswordFileTest.BAD_CREDENTIALS, PasswordFileTest.connack(b.port(), "alice", "wrong"));
+                assertEquals(PasswordFileTest.NOT_AUTHORISED, PasswordFileTest.connack(b.port(), "alice", "wrong"));
                 assertEquals(0, PasswordFileTest.connack(b.port(), "alice", "alice-pw"));
             } finally {
                 alice.close();

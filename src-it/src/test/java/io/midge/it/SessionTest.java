@@ -14,6 +14,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Sessions: takeover by client id, clean session 0 persistence and clean session 1 discarding. */
 class SessionTest {
@@ -38,22 +40,47 @@ class SessionTest {
         }
     }
 
-    @Test
-    void takeoverPublishesTheFirstConnectionsWill() {
+    /**
+     * A takeover publishes the old connection's will unless both the old and the new connection
+     * have clean session 0: then the session (and its subscriptions) simply continues, reported
+     * by session present 1, and the will stays unpublished.
+     */
+    @ParameterizedTest(name = "old clean session {0}, new clean session {1}")
+    @CsvSource({"true, true", "true, false", "false, true", "false, false"})
+    void takeoverPublishesTheOldWillUnlessBothSessionsArePersistent(boolean oldClean, boolean newClean) {
         String id = Ids.client("takew");
         String willTopic = Ids.topic("takewill");
+        String topic = Ids.topic("takesub");
+        boolean continues = !oldClean && !newClean;
         try (RawClient watcher = RawClient.connect(port(), Ids.client("watch"))) {
             watcher.subscribe(willTopic, 1);
             watcher.autoAck(true);
-            try (RawClient first = RawClient.connect(port(), Mqtt.connect(id).will(willTopic, "gone", 1, false));
-                 RawClient second = RawClient.connect(port(), id)) {
+            try (RawClient first = RawClient.connect(port(), Mqtt.connect(id).cleanSession(oldClean).will(willTopic, "gone", 1, false));
+                 RawClient second = RawClient.open(port()).autoAck(true)) {
+                first.subscribe(topic, 1);
+                Packet connack = second.sendConnect(Mqtt.connect(id).cleanSession(newClean));
+                assertArrayEquals(of(0x20, 0x02, continues ? 0x01 : 0x00, 0x00), connack.bytes(), "CONNACK of the takeover");
                 assertTrue(first.closedWithin(Duration.ofSeconds(5)), "first connection must see EOF");
-                Packet will = watcher.nextPublish();
-                assertEquals(willTopic, will.topic());
-                assertEquals("gone", will.payloadString());
+                if (continues) {
+                    watcher.assertNoPublish(QUIET);
+                } else {
+                    Packet will = watcher.nextPublish();
+                    assertEquals(willTopic, will.topic());
+                    assertEquals("gone", will.payloadString());
+                }
+                try (RawClient pub = RawClient.connect(port(), Ids.client("takewp"))) {
+                    pub.publish(topic, 1, "to-the-session");
+                }
+                if (continues) {
+                    assertEquals("to-the-session", second.nextPublish().payloadString(), "the subscription carried over");
+                } else {
+                    second.assertNoPublish(QUIET);
+                }
                 second.disconnect();
             }
+            watcher.assertNoPublish(Duration.ZERO);
         }
+        cleanUp(id);
     }
 
     @Test

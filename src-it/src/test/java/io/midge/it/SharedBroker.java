@@ -5,17 +5,23 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * One broker process for all tests of a class, with the default configuration:
+ * One broker process for all tests of a class, with the default configuration (or a few extra lines):
  * {@code @RegisterExtension static final SharedBroker broker = new SharedBroker();}. Tests keep
  * out of each other's way with unique client ids and topics ({@link Ids}).
  */
 final class SharedBroker implements BeforeAllCallback, AfterAllCallback {
 
+    private final String[] extraConfigLines;
     private BrokerProcess process;
+
+    /** The default configuration plus {@code extraConfigLines} (e.g. {@code "log_type all"}). */
+    SharedBroker(String... extraConfigLines) {
+        this.extraConfigLines = extraConfigLines.clone();
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        process = BrokerProcess.start();
+        process = BrokerProcess.start(extraConfigLines);
     }
 
     @Override
@@ -27,6 +33,11 @@ final class SharedBroker implements BeforeAllCallback, AfterAllCallback {
 
     int port() {
         return process.port();
+    }
+
+    /** The broker process itself, for log marks and exact log lines. */
+    BrokerProcess process() {
+        return process;
     }
 
     boolean isAlive() {

@@ -131,6 +131,11 @@ public final class TestCerts {
     // ------------------------------------------------------------------ Java side
 
     /** A TLS client context trusting {@code trustedCa}, presenting no certificate. */
+    /** The {@code cafile} / {@code certfile} / {@code keyfile} lines of a TLS listener with these files. */
+    public List<String> serverConfig() {
+        return List.of("cafile " + caCert, "certfile " + serverCert, "keyfile " + serverKey);
+    }
+
     public static SSLContext clientContext(Path trustedCa) {
         return clientContext(trustedCa, null, null);
     }

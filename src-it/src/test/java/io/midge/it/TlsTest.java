@@ -116,7 +116,7 @@ class TlsTest {
     }
 
     static List<String> serverFiles() {
-        return List.of("cafile " + certs.caCert, "certfile " + certs.serverCert, "keyfile " + certs.serverKey);
+        return certs.serverConfig();
     }
 
     @AfterAll
