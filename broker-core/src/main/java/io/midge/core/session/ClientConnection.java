@@ -22,4 +22,10 @@ public interface ClientConnection {
      * session continued by a persistent connection has no will, as in mosquitto.
      */
     void closeTakenOver(boolean successorCleanSession);
+
+    /**
+     * The password file was reloaded (SIGHUP): a client whose user name and password no longer
+     * pass is disconnected, without its will, as mosquitto does.
+     */
+    void recheckCredentials();
 }

@@ -120,6 +120,18 @@ public final class SessionRegistry {
         sessions.remove(session.clientId(), session);
     }
 
+    /** Runs {@code action} for every connected client, each on its session's owner loop. */
+    public void forEachConnected(Consumer<ClientConnection> action) {
+        for (Session session : sessions.values()) {
+            session.owner().execute(() -> {
+                ClientConnection connection = session.connection();
+                if (connection != null && session.owner().inEventLoop()) {
+                    action.accept(connection);
+                }
+            });
+        }
+    }
+
     /** Ends persistent sessions whose client has been away longer than {@code expiryMillis} (persistent_client_expiration). */
     public void expireSessions(long expiryMillis) {
         long cutoff = clock.millis() - expiryMillis;

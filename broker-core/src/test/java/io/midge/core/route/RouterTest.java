@@ -36,6 +36,9 @@ class RouterTest {
 
         @Override
         public void closeTakenOver(boolean successorCleanSession) { }
+
+        @Override
+        public void recheckCredentials() { }
     }
 
     private final Router router = new Router(new MemoryRetainedStore(), true);

@@ -34,6 +34,10 @@ final class RecordingConnection implements ClientConnection {
         takenOver = true;
     }
 
+    @Override
+    public void recheckCredentials() {
+    }
+
     List<String> topics() {
         return sent.stream().filter(s -> s.kind().equals("PUBLISH")).map(Sent::topic).toList();
     }

@@ -2,6 +2,7 @@ package io.midge.server.net;
 
 import io.midge.core.route.MemoryRetainedStore;
 import io.midge.core.route.Router;
+import io.midge.core.session.ClientConnection;
 import io.midge.core.session.SessionLimits;
 import io.midge.core.session.SessionRegistry;
 import io.midge.core.sys.BrokerStats;
@@ -119,9 +120,13 @@ public final class MidgeServer implements AutoCloseable {
         return new InetSocketAddress(listener.port());
     }
 
-    /** SIGHUP: re-read password and ACL files without dropping connections. */
+    /**
+     * SIGHUP: re-read password and ACL files. Connections stay, but those whose credentials the
+     * new password file refuses, as in mosquitto.
+     */
     public void reloadSecurityFiles() {
         security.reload();
+        services.sessions().forEachConnected(ClientConnection::recheckCredentials);
     }
 
     /** The port a listener actually bound, which differs from the configured one when that was 0. */

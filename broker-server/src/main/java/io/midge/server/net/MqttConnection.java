@@ -1,5 +1,6 @@
 package io.midge.server.net;
 
+import io.midge.core.auth.Authenticator;
 import io.midge.core.message.Message;
 import io.midge.core.message.Origin;
 import io.midge.core.session.ClientConnection;
@@ -60,6 +61,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
     private State state = State.AWAIT_CONNECT;
     private String clientId;
     private String username;
+    /** Kept for SIGHUP, when mosquitto checks connected clients against the reloaded password file. */
+    private byte[] password;
     private Origin origin;
     private boolean cleanSession;
     private Session session;
@@ -239,6 +242,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
         }
         this.clientId = verdict.clientId();
         this.username = verdict.username();
+        this.password = connect.password();
         this.origin = new Origin(clientId, username, listener.authorizer());
         this.cleanSession = connect.cleanSession();
         this.will = willOf(connect);
@@ -581,6 +585,17 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
             state = State.CLOSED;
             ctx.flush();
             ctx.close();
+        }
+    }
+
+    @Override
+    public void recheckCredentials() {
+        if (state != State.CONNECTED || listener.usernameFromCertificate()) {
+            return;
+        }
+        if (listener.authenticator().authenticate(clientId, username, password) != Authenticator.Result.ACCEPTED) {
+            will = null;
+            close(CloseReason.DISCONNECTED);
         }
     }
 
