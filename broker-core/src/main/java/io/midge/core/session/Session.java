@@ -46,7 +46,17 @@ public final class Session {
     private final InflightWindow inflight = new InflightWindow();
     private final OutboundQueue queue = new OutboundQueue();
     /** Inbound QoS 2 messages stored until their PUBREL, by packet identifier (method A of the spec, as mosquitto). */
-    private Map<Integer, Message> inboundQos2AwaitingRelease;
+    private Map<Integer, AwaitingRelease> inboundQos2AwaitingRelease;
+
+    /** An inbound QoS 2 message and how many copies of it arrived. */
+    private static final class AwaitingRelease {
+        Message message;
+        int copies = 1;
+
+        AwaitingRelease(Message message) {
+            this.message = message;
+        }
+    }
     private long droppedMessages;
     private boolean dropping;
     /**
@@ -284,6 +294,8 @@ public final class Session {
         STORED,
         /** The same message again under an unreleased packet identifier: a resend, already stored. */
         REPEATED,
+        /** A third copy before PUBREL: mosquitto takes it for a broken client and disconnects it. */
+        REPEATED_TOO_OFTEN,
         /** A different message under an unreleased packet identifier: it replaces the stored one, as in mosquitto. */
         REPLACED,
         /** Too many messages await release: dropped, as mosquitto drops beyond its limits. */
@@ -298,18 +310,19 @@ public final class Session {
         if (inboundQos2AwaitingRelease == null) {
             inboundQos2AwaitingRelease = new HashMap<>();
         }
-        Message stored = inboundQos2AwaitingRelease.get(packetId);
+        AwaitingRelease stored = inboundQos2AwaitingRelease.get(packetId);
         if (stored != null) {
-            if (sameMessage(stored, message)) {
-                return InboundQos2.REPEATED;
+            if (sameMessage(stored.message, message)) {
+                return ++stored.copies > 2 ? InboundQos2.REPEATED_TOO_OFTEN : InboundQos2.REPEATED;
             }
-            inboundQos2AwaitingRelease.put(packetId, message);
+            stored.message = message;
+            stored.copies = 1;
             return InboundQos2.REPLACED;
         }
         if (inboundQos2AwaitingRelease.size() >= limits.inboundQos2Capacity()) {
             return InboundQos2.DROPPED;
         }
-        inboundQos2AwaitingRelease.put(packetId, message);
+        inboundQos2AwaitingRelease.put(packetId, new AwaitingRelease(message));
         return InboundQos2.STORED;
     }
 
@@ -323,11 +336,11 @@ public final class Session {
         if (inboundQos2AwaitingRelease == null) {
             return null;
         }
-        Message released = inboundQos2AwaitingRelease.remove(packetId);
+        AwaitingRelease released = inboundQos2AwaitingRelease.remove(packetId);
         if (inboundQos2AwaitingRelease.isEmpty()) {
             inboundQos2AwaitingRelease = null;
         }
-        return released;
+        return released == null ? null : released.message;
     }
 
     // ---- connection lifecycle, driven by SessionRegistry ----

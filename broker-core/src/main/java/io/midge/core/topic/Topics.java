@@ -24,6 +24,12 @@ public final class Topics {
      */
     public static final int HIERARCHY_LIMIT = 200;
 
+    /**
+     * mosquitto's namespace for talking to the broker itself (its dynamic security plugin listens
+     * there): messages published to it are never delivered to subscribers.
+     */
+    public static final String CONTROL_PREFIX = "$CONTROL/";
+
     private Topics() {
     }
 

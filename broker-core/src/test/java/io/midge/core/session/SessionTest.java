@@ -179,6 +179,7 @@ class SessionTest {
         Message first = msg("t", 2);
         assertEquals(Session.InboundQos2.STORED, session.receiveInboundQos2(7, first));
         assertEquals(Session.InboundQos2.REPEATED, session.receiveInboundQos2(7, msg("t", 2)));
+        assertEquals(Session.InboundQos2.REPEATED_TOO_OFTEN, session.receiveInboundQos2(7, msg("t", 2)));
         assertSame(first, session.releaseInboundQos2(7));
         assertNull(session.releaseInboundQos2(7), "released once");
         assertEquals(Session.InboundQos2.STORED, session.receiveInboundQos2(7, msg("t", 2)));

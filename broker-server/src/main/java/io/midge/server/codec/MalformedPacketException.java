@@ -16,7 +16,18 @@ public class MalformedPacketException extends CorruptedFrameException {
     private static final long serialVersionUID = 1L;
 
     /** How mosquitto classifies the violation in its disconnect line. */
-    public enum Kind { MALFORMED, PROTOCOL_ERROR }
+    public enum Kind {
+        MALFORMED,
+        PROTOCOL_ERROR,
+        /** mosquitto's MOSQ_ERR_INVAL: "Invalid function arguments provided." (a will topic it cannot publish to) */
+        INVALID_ARGUMENT,
+        /**
+         * A string that is not valid UTF-8 or holds a character mosquitto refuses. The parser
+         * reports it as malformed or a protocol error where mosquitto does; only a will topic
+         * keeps this kind ("Malformed UTF-8").
+         */
+        MALFORMED_UTF8
+    }
 
     private final Kind kind;
     private final String noticeFormat;
@@ -38,6 +49,11 @@ public class MalformedPacketException extends CorruptedFrameException {
 
     public static MalformedPacketException protocolError(String reason) {
         return new MalformedPacketException(Kind.PROTOCOL_ERROR, reason, null);
+    }
+
+    /** The same violation, reported as another kind. */
+    MalformedPacketException as(Kind newKind) {
+        return newKind == kind ? this : new MalformedPacketException(newKind, getMessage(), noticeFormat);
     }
 
     public Kind kind() {

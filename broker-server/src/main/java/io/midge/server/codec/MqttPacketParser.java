@@ -45,8 +45,6 @@ final class MqttPacketParser {
 
     private static final int CONNACK_SESSION_PRESENT = 0x01;
 
-    static final String CONTROL_TOPIC_PREFIX = "$CONTROL/";
-
     private MqttPacketParser() {}
 
     /**
@@ -54,6 +52,14 @@ final class MqttPacketParser {
      * @param body  exactly the remaining length of the packet
      */
     static MqttPacket parse(PacketType type, int flags, ByteBuf body) {
+        try {
+            return parseBody(type, flags, body);
+        } catch (MalformedPacketException e) {
+            throw type != PacketType.CONNECT && e.kind() == Kind.MALFORMED_UTF8 ? e.as(Kind.MALFORMED) : e;
+        }
+    }
+
+    private static MqttPacket parseBody(PacketType type, int flags, ByteBuf body) {
         MqttPacket packet = switch (type) {
             case PUBLISH -> parsePublish(flags, body);
             case PUBACK, PUBREC, PUBREL, PUBCOMP, UNSUBACK -> new Ack(type, MqttWire.readPacketId(body, type));
@@ -85,7 +91,12 @@ final class MqttPacketParser {
     /** @param fields the PUBLISH's topic and packet identifier, nothing else */
     static OversizedPublish parseOversizedPublish(int flags, ByteBuf fields, int payloadLength) {
         int qos = (flags >> 1) & 0x03;
-        String topic = readTopicName(fields, "PUBLISH topic");
+        String topic;
+        try {
+            topic = readTopicName(fields, "PUBLISH topic");
+        } catch (MalformedPacketException e) {
+            throw e.kind() == Kind.MALFORMED_UTF8 ? e.as(Kind.MALFORMED) : e;
+        }
         int packetId = qos > 0 ? readPublishPacketId(fields) : 0;
         return new OversizedPublish(topic, qos, (flags & 0x01) != 0, (flags & 0x08) != 0, packetId, payloadLength);
     }
@@ -117,7 +128,19 @@ final class MqttPacketParser {
         return topic;
     }
 
+    /**
+     * mosquitto reports every CONNECT it cannot read as a protocol error, but for the will, whose
+     * topic it checks as it would publish to it.
+     */
     private static Connect parseConnect(int fixedHeaderFlags, ByteBuf body) {
+        try {
+            return parseConnectFields(fixedHeaderFlags, body);
+        } catch (MalformedPacketException e) {
+            throw e.kind() == Kind.MALFORMED ? e.as(Kind.PROTOCOL_ERROR) : e;
+        }
+    }
+
+    private static Connect parseConnectFields(int fixedHeaderFlags, ByteBuf body) {
         String protocolName = MqttWire.readUtf8(body, "CONNECT protocol name");
         if (!PROTOCOL_MQTT.equals(protocolName) && !PROTOCOL_MQISDP.equals(protocolName)) {
             throw new MalformedPacketException(Kind.PROTOCOL_ERROR, "CONNECT protocol name '" + protocolName
@@ -138,7 +161,7 @@ final class MqttPacketParser {
         int flags = MqttWire.readUnsignedByte(body, "CONNECT flags");
         checkConnectFlags(flags, strict);
         int keepAlive = MqttWire.readUnsignedShort(body, "CONNECT keep alive");
-        String clientId = MqttWire.readUtf8(body, "CONNECT client identifier");
+        String clientId = readConnectString(body, "CONNECT client identifier");
         Will will = null;
         if ((flags & CONNECT_WILL) != 0) {
             String willTopic = readWillTopic(body);
@@ -147,25 +170,39 @@ final class MqttPacketParser {
                     (flags & CONNECT_WILL_RETAIN) != 0);
         }
         String username = (flags & CONNECT_USERNAME) != 0 && (strict || body.isReadable())
-                ? MqttWire.readUtf8(body, "CONNECT user name") : null;
+                ? readConnectString(body, "CONNECT user name") : null;
         byte[] password = (flags & CONNECT_PASSWORD) != 0 && (strict || body.isReadable())
                 ? MqttWire.readBinary(body, "CONNECT password") : null;
         return new Connect(protocolName, level, (flags & CONNECT_CLEAN_SESSION) != 0, keepAlive, clientId,
                 will, username, password);
     }
 
-    /** $CONTROL/ is the broker's administration namespace; a will may not be aimed at it (as in mosquitto 2.0.15+). */
+    /**
+     * A will topic must be one a client could publish to; and $CONTROL/ is the broker's
+     * administration namespace, which a will may not be aimed at (mosquitto 2.0.15 and later).
+     */
     private static String readWillTopic(ByteBuf body) {
-        String willTopic;
-        try {
-            willTopic = readTopicName(body, "CONNECT will topic");
-        } catch (MalformedPacketException e) {
-            throw e.kind() == Kind.PROTOCOL_ERROR ? e : MalformedPacketException.protocolError(e.getMessage());
+        String willTopic = MqttWire.readUtf8(body, "CONNECT will topic");
+        if (willTopic.isEmpty()) {
+            throw MalformedPacketException.protocolError("CONNECT will topic is empty");
         }
-        if (willTopic.startsWith(CONTROL_TOPIC_PREFIX)) {
-            throw MalformedPacketException.protocolError("CONNECT will topic is under " + CONTROL_TOPIC_PREFIX);
+        if (!Topics.isValidTopicName(willTopic) || !Topics.withinHierarchyLimit(willTopic)) {
+            throw new MalformedPacketException(Kind.INVALID_ARGUMENT, "CONNECT will topic '" + willTopic
+                    + "' is not a valid topic name", null);
+        }
+        if (willTopic.startsWith(Topics.CONTROL_PREFIX)) {
+            throw MalformedPacketException.protocolError("CONNECT will topic is under " + Topics.CONTROL_PREFIX);
         }
         return willTopic;
+    }
+
+    /** mosquitto reads the client id and user name as it reads the rest: any fault in them is a protocol error. */
+    private static String readConnectString(ByteBuf body, String field) {
+        try {
+            return MqttWire.readUtf8(body, field);
+        } catch (MalformedPacketException e) {
+            throw e.as(Kind.PROTOCOL_ERROR);
+        }
     }
 
     static boolean isSupported(String protocolName, int level) {

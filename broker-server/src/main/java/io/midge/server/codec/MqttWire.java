@@ -154,7 +154,8 @@ public final class MqttWire {
             CharBuffer chars = UTF8_DECODER.get().decode(body.nioBuffer(start, length));
             value = chars.toString();
         } catch (CharacterCodingException e) {
-            throw new MalformedPacketException(field + " is not well-formed UTF-8");
+            throw new MalformedPacketException(MalformedPacketException.Kind.MALFORMED_UTF8,
+                    field + " is not well-formed UTF-8", null);
         }
         for (int i = 0; i < value.length(); ) {
             int codePoint = value.codePointAt(i);
@@ -177,7 +178,8 @@ public final class MqttWire {
     }
 
     private static MalformedPacketException disallowedCharacter(String field, int codePoint) {
-        return new MalformedPacketException(String.format("%s contains U+%04X", field, codePoint));
+        return new MalformedPacketException(MalformedPacketException.Kind.MALFORMED_UTF8,
+                String.format("%s contains U+%04X", field, codePoint), null);
     }
 
     private static MalformedPacketException truncated(String field) {

@@ -19,6 +19,8 @@ enum CloseReason {
     NOT_SUPPORTED("Client %s disconnected due to QoS too high or retain not supported."),
     /** A socket error; the line then names the error as strerror would. */
     SOCKET_ERROR("Client %s disconnected: %s."),
+    /** mosquitto's catch-all, for errors it has no line of its own for; the detail is its mosquitto_strerror text. */
+    BAD_SOCKET("Bad socket read/write on client %s: %s"),
     /** Another connection took the client id; mosquitto's line for it is logged by the takeover itself. */
     TAKEN_OVER(null),
     /** Nothing to say: the broker is shutting down, or the connection never got far enough to matter. */

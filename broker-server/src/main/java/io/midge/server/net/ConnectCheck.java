@@ -14,29 +14,39 @@ import java.util.UUID;
 final class ConnectCheck {
 
     /**
-     * The outcome: an accepted client (clientId, username), or a refusal with its CONNACK code,
-     * the reason the connection then closes for, and mosquitto's line before that, if any
-     * ({@code %1$s} the client id the client sent, {@code %2$s} its address).
+     * The outcome: an accepted client (clientId, username), or a refusal with its CONNACK code
+     * ({@link #NO_CONNACK} to close without one), the reason the connection then closes for and
+     * its detail, mosquitto's line before that, if any ({@code %1$s} the client id the client
+     * sent, {@code %2$s} its address), and the name the disconnect line gives the client (null
+     * for "&lt;unknown&gt;").
      */
-    record Verdict(String clientId, String username, int refusalCode, CloseReason closeReason, String noticeFormat) {
+    record Verdict(String clientId, String username, int refusalCode, CloseReason closeReason, String closeDetail,
+                   String noticeFormat, String logName) {
 
         static Verdict accept(String clientId, String username) {
-            return new Verdict(clientId, username, 0, null, null);
+            return new Verdict(clientId, username, 0, null, null, null, null);
         }
 
         static Verdict refuse(int code, CloseReason reason) {
-            return new Verdict(null, null, code, reason, null);
+            return new Verdict(null, null, code, reason, null, null, null);
         }
 
         static Verdict refuse(int code, CloseReason reason, String noticeFormat) {
-            return new Verdict(null, null, code, reason, noticeFormat);
+            return new Verdict(null, null, code, reason, null, noticeFormat, null);
         }
 
         boolean accepted() {
             return refusalCode == 0;
         }
+
+        boolean sendsConnAck() {
+            return refusalCode != NO_CONNACK;
+        }
     }
 
+    /** mosquitto_strerror's text for a QoS above max_qos. */
+    static final String QOS_NOT_SUPPORTED = "Requested QoS not supported on server.";
+    static final int NO_CONNACK = -1;
     static final int UNACCEPTABLE_PROTOCOL_VERSION = 1;
     static final int IDENTIFIER_REJECTED = 2;
     static final int BAD_USERNAME_OR_PASSWORD = 4;
@@ -73,13 +83,17 @@ final class ConnectCheck {
             // 3.1.1 cannot tell a client to use a shorter keep alive; mosquitto 2.0.12+ refuses it the same way.
             return Verdict.refuse(IDENTIFIER_REJECTED, CloseReason.PROTOCOL_ERROR);
         }
+        if (connect.will() != null && connect.will().qos() > listener.maxQos()) {
+            return new Verdict(null, null, NO_CONNACK, CloseReason.BAD_SOCKET, QOS_NOT_SUPPORTED, null, null);
+        }
         if (connect.will() != null && connect.will().payload().length > settings.maxPayloadBytes()) {
             return Verdict.refuse(NOT_AUTHORIZED, CloseReason.OVERSIZE_PAYLOAD, "Client %1$s connected with too large Will payload");
         }
         Verdict authenticated = authenticate(connect, clientId, pipeline);
         if (authenticated.accepted() && listener.useUsernameAsClientId()) {
+            // mosquitto has taken the client id by then, so its refusal line names the client.
             return authenticated.username() == null
-                    ? Verdict.refuse(NOT_AUTHORIZED, CloseReason.NOT_AUTHORISED)
+                    ? new Verdict(null, null, NOT_AUTHORIZED, CloseReason.NOT_AUTHORISED, null, null, clientId)
                     : Verdict.accept(authenticated.username(), authenticated.username());
         }
         return authenticated;

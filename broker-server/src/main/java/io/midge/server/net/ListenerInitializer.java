@@ -57,7 +57,8 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
         channel.config().setOption(ChannelOption.TCP_NODELAY, true);
         ChannelPipeline pipeline = channel.pipeline();
         if (tls != null) {
-            pipeline.addLast("tls", tls.newHandler(channel.alloc()));
+            pipeline.addLast("tls", tls.newHandler(channel.alloc()))
+                    .addLast("tls-record-boundaries", new TlsRecordBoundaries());
         }
         if (listener.config().protocol() == ListenerProtocol.WEBSOCKETS) {
             pipeline.addLast("http", new HttpServerCodec())

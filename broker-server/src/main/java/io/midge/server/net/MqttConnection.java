@@ -6,6 +6,7 @@ import io.midge.core.message.Origin;
 import io.midge.core.session.ClientConnection;
 import io.midge.core.session.Session;
 import io.midge.core.session.SessionRegistry;
+import io.midge.core.topic.Topics;
 import io.midge.core.route.Router;
 import io.midge.server.codec.MalformedPacketException;
 import io.midge.server.codec.MqttEncoder;
@@ -71,6 +72,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
     private CloseReason closeReason;
     private String closeDetail;
     private boolean droppingQos2;
+    /** The name a refused client goes by in the disconnect line, when mosquitto names it at all. */
+    private String refusedAs;
     private long keepAliveTimeoutNanos;
     private long lastHeardNanos;
     private int sweeperSlot = -1;
@@ -189,8 +192,12 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
                 log.info(notice);
             }
             log.debug("Client {} sent an invalid packet: {}.", logName(), malformed.getMessage());
-            close(malformed.kind() == MalformedPacketException.Kind.PROTOCOL_ERROR
-                    ? CloseReason.PROTOCOL_ERROR : CloseReason.MALFORMED_PACKET);
+            switch (malformed.kind()) {
+                case MALFORMED -> close(CloseReason.MALFORMED_PACKET);
+                case PROTOCOL_ERROR -> close(CloseReason.PROTOCOL_ERROR);
+                case INVALID_ARGUMENT -> close(CloseReason.BAD_SOCKET, "Invalid function arguments provided.");
+                case MALFORMED_UTF8 -> close(CloseReason.BAD_SOCKET, "Malformed UTF-8");
+            }
         } else if (cause instanceof DecoderException && cause.getCause() instanceof SSLException tls) {
             close(CloseReason.SOCKET_ERROR, tls.getMessage());
         } else if (cause instanceof DecoderException) {
@@ -253,13 +260,19 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
                 attached -> onAttached(connect, attached));
     }
 
-    /** As mosquitto: CONNACK with the code, then close; the client is still "<unknown>" in the log. */
+    /**
+     * As mosquitto: CONNACK with the code (unless it closes without one), then close; the client
+     * is "<unknown>" in the log unless mosquitto had taken its client id already.
+     */
     private void refuse(Connect connect, ConnectCheck.Verdict verdict) {
         if (verdict.noticeFormat() != null) {
             log.info(String.format(verdict.noticeFormat(), connect.clientId(), remoteHost()));
         }
-        write(new ConnAck(false, verdict.refusalCode()));
-        close(verdict.closeReason());
+        if (verdict.sendsConnAck()) {
+            write(new ConnAck(false, verdict.refusalCode()));
+        }
+        refusedAs = verdict.logName();
+        close(verdict.closeReason(), verdict.closeDetail());
     }
 
     private Message willOf(Connect connect) {
@@ -367,7 +380,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
     private boolean mayPublishWith(int qos, boolean retain) {
         if (qos > listener.maxQos()) {
             log.info("Too high QoS in PUBLISH from {}, disconnecting.", clientId);
-            close(CloseReason.NOT_SUPPORTED);
+            close(CloseReason.BAD_SOCKET, ConnectCheck.QOS_NOT_SUPPORTED);
             return false;
         }
         if (retain && !settings.retainAvailable()) {
@@ -397,7 +410,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
                 if (allowed) {
                     storeUntilReleased(publish.packetId(), message);
                 }
-                write(new Ack(PacketType.PUBREC, publish.packetId()));
+                if (closeReason == null) { // a third copy closes without PUBREC
+                    write(new Ack(PacketType.PUBREC, publish.packetId()));
+                }
             }
         }
     }
@@ -409,6 +424,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
     private void storeUntilReleased(int packetId, Message message) {
         switch (session.receiveInboundQos2(packetId, message)) {
             case STORED, REPEATED -> { }
+            case REPEATED_TOO_OFTEN -> {
+                log.debug("Client {} sent QoS 2 packet identifier {} a third time before PUBREL.", clientId, packetId);
+                close(CloseReason.PROTOCOL_ERROR);
+            }
             case REPLACED -> log.warn("Reused message ID {} from {} detected. Clearing from storage.", packetId, clientId);
             case DROPPED -> {
                 if (!droppingQos2) {
@@ -433,8 +452,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
         }
     }
 
+    /** Messages to $CONTROL/ are addressed to the broker (mosquitto's plugins), never to subscribers. */
     private void route(Message message, boolean allowed) {
-        if (allowed) {
+        if (allowed && !message.topic().startsWith(Topics.CONTROL_PREFIX)) {
             Session slowSubscriber = broker.router().publish(message);
             if (slowSubscriber != null && waitingFor == null) {
                 waitFor(slowSubscriber);
@@ -637,7 +657,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
 
     /** The client as mosquitto's disconnect lines name it: its id once CONNECT was accepted. */
     private String logName() {
-        return clientId != null ? clientId : UNKNOWN_CLIENT;
+        if (clientId != null) {
+            return clientId;
+        }
+        return refusedAs != null ? refusedAs : UNKNOWN_CLIENT;
     }
 
     /** The error text as strerror(3) gives it, which Netty's native transport puts last in its messages. */
