@@ -40,7 +40,7 @@ public final class MidgeCommand implements Callable<Integer> {
     public Integer call() {
         BrokerConfig config;
         try {
-            config = ConfigParser.fromCommandLine(configFile, port);
+            config = ConfigParser.fromCommandLine(configFile, port == null ? java.util.List.of() : java.util.List.of(port));
         } catch (ConfigException e) {
             System.err.println("Error: " + e.getMessage());
             return 1;

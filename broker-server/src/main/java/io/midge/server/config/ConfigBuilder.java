@@ -29,6 +29,8 @@ final class ConfigBuilder {
     boolean upgradeOutgoingQos;
     boolean queueQos0Messages;
     boolean connectionMessages = true;
+    String clientIdPrefixes;
+    boolean checkRetainSource;
     Duration persistentClientExpiration;
     boolean persistence;
     Path persistenceLocation;
@@ -63,7 +65,8 @@ final class ConfigBuilder {
         return new BrokerConfig(listenerConfigs, allowAnonymous, perListenerSettings, maxInflightMessages,
                 maxQueuedMessages, maxQueuedBytes, messageSizeLimit, maxKeepalive, allowZeroLengthClientId,
                 autoIdPrefix, retainAvailable, upgradeOutgoingQos, queueQos0Messages, connectionMessages,
-                logging.types(), logging.dests(), logging.timestamp, logging.timestampFormat,
+                Optional.ofNullable(clientIdPrefixes), checkRetainSource,
+                logging.types(), logging.dests(), logging.timestamp, logging.timestampFormat, logging.facility(),
                 Optional.ofNullable(persistentClientExpiration), persistence,
                 persistenceLocation != null ? persistenceLocation : context.workingDirectory(),
                 persistenceFile, autosaveInterval, security.passwordFile(), security.aclFile(), sysInterval,

@@ -110,6 +110,9 @@ public final class MidgeServer implements AutoCloseable {
 
     /** socket_domain picks the address family when no bind address is given; by default both. */
     private static InetSocketAddress bindAddress(ListenerConfig listener) {
+        if (listener.localOnly()) {
+            return new InetSocketAddress("127.0.0.1", listener.port());
+        }
         if (listener.bindAddress() != null) {
             return new InetSocketAddress(listener.bindAddress(), listener.port());
         }

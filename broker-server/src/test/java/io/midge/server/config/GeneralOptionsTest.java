@@ -89,8 +89,8 @@ class GeneralOptionsTest extends ConfigFileTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"TRUE", "yes", "1", "on", "true false"})
-    void booleansAreExactlyTrueOrFalse(String value) {
+    @ValueSource(strings = {"TRUE", "yes", "2", "on", "true false"})
+    void booleansAreTrueOrFalseOrOneOrZero(String value) {
         ConfigException e = files.fail("retain_available " + value);
 
         assertEquals(files.at(1) + "Invalid value for retain_available: \"" + value + "\" (expected true or false).",
