@@ -48,8 +48,9 @@ final class LoggingOptions {
         }
         LogDest.Kind dest = LogDest.Kind.valueOf(kind.toUpperCase(Locale.ROOT));
         logging.addDest(LogDest.of(dest));
-        if (dest == LogDest.Kind.SYSLOG || dest == LogDest.Kind.TOPIC || dest == LogDest.Kind.DLT) {
-            directive.warn("log_dest " + kind + " is not supported yet; ignored.");
+        if (dest == LogDest.Kind.TOPIC || dest == LogDest.Kind.DLT) {
+            directive.warn("log_dest " + kind + " is not supported yet; ignored (warnings and errors go to stderr"
+                    + " when no other destination shows them).");
         }
     }
 
