@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -79,6 +80,19 @@ class CommandLineTest {
         assertTrue(run.stderr().contains(launch.configFile() + ":2"), run.stderr());
         // mosquitto names the file and line on a second line, "Error found at FILE:LINE."
         assertEquals(Reference.expect(1, 2), run.stderrLines().size(), run.stderr());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"password_file /nonexistent/passwd, 13", "acl_file /nonexistent/acl, 13", "acl_file ACL, 3"})
+    void securityFilesThatCannotBeUsedGiveMosquittosExitCode(String line, int code) throws IOException {
+        int port = BrokerProcess.freePorts(1)[0];
+        BrokerLaunch launch = BrokerLaunch.create();
+        Path acl = TestFiles.write(launch.dir().resolve("acl"), "topic");
+        BrokerLaunch.Run run = launch.config(List.of("listener " + port + " 127.0.0.1", line.replace("ACL", acl.toString())))
+                .run(LIMIT);
+
+        assertEquals(code, run.code(), run.stderr());
+        assertTrue(run.stderr().contains(line.contains("ACL") ? acl.toString() : line.split(" ")[1]), run.stderr());
     }
 
     @Test
