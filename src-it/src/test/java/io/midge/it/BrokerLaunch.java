@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -79,6 +80,20 @@ final class BrokerLaunch {
 
     Path configFile() {
         return configFile;
+    }
+
+    /**
+     * A directory of the run that anyone may write to, for log and pid files: mosquitto writes
+     * them as user mosquitto, after dropping root's privileges.
+     */
+    Path writableDir(String name) {
+        try {
+            Path writable = Files.createDirectories(dir.resolve(name));
+            Files.setPosixFilePermissions(writable, PosixFilePermissions.fromString("rwxrwxrwx"));
+            return writable;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Starts the broker and returns at once; its stdout and stderr go to the run's log. */

@@ -1,11 +1,13 @@
 package io.midge.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -96,24 +98,31 @@ class CommandLineTest {
     }
 
     @Test
-    void daemonRunsInTheBackgroundAndReturns0() throws Exception {
+    void daemonRunsInTheBackgroundReturns0AndKeepsItsPidFile() throws Exception {
         int port = BrokerProcess.freePorts(1)[0];
-        BrokerLaunch launch = BrokerLaunch.create().args("-d")
-                .config(List.of("listener " + port + " 127.0.0.1", "allow_anonymous true"));
-        BrokerLaunch.Run run = launch.run(LIMIT);
+        BrokerLaunch launch = BrokerLaunch.create();
+        Path pidFile = launch.writableDir("run").resolve("broker.pid");
+        BrokerLaunch.Run run = launch.args("-d").config(List.of(
+                "listener " + port + " 127.0.0.1",
+                "allow_anonymous true",
+                "pid_file " + pidFile)).run(LIMIT);
         Optional<ProcessHandle> daemon = Optional.empty();
         try {
             assertEquals(0, run.code(), run.stderr());
-            daemon = daemonOf(launch);
-            assertTrue(daemon.isPresent(), "a broker process with " + launch.configFile() + " runs on");
             // mosquitto's first process exits before its child has opened anything; Midge's once it listens.
             if (Reference.expect(true, false)) {
                 assertTrue(Tcp.accepts(BrokerProcess.HOST, port), "listening when -d returns");
             }
             Await.until(LIMIT, () -> Tcp.accepts(BrokerProcess.HOST, port), "the daemon listens");
+            daemon = daemonOf(launch);
+            assertTrue(daemon.isPresent(), "a broker process with " + launch.configFile() + " runs on");
+            assertEquals(Long.toString(daemon.get().pid()), Files.readString(pidFile));
             RawClient.connect(port, Ids.client("daemon")).close();
+            daemon.get().destroy();
+            daemon.get().onExit().get(LIMIT.toSeconds(), TimeUnit.SECONDS);
+            assertFalse(Files.exists(pidFile), "the pid file goes with the broker");
         } finally {
-            daemon.ifPresent(CommandLineTest::terminate);
+            daemon.filter(ProcessHandle::isAlive).ifPresent(ProcessHandle::destroyForcibly);
         }
     }
 
@@ -136,15 +145,6 @@ class CommandLineTest {
         assertEquals("", run.stdout());
         assertEquals(1, run.stderrLines().size(), run.stderr());
         assertTrue(run.stderr().matches(TIMESTAMP + Pattern.quote(error) + "\n"), run.stderr());
-    }
-
-    private static void terminate(ProcessHandle daemon) {
-        daemon.destroy();
-        try {
-            daemon.onExit().get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            daemon.destroyForcibly();
-        }
     }
 
     /** The background broker of a -d run, found by its config file. */

@@ -21,7 +21,6 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
@@ -42,7 +41,7 @@ class LogDestinationTest {
     void configWarningsStartWithWarningAndGoToStderrWhateverTheLogDestination() {
         int port = BrokerProcess.freePorts(1)[0];
         BrokerLaunch launch = BrokerLaunch.create();
-        Path file = writableDir(launch).resolve("broker.log");
+        Path file = launch.writableDir("logs").resolve("broker.log");
         try (BrokerProcess b = launch.config(List.of(
                 "listener " + port + " 127.0.0.1",
                 "allow_anonymous true",
@@ -109,13 +108,15 @@ class LogDestinationTest {
     }
 
     @Test
-    void aLogFileThatCannotBeOpenedLeavesErrorsOnStderr() {
+    void aLogFileThatCannotBeOpenedLeavesErrorsOnStderr() throws IOException {
         int port = BrokerProcess.freePorts(1)[0];
-        try (BrokerProcess b = BrokerLaunch.create().config(List.of(
+        BrokerLaunch launch = BrokerLaunch.create();
+        // Under a regular file: no one can create that directory.
+        Path file = Files.writeString(launch.dir().resolve("not-a-directory"), "").resolve("broker.log");
+        try (BrokerProcess b = launch.config(List.of(
                 "listener " + port + " 127.0.0.1",
-                "log_dest file /nonexistent-dir/broker.log")).startAndAwait(port)) {
-            assertEquals(List.of("Error: Unable to open log file /nonexistent-dir/broker.log for writing."),
-                    LogLines.of(b.logText()));
+                "log_dest file " + file)).startAndAwait(port)) {
+            assertEquals(List.of("Error: Unable to open log file " + file + " for writing."), LogLines.of(b.logText()));
         }
     }
 
@@ -123,7 +124,7 @@ class LogDestinationTest {
     void sighupLogsReloadingConfigAndReopensTheLogFile() throws IOException {
         int port = BrokerProcess.freePorts(1)[0];
         BrokerLaunch launch = BrokerLaunch.create();
-        Path file = writableDir(launch).resolve("broker.log");
+        Path file = launch.writableDir("logs").resolve("broker.log");
         Path rotated = file.resolveSibling("broker.log.1");
         try (BrokerProcess b = launch.config(List.of(
                 "listener " + port + " 127.0.0.1",
@@ -141,17 +142,6 @@ class LogDestinationTest {
                     () -> "later lines go to the new file:\n" + read(file));
             b.close();
             assertEquals(Integer.valueOf(0), b.exitCode());
-        }
-    }
-
-    /** A directory mosquitto, which drops to user mosquitto before it opens its log, can write to. */
-    private static Path writableDir(BrokerLaunch launch) {
-        try {
-            Path dir = Files.createDirectories(launch.dir().resolve("logs"));
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

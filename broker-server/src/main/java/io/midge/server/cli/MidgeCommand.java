@@ -85,7 +85,19 @@ public final class MidgeCommand implements Callable<Integer> {
         // Like mosquitto's, warnings about the configuration come while it is read: on stderr,
         // before the configured log destinations take over.
         config.warnings().forEach(warning -> log.warn("Warning: {}", warning));
-        return run(config, signals);
+        if (!Daemon.isChild() || config.pidFile().isEmpty()) {
+            return run(config, signals);
+        }
+        PidFile pidFile;
+        try {
+            pidFile = PidFile.write(config.pidFile().get());
+        } catch (IOException e) {
+            log.error("Error: Unable to write pid file.");
+            return ExitCodes.STARTUP_FAILED;
+        }
+        try (pidFile) {
+            return run(config, signals);
+        }
     }
 
     private int run(BrokerConfig config, Signals signals) throws InterruptedException {

@@ -46,6 +46,7 @@ import java.util.OptionalInt;
  * @param passwordFile global {@code password_file}
  * @param aclFile global {@code acl_file}
  * @param sysInterval {@code sys_interval} in seconds, 0 = no $SYS updates
+ * @param pidFile {@code pid_file}, which mosquitto (and Midge) write only when running with {@code -d}
  * @param maxConnections {@code max_connections} given outside any listener block, -1 = unlimited;
  *     like mosquitto, it belongs to the default listener and is already reflected there
  * @param bridges bridge connections (parsed, not run yet)
@@ -81,6 +82,7 @@ public record BrokerConfig(
         Optional<Path> passwordFile,
         Optional<Path> aclFile,
         int sysInterval,
+        Optional<Path> pidFile,
         int maxConnections,
         List<BridgeConfig> bridges,
         List<String> warnings) {
@@ -101,6 +103,7 @@ public record BrokerConfig(
         Objects.requireNonNull(persistenceFile, "persistenceFile");
         Objects.requireNonNull(passwordFile, "passwordFile");
         Objects.requireNonNull(aclFile, "aclFile");
+        Objects.requireNonNull(pidFile, "pidFile");
         bridges = List.copyOf(bridges);
         warnings = List.copyOf(warnings);
     }

@@ -37,6 +37,7 @@ final class ConfigBuilder {
     String persistenceFile = "mosquitto.db";
     int autosaveInterval = 1800;
     int sysInterval = 10;
+    Path pidFile;
 
     ConfigBuilder(ParseContext context) {
         this.context = context;
@@ -70,6 +71,7 @@ final class ConfigBuilder {
                 Optional.ofNullable(persistentClientExpiration), persistence,
                 persistenceLocation != null ? persistenceLocation : context.workingDirectory(),
                 persistenceFile, autosaveInterval, security.passwordFile(), security.aclFile(), sysInterval,
+                Optional.ofNullable(pidFile),
                 listeners.defaultListener().maxConnections, bridgeConfigs, context.warnings());
     }
 }

@@ -25,5 +25,6 @@ final class GeneralOptions {
         table.general("clientid_prefixes", OptionTable.notYet((c, d) -> c.clientIdPrefixes = d.string()));
         table.general("persistent_client_expiration", (c, d) -> c.persistentClientExpiration = d.expiryDuration());
         table.general("sys_interval", (c, d) -> c.sysInterval = d.intInRange(0, MAX_INT));
+        table.general("pid_file", (c, d) -> c.pidFile = d.path());
     }
 }

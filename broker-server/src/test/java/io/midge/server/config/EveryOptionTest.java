@@ -46,6 +46,7 @@ class EveryOptionTest extends ConfigFileTest {
         row("check_retain_source", "check_retain_source true", "yes");
         row("persistent_client_expiration", "persistent_client_expiration 1y", "14");
         row("sys_interval", "sys_interval 0", "-1");
+        row("pid_file", "pid_file /run/mosquitto.pid", null);
         // Logging.
         row("log_type", "log_type subscribe", "verbose");
         row("log_dest", "log_dest stdout", "console");
@@ -98,7 +99,6 @@ class EveryOptionTest extends ConfigFileTest {
         row("autosave_interval", "autosave_interval 60", "-1");
         row("autosave_on_changes", "autosave_on_changes true", "sometimes");
         // Ignored.
-        row("pid_file", "pid_file /run/mosquitto.pid", null);
         row("user", "user mosquitto", null);
         row("memory_limit", "memory_limit 1000000", "-1");
         row("max_packet_size", "max_packet_size 20", "19");

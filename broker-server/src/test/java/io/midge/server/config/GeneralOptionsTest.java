@@ -105,4 +105,10 @@ class GeneralOptionsTest extends ConfigFileTest {
         assertTrue(e.getMessage().startsWith(files.at(1) + "Invalid value for persistent_client_expiration"),
                 e.getMessage());
     }
+
+    @Test
+    void pidFileIsKeptForDaemonMode() throws Exception {
+        assertEquals(Optional.of(dir.resolve("run/midge.pid")), files.parse("pid_file run/midge.pid").pidFile());
+        assertEquals(Optional.empty(), files.parse("max_keepalive 60").pidFile());
+    }
 }
