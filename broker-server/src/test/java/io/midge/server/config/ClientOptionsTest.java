@@ -85,14 +85,6 @@ class ClientOptionsTest extends ConfigFileTest {
     }
 
     @Test
-    void checkRetainSourceCountsAsASecuritySettingForPerListenerSettings() {
-        ConfigException e = files.fail("check_retain_source true", "per_listener_settings true");
-
-        assertEquals(files.at(2) + "per_listener_settings must be set before any other security settings.",
-                e.getMessage());
-    }
-
-    @Test
     void maxTopicAliasIsAcceptedSilentlyAsMqtt5Only() throws Exception {
         BrokerConfig config = files.parse("listener 1883", "max_topic_alias 10");
 

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** {@code -c FILE} and {@code -p PORT}, as mosquitto 2.0.11 combines them. */
 class CommandLineConfigTest extends ConfigFileTest {
@@ -36,19 +38,12 @@ class CommandLineConfigTest extends ConfigFileTest {
         assertEquals(60, config.maxKeepalive());
     }
 
-    @Test
-    void portIsIgnoredWhenTheFileDefinesListeners() throws Exception {
-        BrokerConfig config = ConfigParser.fromCommandLine(files.write("m.conf", "listener 8883"), List.of(1884));
+    @ParameterizedTest
+    @CsvSource({"listener 8883, 8883", "port 1885, 1885", "bind_address 127.0.0.1, 1883"})
+    void portIsIgnoredWhenTheFileDefinesAListener(String line, int listening) throws Exception {
+        BrokerConfig config = ConfigParser.fromCommandLine(files.write("m.conf", line), List.of(1884));
 
-        assertEquals(List.of(8883), ports(config));
-        assertFalse(config.isLocalOnly());
-    }
-
-    @Test
-    void portIsIgnoredWhenTheFileSetsPort() throws Exception {
-        BrokerConfig config = ConfigParser.fromCommandLine(files.write("m.conf", "port 1885"), List.of(1884));
-
-        assertEquals(List.of(1885), ports(config));
+        assertEquals(List.of(listening), ports(config));
         assertFalse(config.isLocalOnly());
     }
 
