@@ -17,6 +17,7 @@ final class PortArgument {
         return port;
     }
 
+    /** glibc's atoi: (int) strtol(text), which saturates at the long range before the cast truncates. */
     private static int atoi(String text) {
         String s = text.stripLeading();
         int i = 0;
@@ -26,11 +27,13 @@ final class PortArgument {
             i++;
         }
         long value = 0;
-        while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9' && value <= Integer.MAX_VALUE) {
-            value = value * 10 + (s.charAt(i) - '0');
-            i++;
+        for (; i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9'; i++) {
+            int digit = s.charAt(i) - '0';
+            if (value > (Long.MAX_VALUE - digit) / 10) {
+                return (int) (negative ? Long.MIN_VALUE : Long.MAX_VALUE);
+            }
+            value = value * 10 + digit;
         }
-        value = Math.min(value, Integer.MAX_VALUE);
         return (int) (negative ? -value : value);
     }
 }
