@@ -85,12 +85,14 @@ public final class MidgeCommand implements Callable<Integer> {
         // Like mosquitto's, warnings about the configuration come while it is read: on stderr,
         // before the configured log destinations take over.
         config.warnings().forEach(warning -> log.warn("Warning: {}", warning));
-        if (!Daemon.isChild() || config.pidFile().isEmpty()) {
-            return run(config, signals);
-        }
+        return Daemon.isChild() && config.pidFile().isPresent() ? runWithPidFile(config, signals) : run(config, signals);
+    }
+
+    /** The background broker of -d: mosquitto writes pid_file then only, and removes it when it stops. */
+    private int runWithPidFile(BrokerConfig config, Signals signals) throws InterruptedException {
         PidFile pidFile;
         try {
-            pidFile = PidFile.write(config.pidFile().get());
+            pidFile = PidFile.write(config.pidFile().orElseThrow());
         } catch (IOException e) {
             log.error("Error: Unable to write pid file.");
             return ExitCodes.STARTUP_FAILED;
