@@ -16,6 +16,7 @@ import io.midge.server.tls.TlsSetupException;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -141,25 +142,38 @@ public final class MidgeServer implements AutoCloseable {
     }
 
     /**
-     * Binds the listener's sockets, each announced as mosquitto does before it tries. In local
-     * only mode a loopback address that fails (no IPv6, say) is logged and skipped, as long as
-     * some socket opens.
+     * Binds the listener's sockets, each announced as mosquitto does before it tries. As in
+     * mosquitto, a socket of an address family the host lacks (IPv6 disabled, say) is a warning,
+     * as long as the listener gets some socket; in local only mode a loopback address that
+     * cannot be bound is only logged too.
      */
     private void openSockets(PreparedListener listener) throws StartupException {
+        int opened = 0;
         for (ListenSocket socket : listener.sockets()) {
             log.info("Opening {} listen socket on port {}.", socket.kind(), socket.address().getPort());
-            try {
-                listeners.add(bind(socket, listener.initializer()));
-            } catch (StartupException e) {
-                if (!listener.config().localOnly()) {
-                    throw e;
-                }
-                log.error(e.getMessage());
+            ChannelFuture bound = bind(socket, listener.initializer());
+            if (bound.isSuccess()) {
+                listeners.add(bound.channel());
+                opened++;
+                continue;
             }
+            String failure = systemError(bound.cause()) + " (" + socket.describe() + ").";
+            // Netty reports a failed socket() as a ChannelException, a failed bind() as an IOException.
+            if (bound.cause() instanceof ChannelException) {
+                log.warn("Warning: {}", failure);
+            } else if (listener.config().localOnly()) {
+                log.error("Error: {}", failure);
+            } else {
+                throw new StartupException("Error: " + failure, ExitCodes.STARTUP_FAILED);
+            }
+        }
+        if (opened == 0 && !listener.config().localOnly()) {
+            throw new StartupException("Error: No socket could be opened for the listener on port "
+                    + listener.config().port() + ".", ExitCodes.STARTUP_FAILED);
         }
     }
 
-    private Channel bind(ListenSocket socket, ListenerInitializer initializer) throws StartupException {
+    private ChannelFuture bind(ListenSocket socket, ListenerInitializer initializer) {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops)
                 .option(ChannelOption.SO_BACKLOG, 1024)
@@ -171,12 +185,7 @@ public final class MidgeServer implements AutoCloseable {
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_BUFFER_SIZING)
                 .childHandler(initializer);
         transport.configure(bootstrap, socket);
-        ChannelFuture bound = bootstrap.bind(socket.address()).awaitUninterruptibly();
-        if (!bound.isSuccess()) {
-            throw new StartupException("Error: " + systemError(bound.cause()) + " (" + socket.describe() + ").",
-                    ExitCodes.STARTUP_FAILED);
-        }
-        return bound.channel();
+        return bootstrap.bind(socket.address()).awaitUninterruptibly();
     }
 
     /** The strerror text of a failed bind, as mosquitto prints it: "Address already in use". */
