@@ -71,8 +71,8 @@ public final class ConfigParser {
     }
 
     /**
-     * The configuration mosquitto 2.0 uses when started without a configuration file: one
-     * listener on port 1883 of the loopback interface, anonymous clients allowed.
+     * The configuration mosquitto 2.0 uses when started without a configuration file: local only
+     * mode, port 1883 of 127.0.0.1 and ::1, anonymous clients allowed.
      */
     public static BrokerConfig defaults() {
         try {
