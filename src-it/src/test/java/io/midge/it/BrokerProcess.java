@@ -171,7 +171,8 @@ public final class BrokerProcess implements AutoCloseable {
         }
     }
 
-    private static Path runDir() throws IOException {
+    /** A fresh directory for one broker run, named after the test class. */
+    static Path runDir() throws IOException {
         String caller = callerClassName();
         Path base = Paths.get(System.getProperty("it.workdir", "target/broker-runs")).toAbsolutePath();
         Path dir = base.resolve(caller + "-" + ProcessHandle.current().pid() + "-" + RUNS.incrementAndGet());
@@ -180,7 +181,15 @@ public final class BrokerProcess implements AutoCloseable {
     }
 
     private static List<String> command(boolean mosquitto, List<String> args) {
-        List<String> cmd = new ArrayList<>();
+        return command(mosquitto, List.of(), List.of(), args);
+    }
+
+    /**
+     * The command line of a broker run: {@code wrapper} (such as {@code unshare -n}) first, then
+     * the broker; {@code midgeJvmOptions} are added to Midge's JVM options (mosquitto has none).
+     */
+    static List<String> command(boolean mosquitto, List<String> wrapper, List<String> midgeJvmOptions, List<String> args) {
+        List<String> cmd = new ArrayList<>(wrapper);
         if (mosquitto) {
             cmd.add("mosquitto");
         } else {
@@ -196,6 +205,7 @@ public final class BrokerProcess implements AutoCloseable {
                     cmd.add(a);
                 }
             }
+            cmd.addAll(midgeJvmOptions);
             cmd.add("-jar");
             cmd.add(jar);
         }
@@ -205,12 +215,16 @@ public final class BrokerProcess implements AutoCloseable {
 
     private static BrokerProcess launch(boolean mosquitto, List<Integer> ports, Path dir, List<String> args)
             throws IOException {
+        return launch(command(mosquitto, args), ports, dir);
+    }
+
+    /** Starts {@code cmd} in {@code dir}, its stdout and stderr in the run's log, and waits until every port of {@code ports} listens. */
+    static BrokerProcess launch(List<String> cmd, List<Integer> ports, Path dir) throws IOException {
         Path log = dir.resolve("broker.log");
-        List<String> cmd = command(mosquitto, args);
         Files.writeString(dir.resolve("command.txt"), String.join(" ", cmd) + "\n", StandardCharsets.UTF_8);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
-        BrokerProcess broker = new BrokerProcess(pb.start(), ports.get(0), dir, log);
+        BrokerProcess broker = new BrokerProcess(pb.start(), ports.isEmpty() ? 0 : ports.get(0), dir, log);
         for (int port : ports) {
             broker.awaitListening(port);
         }
@@ -220,7 +234,8 @@ public final class BrokerProcess implements AutoCloseable {
     private static String callerClassName() {
         return StackWalker.getInstance().walk(frames -> frames
                 .map(StackWalker.StackFrame::getClassName)
-                .filter(n -> !n.startsWith(BrokerProcess.class.getName()) && !n.startsWith(SharedBroker.class.getName()))
+                .filter(n -> !n.startsWith(BrokerProcess.class.getName()) && !n.startsWith(SharedBroker.class.getName())
+                        && !n.startsWith(BrokerLaunch.class.getName()))
                 .findFirst()
                 .map(n -> n.substring(n.lastIndexOf('.') + 1))
                 .orElse("broker"));
@@ -233,7 +248,7 @@ public final class BrokerProcess implements AutoCloseable {
         }
     }
 
-    private void awaitListening(int port) {
+    void awaitListening(int port) {
         long deadline = System.nanoTime() + STARTUP_LIMIT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -393,6 +408,20 @@ public final class BrokerProcess implements AutoCloseable {
         String[] all = logText().split("\n");
         int from = Math.max(0, all.length - lines);
         return String.join("\n", java.util.Arrays.asList(all).subList(from, all.length));
+    }
+
+    /** Waits (bounded) for the broker to stop by itself and returns its exit code; fails if it does not. */
+    public int awaitExit(Duration limit) {
+        try {
+            if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError("broker still running after " + limit + "; log tail:\n" + tail(40));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        exitCode = process.exitValue();
+        return exitCode;
     }
 
     /** The exit code after {@link #close()}, or null if it had to be killed or has not stopped. */

@@ -7,6 +7,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The whole broker configuration, validated and immutable. Obtain it from
@@ -28,11 +29,15 @@ import java.util.Optional;
  * @param upgradeOutgoingQos {@code upgrade_outgoing_qos}
  * @param queueQos0Messages {@code queue_qos0_messages}
  * @param connectionMessages {@code connection_messages}
+ * @param clientIdPrefixes {@code clientid_prefixes}: only clients whose id starts with it may connect
+ * @param checkRetainSource {@code check_retain_source}: re-check the ACL of a retained message's
+ *     publisher before delivering it
  * @param logTypes {@code log_type} categories to log
  * @param logDests {@code log_dest} destinations; empty means no logging at all
  * @param logTimestamp {@code log_timestamp}
  * @param logTimestampFormat raw strftime-style {@code log_timestamp_format}, or {@code null};
  *     see {@link #logTimestampFormatter()}
+ * @param logFacility {@code log_facility} 0..7 (syslog's local0..local7), or empty for the daemon facility
  * @param persistentClientExpiration {@code persistent_client_expiration}
  * @param persistence {@code persistence}
  * @param persistenceLocation {@code persistence_location}, the working directory by default
@@ -41,6 +46,7 @@ import java.util.Optional;
  * @param passwordFile global {@code password_file}
  * @param aclFile global {@code acl_file}
  * @param sysInterval {@code sys_interval} in seconds, 0 = no $SYS updates
+ * @param pidFile {@code pid_file}, which mosquitto (and Midge) write only when running with {@code -d}
  * @param maxConnections {@code max_connections} given outside any listener block, -1 = unlimited;
  *     like mosquitto, it belongs to the default listener and is already reflected there
  * @param bridges bridge connections (parsed, not run yet)
@@ -61,10 +67,13 @@ public record BrokerConfig(
         boolean upgradeOutgoingQos,
         boolean queueQos0Messages,
         boolean connectionMessages,
+        Optional<String> clientIdPrefixes,
+        boolean checkRetainSource,
         EnumSet<LogType> logTypes,
         List<LogDest> logDests,
         boolean logTimestamp,
         String logTimestampFormat,
+        OptionalInt logFacility,
         Optional<Duration> persistentClientExpiration,
         boolean persistence,
         Path persistenceLocation,
@@ -73,6 +82,7 @@ public record BrokerConfig(
         Optional<Path> passwordFile,
         Optional<Path> aclFile,
         int sysInterval,
+        Optional<Path> pidFile,
         int maxConnections,
         List<BridgeConfig> bridges,
         List<String> warnings) {
@@ -86,11 +96,14 @@ public record BrokerConfig(
         logTypes = EnumSet.copyOf(logTypes);
         logDests = List.copyOf(logDests);
         Objects.requireNonNull(autoIdPrefix, "autoIdPrefix");
+        Objects.requireNonNull(clientIdPrefixes, "clientIdPrefixes");
+        Objects.requireNonNull(logFacility, "logFacility");
         Objects.requireNonNull(persistentClientExpiration, "persistentClientExpiration");
         Objects.requireNonNull(persistenceLocation, "persistenceLocation");
         Objects.requireNonNull(persistenceFile, "persistenceFile");
         Objects.requireNonNull(passwordFile, "passwordFile");
         Objects.requireNonNull(aclFile, "aclFile");
+        Objects.requireNonNull(pidFile, "pidFile");
         bridges = List.copyOf(bridges);
         warnings = List.copyOf(warnings);
     }
@@ -134,5 +147,25 @@ public record BrokerConfig(
     /** Effective {@code acl_file} for clients of the given listener. */
     public Optional<Path> aclFileFor(ListenerConfig listener) {
         return perListenerSettings ? listener.aclFile() : aclFile;
+    }
+
+    /** {@code max_qos} of the given listener; mosquitto keeps it per listener whatever per_listener_settings says. */
+    public int maxQosFor(ListenerConfig listener) {
+        return listener.maxQos();
+    }
+
+    /** {@code use_username_as_clientid} of the given listener; per listener, as in mosquitto. */
+    public boolean useUsernameAsClientIdFor(ListenerConfig listener) {
+        return listener.useUsernameAsClientId();
+    }
+
+    /** {@code clientid_prefixes} for clients of the given listener; mosquitto has one value for the whole broker. */
+    public Optional<String> clientIdPrefixesFor(ListenerConfig listener) {
+        return clientIdPrefixes;
+    }
+
+    /** Whether the listeners are those of mosquitto's local only mode (no listener configured). */
+    public boolean isLocalOnly() {
+        return listeners.stream().allMatch(ListenerConfig::localOnly);
     }
 }

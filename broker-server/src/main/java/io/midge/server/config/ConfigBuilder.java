@@ -29,12 +29,15 @@ final class ConfigBuilder {
     boolean upgradeOutgoingQos;
     boolean queueQos0Messages;
     boolean connectionMessages = true;
+    String clientIdPrefixes;
+    boolean checkRetainSource;
     Duration persistentClientExpiration;
     boolean persistence;
     Path persistenceLocation;
     String persistenceFile = "mosquitto.db";
     int autosaveInterval = 1800;
     int sysInterval = 10;
+    Path pidFile;
 
     ConfigBuilder(ParseContext context) {
         this.context = context;
@@ -63,10 +66,12 @@ final class ConfigBuilder {
         return new BrokerConfig(listenerConfigs, allowAnonymous, perListenerSettings, maxInflightMessages,
                 maxQueuedMessages, maxQueuedBytes, messageSizeLimit, maxKeepalive, allowZeroLengthClientId,
                 autoIdPrefix, retainAvailable, upgradeOutgoingQos, queueQos0Messages, connectionMessages,
-                logging.types(), logging.dests(), logging.timestamp, logging.timestampFormat,
+                Optional.ofNullable(clientIdPrefixes), checkRetainSource,
+                logging.types(), logging.dests(), logging.timestamp, logging.timestampFormat, logging.facility(),
                 Optional.ofNullable(persistentClientExpiration), persistence,
                 persistenceLocation != null ? persistenceLocation : context.workingDirectory(),
                 persistenceFile, autosaveInterval, security.passwordFile(), security.aclFile(), sysInterval,
+                Optional.ofNullable(pidFile),
                 listeners.defaultListener().maxConnections, bridgeConfigs, context.warnings());
     }
 }

@@ -56,27 +56,23 @@ public final class ConfigParser {
     }
 
     /**
-     * The configuration for mosquitto's command line {@code [-c FILE] [-p PORT]}: with no file,
-     * the built-in defaults; with a port, the default listener moves to it (on loopback when no
-     * file defines listeners, as mosquitto 2.0 does) and is opened beside any listener blocks.
+     * The configuration for mosquitto's command line {@code [-c FILE] [-p PORT]...}: with no file,
+     * the built-in defaults. The ports replace 1883 of local-only mode (loopback only), as in
+     * mosquitto 2.0, which ignores them when the file defines listeners.
      */
-    public static BrokerConfig fromCommandLine(Path file, Integer port) throws ConfigException {
+    public static BrokerConfig fromCommandLine(Path file, List<Integer> ports) throws ConfigException {
         ConfigParser parser = new ConfigParser(Path.of(""));
         if (file != null) {
             parser.mainFile = parser.context.resolve(file.toString());
             parser.readFile(parser.mainFile, null);
         }
-        if (port != null) {
-            ListenerBuilder listener = parser.config.listeners.defaultListener();
-            listener.port = port;
-            listener.touchedAt(new SourceLocation(Path.of("<command line -p>"), 0));
-        }
+        parser.config.listeners.commandLinePorts(ports);
         return parser.config.build();
     }
 
     /**
-     * The configuration mosquitto 2.0 uses when started without a configuration file: one
-     * listener on port 1883 of the loopback interface, anonymous clients allowed.
+     * The configuration mosquitto 2.0 uses when started without a configuration file: local only
+     * mode, port 1883 of 127.0.0.1 and ::1, anonymous clients allowed.
      */
     public static BrokerConfig defaults() {
         try {
@@ -110,7 +106,7 @@ public final class ConfigParser {
         try {
             text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            String reason = "Unable to open configuration file " + file + " (" + describe(e) + ").";
+            String reason = "Unable to open config file " + file + " (" + describe(e) + ").";
             throw includedBy == null ? new ConfigException(reason, e) : includedBy.error(reason);
         }
         return !text.isEmpty() && text.charAt(0) == BYTE_ORDER_MARK ? text.substring(1) : text;

@@ -94,12 +94,12 @@ final class Directive {
         }
     }
 
-    /** Exactly {@code true} or {@code false}, as mosquitto accepts. */
+    /** {@code true} or {@code false}; like mosquitto, {@code 1} and {@code 0} too. */
     boolean bool() throws ConfigException {
         String expected = "true or false";
         return switch (required(expected)) {
-            case "true" -> true;
-            case "false" -> false;
+            case "true", "1" -> true;
+            case "false", "0" -> false;
             default -> throw invalid(expected);
         };
     }

@@ -27,11 +27,8 @@ final class IgnoredOptions {
     }
 
     static void register(OptionTable table) {
-        ignore(table, "pid_file", Directive::path, Report.UNSUPPORTED);
         ignore(table, "user", Directive::string, Report.UNSUPPORTED);
         ignore(table, "memory_limit", d -> d.longInRange(0, Long.MAX_VALUE), Report.UNSUPPORTED);
-        ignore(table, "clientid_prefixes", Directive::string, Report.UNSUPPORTED);
-        ignore(table, "check_retain_source", Directive::bool, Report.UNSUPPORTED);
         ignore(table, "max_packet_size", d -> d.intInRange(20, Integer.MAX_VALUE), Report.UNSUPPORTED);
         ignore(table, "max_inflight_bytes", d -> d.longInRange(0, Long.MAX_VALUE), Report.UNSUPPORTED);
         // Netty channels are always opened with TCP_NODELAY.
@@ -39,6 +36,8 @@ final class IgnoredOptions {
         ignore(table, "websockets_log_level", d -> d.intInRange(0, Integer.MAX_VALUE), Report.SILENT);
         ignore(table, "websockets_headers_size", d -> d.intInRange(0, 65535), Report.SILENT);
         ignore(table, "allow_duplicate_messages", Directive::bool, Report.SILENT);
+        // Topic aliases exist in MQTT 5 only; mosquitto too ignores the option for MQTT 3.1.1 clients.
+        ignore(table, "max_topic_alias", d -> d.intInRange(0, 65535), Report.SILENT);
         ignore(table, "retry_interval", d -> d.intInRange(0, Integer.MAX_VALUE), Report.OBSOLETE);
         ignore(table, "store_clean_interval", d -> d.intInRange(0, Integer.MAX_VALUE), Report.OBSOLETE);
     }

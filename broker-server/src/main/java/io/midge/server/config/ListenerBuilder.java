@@ -15,6 +15,8 @@ final class ListenerBuilder {
     SocketDomain socketDomain;
     String mountPoint;
     int maxConnections = -1;
+    int maxQos = 2;
+    boolean useUsernameAsClientId;
     Path cafile;
     Path capath;
     Path certfile;
@@ -62,8 +64,18 @@ final class ListenerBuilder {
         }
     }
 
-    ListenerConfig build(String effectiveBindAddress) {
-        return new ListenerConfig(port, effectiveBindAddress, protocol, socketDomain, mountPoint, maxConnections,
+    ListenerConfig build() {
+        return build(port, false);
+    }
+
+    /** This listener in mosquitto's local only mode, on {@code localPort}. */
+    ListenerConfig buildLocalOnly(int localPort) {
+        return build(localPort, true);
+    }
+
+    private ListenerConfig build(int effectivePort, boolean localOnly) {
+        return new ListenerConfig(effectivePort, bindAddress, localOnly, protocol, socketDomain, mountPoint,
+                maxConnections, maxQos, useUsernameAsClientId,
                 Optional.ofNullable(cafile), Optional.ofNullable(capath), Optional.ofNullable(certfile),
                 Optional.ofNullable(keyfile), Optional.ofNullable(crlfile),
                 requireCertificate, useIdentityAsUsername, useSubjectAsUsername, tlsVersion, ciphers,

@@ -9,11 +9,16 @@ import java.util.Optional;
  * by {@code port}/{@code bind_address} and by listener options given before any {@code listener}.
  *
  * @param port TCP port, 0..65535 (0 lets the operating system choose)
- * @param bindAddress host name or address to bind, or {@code null} for all interfaces
+ * @param bindAddress host name or address to bind, or {@code null} for all interfaces (or, when
+ *     {@code localOnly}, for the loopback addresses)
+ * @param localOnly mosquitto 2's local only mode, for a configuration without any listener: bind
+ *     127.0.0.1 and ::1 only, and start if at least one of them can be opened
  * @param protocol transport spoken on this listener
  * @param socketDomain address family restriction, or {@code null} for both families
  * @param mountPoint topic prefix for clients of this listener, or {@code null}
  * @param maxConnections connection limit for this listener, -1 for unlimited
+ * @param maxQos {@code max_qos}: the highest QoS clients of this listener may use, 0..2
+ * @param useUsernameAsClientId {@code use_username_as_clientid}: the client's username replaces its client id
  * @param cafile CA certificates file for verifying clients
  * @param capath directory of CA certificates for verifying clients
  * @param certfile server certificate; its presence turns the listener into a TLS listener
@@ -32,10 +37,13 @@ import java.util.Optional;
 public record ListenerConfig(
         int port,
         String bindAddress,
+        boolean localOnly,
         ListenerProtocol protocol,
         SocketDomain socketDomain,
         String mountPoint,
         int maxConnections,
+        int maxQos,
+        boolean useUsernameAsClientId,
         Optional<Path> cafile,
         Optional<Path> capath,
         Optional<Path> certfile,
@@ -54,6 +62,9 @@ public record ListenerConfig(
     public ListenerConfig {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
+        }
+        if (maxQos < 0 || maxQos > 2) {
+            throw new IllegalArgumentException("max_qos out of range: " + maxQos);
         }
         Objects.requireNonNull(protocol, "protocol");
         Objects.requireNonNull(cafile, "cafile");

@@ -9,6 +9,9 @@ import java.util.List;
 final class ListenerOptions {
 
     static final List<String> TLS_VERSIONS = List.of("tlsv1.3", "tlsv1.2", "tlsv1.1");
+    /** Why psk_hint and psk_file stop the broker: a listener meant for TLS-PSK must never fall back to plain text. */
+    static final String NO_TLS_PSK = "TLS-PSK is not supported (the JDK has no TLS-PSK), and a listener meant for it"
+            + " must not run without encryption; use certfile and keyfile instead.";
     private static final int UINT16_MAX = 65535;
 
     private ListenerOptions() {
@@ -28,8 +31,12 @@ final class ListenerOptions {
         table.listener("socket_domain", (l, d) -> l.socketDomain = d.keyword(SocketDomain.class));
         table.listener("mount_point", (l, d) -> l.mountPoint = mountPoint(d));
         table.listener("max_connections", (l, d) -> l.maxConnections = d.intInRange(-1, Integer.MAX_VALUE));
+        // maximum_qos is mosquitto's older name for the same option.
+        for (String name : List.of("max_qos", "maximum_qos")) {
+            table.listener(name, notYet((l, d) -> l.maxQos = d.intInRange(0, 2)));
+        }
+        table.listener("use_username_as_clientid", notYet((l, d) -> l.useUsernameAsClientId = d.bool()));
         table.listener("bind_interface", notYet(validateOnly(Directive::word)));
-        table.listener("use_username_as_clientid", notYet(validateOnly(Directive::bool)));
         table.listener("http_dir", notYet(validateOnly(Directive::path)));
     }
 
@@ -49,7 +56,7 @@ final class ListenerOptions {
         table.listener("tls_engine", notYet(validateOnly(Directive::string)));
         table.listener("tls_engine_kpass_sha1", notYet(validateOnly(d -> d.hex())));
         table.listener("tls_keyform", notYet(validateOnly(d -> d.choice(List.of("pem", "engine")))));
-        table.listener("psk_hint", notYet(validateOnly(Directive::string)));
+        table.add("psk_hint", OptionTable.refused(NO_TLS_PSK));
     }
 
     private static void openListener(Directive directive, FileScope scope) throws ConfigException {

@@ -10,14 +10,10 @@ import java.util.List;
 final class ListenerSet {
 
     static final int DEFAULT_PORT = 1883;
-    /**
-     * Where the default listener binds in local-only mode. mosquitto binds both 127.0.0.1 and ::1;
-     * one address keeps {@link ListenerConfig} simple and IPv4 loopback always exists.
-     */
-    static final String LOOPBACK = "127.0.0.1";
 
     private final ListenerBuilder defaultListener = new ListenerBuilder(DEFAULT_PORT, null, null);
     private final List<ListenerBuilder> blocks = new ArrayList<>();
+    private final List<Integer> commandLinePorts = new ArrayList<>();
     private boolean defaultListenerAddressed;
 
     ListenerBuilder defaultListener() {
@@ -29,6 +25,14 @@ final class ListenerSet {
         ListenerBuilder listener = new ListenerBuilder(port, bindAddress, at);
         blocks.add(listener);
         return listener;
+    }
+
+    /**
+     * The ports of {@code -p}. As in mosquitto 2.0, they only replace 1883 in local-only mode; a
+     * configuration that defines listeners keeps exactly those.
+     */
+    void commandLinePorts(List<Integer> ports) {
+        commandLinePorts.addAll(ports);
     }
 
     /** {@code port} or {@code bind_address} was given, which ends mosquitto's local-only mode. */
@@ -45,6 +49,9 @@ final class ListenerSet {
     }
 
     List<ListenerConfig> build() throws ConfigException {
+        if (isLocalOnly()) {
+            return buildLocalOnly();
+        }
         List<ListenerBuilder> opened = new ArrayList<>();
         // As in mosquitto, the default listener exists when nothing else does or when any option
         // was aimed at it, even if listener blocks follow.
@@ -56,16 +63,24 @@ final class ListenerSet {
         List<ListenerConfig> configs = new ArrayList<>();
         for (ListenerBuilder listener : opened) {
             listener.validate();
-            configs.add(listener.build(effectiveBindAddress(listener)));
+            configs.add(listener.build());
         }
         return configs;
     }
 
-    private String effectiveBindAddress(ListenerBuilder listener) {
-        if (listener == defaultListener && listener.bindAddress == null && isLocalOnly()) {
-            return LOOPBACK;
+    /**
+     * The default listener on loopback only, once per {@code -p} port. Listener options given
+     * without any listener still apply to it; mosquitto would then open the default listener on
+     * every interface instead, which is not what a configuration without listeners asks for.
+     */
+    private List<ListenerConfig> buildLocalOnly() throws ConfigException {
+        defaultListener.validate();
+        List<Integer> ports = commandLinePorts.isEmpty() ? List.of(defaultListener.port) : commandLinePorts;
+        List<ListenerConfig> configs = new ArrayList<>();
+        for (int port : ports) {
+            configs.add(defaultListener.buildLocalOnly(port));
         }
-        return listener.bindAddress;
+        return configs;
     }
 
     private static void rejectDuplicates(List<ListenerBuilder> listeners) throws ConfigException {

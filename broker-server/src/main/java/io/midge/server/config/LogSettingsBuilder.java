@@ -3,6 +3,7 @@ package io.midge.server.config;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * Collects {@code log_type} and {@code log_dest} lines. Like mosquitto, the first line of either
@@ -17,6 +18,7 @@ final class LogSettingsBuilder {
     private List<LogDest> dests;
     boolean timestamp = true;
     String timestampFormat;
+    Integer facility;
 
     void addType(LogType type) {
         explicitTypes().add(type);
@@ -44,6 +46,10 @@ final class LogSettingsBuilder {
 
     boolean hasFileDest() {
         return dests != null && dests.stream().anyMatch(d -> d.kind() == LogDest.Kind.FILE);
+    }
+
+    OptionalInt facility() {
+        return facility == null ? OptionalInt.empty() : OptionalInt.of(facility);
     }
 
     EnumSet<LogType> types() {

@@ -22,8 +22,7 @@ final class LoggingOptions {
         table.logging("log_dest", LoggingOptions::logDest);
         table.logging("log_timestamp", (l, d) -> l.timestamp = d.bool());
         table.logging("log_timestamp_format", LoggingOptions::timestampFormat);
-        // Only affects syslog, which warns on its own.
-        table.logging("log_facility", OptionTable.validateOnly(d -> d.intInRange(0, 7)));
+        table.logging("log_facility", (l, d) -> l.facility = d.intInRange(0, 7));
     }
 
     private static void logType(LogSettingsBuilder logging, Directive directive) throws ConfigException {
@@ -49,8 +48,9 @@ final class LoggingOptions {
         }
         LogDest.Kind dest = LogDest.Kind.valueOf(kind.toUpperCase(Locale.ROOT));
         logging.addDest(LogDest.of(dest));
-        if (dest == LogDest.Kind.SYSLOG || dest == LogDest.Kind.TOPIC || dest == LogDest.Kind.DLT) {
-            directive.warn("log_dest " + kind + " is not supported yet; ignored.");
+        if (dest == LogDest.Kind.TOPIC || dest == LogDest.Kind.DLT) {
+            directive.warn("log_dest " + kind + " is not supported yet; ignored (warnings and errors go to stderr"
+                    + " when no other destination shows them).");
         }
     }
 

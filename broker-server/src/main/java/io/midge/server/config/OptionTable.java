@@ -113,6 +113,13 @@ final class OptionTable {
         return (target, directive) -> validator.check(directive);
     }
 
+    /** An option Midge recognises but refuses to start with, for {@code reason}. */
+    static Handler refused(String reason) {
+        return (directive, scope) -> {
+            throw directive.error(directive.name() + ": " + reason);
+        };
+    }
+
     private static Handler securityHandler(Setter<SecurityBuilder> setter) {
         return (directive, scope) -> setter.apply(scope.security(directive), directive);
     }

@@ -3,9 +3,9 @@ package io.midge.server.log;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.filter.ThresholdFilter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
-import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import io.midge.server.config.BrokerConfig;
@@ -13,38 +13,179 @@ import io.midge.server.config.LogDest;
 import io.midge.server.config.LogType;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
-/** Points Logback at the destinations and levels of log_dest, log_type and log_timestamp*. */
+/**
+ * Points Logback at the destinations and levels of log_dest, log_type and log_timestamp*, with
+ * mosquitto's fallbacks: a log file that cannot be opened leaves errors only, on stderr; and,
+ * unlike mosquitto, warnings and errors go to stderr when no configured destination can show
+ * them (syslog unreachable, topic or dlt, which Midge does not have), so a broker is never
+ * silenced by accident. {@code log_dest none} alone is taken at its word.
+ */
 public final class LoggingSetup {
 
-    private LoggingSetup() {}
+    private static final org.slf4j.Logger log = LoggerFactory.getLogger("midge");
 
-    public static void apply(BrokerConfig config, boolean verbose) {
+    private final LoggerContext context;
+    private final BrokerConfig config;
+    private final List<LogFileAppender> files = new ArrayList<>();
+
+    private LoggingSetup(LoggerContext context, BrokerConfig config) {
+        this.context = context;
+        this.config = config;
+    }
+
+    /**
+     * Logging before the configuration is read, as mosquitto's: stderr, Unix-time stamps, the
+     * default log types. Command line and configuration errors and warnings are printed this way.
+     */
+    public static void bootstrap() {
+        LoggerContext context = resetContext(Level.INFO);
+        MosquittoStyleLayout layout = new MosquittoStyleLayout(true, null);
+        attach(context, console(false), layout, null);
+    }
+
+    public static LoggingSetup apply(BrokerConfig config, boolean verbose) {
+        LoggingSetup setup = new LoggingSetup(resetContext(verbose ? Level.DEBUG : levelFor(config.logTypes())), config);
+        setup.attachDestinations();
+        return setup;
+    }
+
+    /**
+     * SIGHUP: reopens log files, so that logrotate can move them away, as mosquitto does when it
+     * reloads its configuration.
+     */
+    public void reopenFiles() {
+        for (LogFileAppender file : files) {
+            try {
+                file.open();
+            } catch (IOException e) {
+                fallBackToErrorsOnStderr(file.file());
+                return;
+            }
+        }
+    }
+
+    private void attachDestinations() {
+        boolean shown = false;
+        for (LogDest dest : config.logDests()) {
+            Optional<OutputStreamAppender<ILoggingEvent>> stream = streamFor(dest);
+            if (stream.isPresent()) {
+                attach(context, stream.get(), layout(), null);
+                shown = true;
+            } else if (dest.kind() == LogDest.Kind.FILE) {
+                fallBackToErrorsOnStderr(dest.file().orElseThrow());
+                return;
+            } else if (dest.kind() == LogDest.Kind.SYSLOG) {
+                shown |= attachSyslog();
+            }
+        }
+        if (!shown && !config.logDests().isEmpty()) {
+            attach(context, console(false), layout(), Level.WARN);
+        }
+    }
+
+    /** stdout, stderr or an opened log file; empty for other kinds and for a file that cannot be opened. */
+    private Optional<OutputStreamAppender<ILoggingEvent>> streamFor(LogDest dest) {
+        switch (dest.kind()) {
+            case STDOUT, STDERR -> {
+                return Optional.of(console(dest.kind() == LogDest.Kind.STDOUT));
+            }
+            case FILE -> {
+                LogFileAppender file = new LogFileAppender(dest.file().orElseThrow());
+                try {
+                    file.open();
+                } catch (IOException e) {
+                    return Optional.empty();
+                }
+                files.add(file);
+                return Optional.of(file);
+            }
+            default -> {
+                return Optional.empty();
+            }
+        }
+    }
+
+    private boolean attachSyslog() {
+        Optional<DevLog> devLog = DevLog.connect();
+        if (devLog.isEmpty()) {
+            return false;
+        }
+        int facility = config.logFacility().isPresent()
+                ? SyslogAppender.localFacility(config.logFacility().getAsInt())
+                : SyslogAppender.DAEMON_FACILITY;
+        SyslogAppender syslog = new SyslogAppender(devLog.get(), facility, startedLayout());
+        syslog.setContext(context);
+        syslog.start();
+        context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(syslog);
+        return true;
+    }
+
+    /** mosquitto's reaction to a log file it cannot open: errors only, on stderr, and say so. */
+    private void fallBackToErrorsOnStderr(Path file) {
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.detachAndStopAllAppenders();
+        files.clear();
+        root.setLevel(Level.ERROR);
+        attach(context, console(false), layout(), null);
+        log.error("Error: Unable to open log file {} for writing.", file);
+    }
+
+    private MosquittoStyleLayout layout() {
+        return new MosquittoStyleLayout(config.logTimestamp(), config.logTimestampFormatter().orElse(null));
+    }
+
+    private MosquittoStyleLayout startedLayout() {
+        MosquittoStyleLayout layout = layout();
+        layout.setContext(context);
+        layout.start();
+        return layout;
+    }
+
+    private static LoggerContext resetContext(Level level) {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         context.reset();
-        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-        root.setLevel(verbose ? Level.DEBUG : levelFor(config.logTypes()));
+        context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(level);
         // Netty's own chatter is for its developers, not a broker's operator.
         context.getLogger("io.netty").setLevel(Level.WARN);
-        for (LogDest dest : config.logDests()) {
-            OutputStreamAppender<ILoggingEvent> appender = appenderFor(dest);
-            if (appender == null) {
-                continue;
-            }
-            MosquittoStyleLayout layout = new MosquittoStyleLayout(config.logTimestamp(),
-                    config.logTimestampFormatter().orElse(null));
-            layout.setContext(context);
-            layout.start();
-            LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
-            encoder.setContext(context);
-            encoder.setLayout(layout);
-            encoder.start();
-            appender.setContext(context);
-            appender.setEncoder(encoder);
-            appender.start();
-            root.addAppender(appender);
+        // Warnings about finding no network interface (a container, a network namespace) concern
+        // Netty's idea of "localhost", which Midge does not use; listeners report their own errors.
+        context.getLogger("io.netty.util.NetUtilInitializations").setLevel(Level.ERROR);
+        return context;
+    }
+
+    private static ConsoleAppender<ILoggingEvent> console(boolean stdout) {
+        ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+        // Logback writes to whatever System.out/err is at the time, which -d relies on.
+        console.setTarget(stdout ? "System.out" : "System.err");
+        return console;
+    }
+
+    /** @param threshold the least level this destination shows, or null for every level logged */
+    private static void attach(LoggerContext context, OutputStreamAppender<ILoggingEvent> appender,
+                               MosquittoStyleLayout layout, Level threshold) {
+        layout.setContext(context);
+        layout.start();
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
+        encoder.setContext(context);
+        encoder.setLayout(layout);
+        encoder.start();
+        appender.setContext(context);
+        appender.setEncoder(encoder);
+        if (threshold != null) {
+            ThresholdFilter filter = new ThresholdFilter();
+            filter.setLevel(threshold.toString());
+            filter.start();
+            appender.addFilter(filter);
         }
+        appender.start();
+        context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(appender);
     }
 
     /** The most detailed level any configured log type asks for; mosquitto's notice and information are both INFO. */
@@ -63,24 +204,5 @@ public final class LoggingSetup {
             return Level.ERROR;
         }
         return Level.OFF;
-    }
-
-    private static OutputStreamAppender<ILoggingEvent> appenderFor(LogDest dest) {
-        switch (dest.kind()) {
-            case STDOUT, STDERR -> {
-                ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
-                console.setTarget(dest.kind() == LogDest.Kind.STDOUT ? "System.out" : "System.err");
-                return console;
-            }
-            case FILE -> {
-                FileAppender<ILoggingEvent> file = new FileAppender<>();
-                file.setFile(dest.file().orElseThrow().toString());
-                file.setAppend(true);
-                return file;
-            }
-            default -> {
-                return null; // syslog, topic and the rest are accepted by the parser with a warning
-            }
-        }
     }
 }

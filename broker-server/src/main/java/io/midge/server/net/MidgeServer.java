@@ -1,5 +1,6 @@
 package io.midge.server.net;
 
+import io.midge.core.auth.AuthFileException;
 import io.midge.core.route.MemoryRetainedStore;
 import io.midge.core.route.Router;
 import io.midge.core.session.ClientConnection;
@@ -7,22 +8,25 @@ import io.midge.core.session.SessionLimits;
 import io.midge.core.session.SessionRegistry;
 import io.midge.core.sys.BrokerStats;
 import io.midge.core.sys.SysPublisher;
+import io.midge.server.cli.ExitCodes;
 import io.midge.server.cli.MidgeVersion;
 import io.midge.server.config.BrokerConfig;
 import io.midge.server.config.ListenerConfig;
-import io.midge.server.config.ListenerProtocol;
-import io.midge.server.config.SocketDomain;
 import io.midge.server.tls.TlsContexts;
-import io.netty.handler.ssl.SslContext;
+import io.midge.server.tls.TlsSetupException;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelException;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetSocketAddress;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +39,11 @@ public final class MidgeServer implements AutoCloseable {
     private static final long CONNECT_TIMEOUT_MILLIS = 10_000;
     private static final long SESSION_EXPIRY_SWEEP_SECONDS = 60;
     private static final AdaptiveRecvByteBufAllocator RECEIVE_BUFFER_SIZING = new AdaptiveRecvByteBufAllocator();
+    /** mosquitto 2.0's words, when no configuration defines a listener. */
+    private static final List<String> LOCAL_ONLY_NOTICE = List.of(
+            "Starting in local only mode. Connections will only be possible from clients running on this machine.",
+            "Create a configuration file which defines a listener to allow remote access.",
+            "For more details see https://mosquitto.org/documentation/authentication-methods/");
 
     private final BrokerConfig config;
     private final BrokerServices services;
@@ -70,15 +79,30 @@ public final class MidgeServer implements AutoCloseable {
         return services;
     }
 
-    /** Binds every listener; on failure closes what was bound and rethrows. */
-    public void start() throws Exception {
-        try {
-            for (ListenerConfig listener : config.listeners()) {
-                listeners.add(bind(listener));
-            }
-        } catch (Exception e) {
-            close();
-            throw e;
+    /**
+     * Opens every listener, then starts accepting on all of them at once, so that no client is
+     * served before every port is open. TLS contexts and password/ACL files are loaded before
+     * any socket is bound: the sockets then open within moments of each other, where a TLS set-up
+     * between two of them used to take seconds. On failure, {@link #close()} releases what was
+     * opened.
+     */
+    public void start() throws StartupException {
+        List<PreparedListener> prepared = new ArrayList<>();
+        for (ListenerConfig listener : config.listeners()) {
+            prepared.add(prepare(listener));
+        }
+        if (config.isLocalOnly()) {
+            LOCAL_ONLY_NOTICE.forEach(log::info);
+        }
+        for (PreparedListener listener : prepared) {
+            openSockets(listener);
+        }
+        if (listeners.isEmpty()) {
+            // Only local only mode gets here; each failure was logged as it happened.
+            throw new StartupException(null, ExitCodes.STARTUP_FAILED);
+        }
+        for (Channel channel : listeners) {
+            channel.config().setAutoRead(true);
         }
         if (config.sysInterval() > 0) {
             SysPublisher sys = new SysPublisher(services.router(), services.sessions(), services.stats(),
@@ -90,34 +114,91 @@ public final class MidgeServer implements AutoCloseable {
                 SESSION_EXPIRY_SWEEP_SECONDS, SESSION_EXPIRY_SWEEP_SECONDS, TimeUnit.SECONDS));
     }
 
-    private Channel bind(ListenerConfig listener) throws Exception {
-        SslContext tls = listener.isTls() ? TlsContexts.forListener(listener) : null;
-        ListenerContext context = security.contextFor(listener);
+    /** A listener ready to bind: its sockets, and the pipeline set-up they share (and so its max_connections count). */
+    private record PreparedListener(ListenerConfig config, List<ListenSocket> sockets, ListenerInitializer initializer) {}
+
+    private PreparedListener prepare(ListenerConfig listener) throws StartupException {
+        SslContext tls = null;
+        if (listener.isTls()) {
+            try {
+                tls = TlsContexts.forListener(listener);
+            } catch (TlsSetupException e) {
+                throw new StartupException("Error: " + sentence(e.getMessage()), ExitCodes.STARTUP_FAILED);
+            }
+        }
+        ListenerContext context;
+        try {
+            context = security.contextFor(listener);
+        } catch (AuthFileException e) {
+            throw new StartupException("Error: " + sentence(e.getMessage()), exitCodeFor(e));
+        }
+        List<ListenSocket> sockets = ListenSockets.of(listener, transport.canBindIpv6Only());
+        return new PreparedListener(listener, sockets, new ListenerInitializer(services, context, tls));
+    }
+
+    /** As mosquitto: a file that cannot be opened is MOSQ_ERR_UNKNOWN, one that does not parse MOSQ_ERR_INVAL. */
+    private static int exitCodeFor(AuthFileException e) {
+        boolean unreadable = e.getCause() instanceof IOException && !(e.getCause() instanceof CharacterCodingException);
+        return unreadable ? ExitCodes.FILE_UNREADABLE : ExitCodes.INVALID;
+    }
+
+    /**
+     * Binds the listener's sockets, each announced as mosquitto does before it tries. As in
+     * mosquitto, a socket of an address family the host lacks (IPv6 disabled, say) is a warning,
+     * as long as the listener gets some socket; in local only mode a loopback address that
+     * cannot be bound is only logged too.
+     */
+    private void openSockets(PreparedListener listener) throws StartupException {
+        int opened = 0;
+        for (ListenSocket socket : listener.sockets()) {
+            log.info("Opening {} listen socket on port {}.", socket.kind(), socket.address().getPort());
+            ChannelFuture bound = bind(socket, listener.initializer());
+            if (bound.isSuccess()) {
+                listeners.add(bound.channel());
+                opened++;
+                continue;
+            }
+            String failure = systemError(bound.cause()) + " (" + socket.describe() + ").";
+            // Netty reports a failed socket() as a ChannelException, a failed bind() as an IOException.
+            if (bound.cause() instanceof ChannelException) {
+                log.warn("Warning: {}", failure);
+            } else if (listener.config().localOnly()) {
+                log.error("Error: {}", failure);
+            } else {
+                throw new StartupException("Error: " + failure, ExitCodes.STARTUP_FAILED);
+            }
+        }
+        if (opened == 0 && !listener.config().localOnly()) {
+            throw new StartupException("Error: No socket could be opened for the listener on port "
+                    + listener.config().port() + ".", ExitCodes.STARTUP_FAILED);
+        }
+    }
+
+    private ChannelFuture bind(ListenSocket socket, ListenerInitializer initializer) {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops)
-                .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
+                // Accepting starts once every listener is bound.
+                .option(ChannelOption.AUTO_READ, false)
                 // One allocator for all connections (each still gets its own small handle): the
                 // default is an allocator object per channel, which idle connections pay for.
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_BUFFER_SIZING)
-                .childHandler(new ListenerInitializer(services, context, tls));
-        Channel channel = bootstrap.bind(bindAddress(listener)).sync().channel();
-        log.info("Opening {}{} listen socket on {} port {}.",
-                listener.protocol() == ListenerProtocol.WEBSOCKETS ? "websockets" : "mqtt", tls == null ? "" : " (TLS)",
-                listener.bindAddress() == null ? "all interfaces" : listener.bindAddress(), boundPort(channel));
-        return channel;
+                .childHandler(initializer);
+        transport.configure(bootstrap, socket);
+        return bootstrap.bind(socket.address()).awaitUninterruptibly();
     }
 
-    /** socket_domain picks the address family when no bind address is given; by default both. */
-    private static InetSocketAddress bindAddress(ListenerConfig listener) {
-        if (listener.bindAddress() != null) {
-            return new InetSocketAddress(listener.bindAddress(), listener.port());
-        }
-        if (listener.socketDomain() == SocketDomain.IPV4) {
-            return new InetSocketAddress("0.0.0.0", listener.port());
-        }
-        return new InetSocketAddress(listener.port());
+    /** The strerror text of a failed bind, as mosquitto prints it: "Address already in use". */
+    private static String systemError(Throwable failure) {
+        String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+        // Netty's native errors read "bind(..) failed with error(-98): Address already in use".
+        int colon = message.lastIndexOf(": ");
+        return colon < 0 ? message : message.substring(colon + 2);
+    }
+
+    private static String sentence(String text) {
+        return text.endsWith(".") ? text : text + ".";
     }
 
     /**
@@ -127,15 +208,6 @@ public final class MidgeServer implements AutoCloseable {
     public void reloadSecurityFiles() {
         security.reload();
         services.sessions().forEachConnected(ClientConnection::recheckCredentials);
-    }
-
-    /** The port a listener actually bound, which differs from the configured one when that was 0. */
-    public int boundPort(int listenerIndex) {
-        return boundPort(listeners.get(listenerIndex));
-    }
-
-    private static int boundPort(Channel channel) {
-        return ((InetSocketAddress) channel.localAddress()).getPort();
     }
 
     @Override

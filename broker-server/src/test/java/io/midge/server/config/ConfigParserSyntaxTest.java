@@ -106,7 +106,7 @@ class ConfigParserSyntaxTest extends ConfigFileTest {
 
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigParser.parse(missing));
 
-        assertEquals("Unable to open configuration file " + missing + " (no such file).", e.getMessage());
+        assertEquals("Unable to open config file " + missing + " (no such file).", e.getMessage());
     }
 
     @Test

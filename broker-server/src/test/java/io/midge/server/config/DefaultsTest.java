@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 class DefaultsTest {
@@ -20,11 +21,15 @@ class DefaultsTest {
 
         assertEquals(1, config.listeners().size());
         assertEquals(1883, listener.port());
-        assertEquals("127.0.0.1", listener.bindAddress());
+        assertTrue(listener.localOnly(), "127.0.0.1 and ::1, as mosquitto 2");
+        assertTrue(config.isLocalOnly());
+        assertEquals(null, listener.bindAddress());
         assertEquals(ListenerProtocol.MQTT, listener.protocol());
         assertEquals(null, listener.socketDomain());
         assertEquals(null, listener.mountPoint());
         assertEquals(-1, listener.maxConnections());
+        assertEquals(2, config.maxQosFor(listener));
+        assertFalse(config.useUsernameAsClientIdFor(listener));
         assertFalse(listener.isTls());
         assertTrue(config.allowAnonymous());
         assertTrue(config.allowAnonymousFor(listener));
@@ -51,6 +56,8 @@ class DefaultsTest {
         assertFalse(config.upgradeOutgoingQos());
         assertFalse(config.queueQos0Messages());
         assertTrue(config.connectionMessages());
+        assertEquals(Optional.empty(), config.clientIdPrefixesFor(config.listeners().get(0)));
+        assertFalse(config.checkRetainSource());
         assertEquals(Optional.empty(), config.persistentClientExpiration());
         assertEquals(Optional.empty(), config.passwordFile());
         assertEquals(Optional.empty(), config.aclFile());
@@ -64,6 +71,7 @@ class DefaultsTest {
         assertTrue(config.logTimestamp());
         assertEquals(null, config.logTimestampFormat());
         assertEquals(Optional.empty(), config.logTimestampFormatter());
+        assertEquals(OptionalInt.empty(), config.logFacility());
     }
 
     @Test

@@ -89,8 +89,8 @@ class GeneralOptionsTest extends ConfigFileTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"TRUE", "yes", "1", "on", "true false"})
-    void booleansAreExactlyTrueOrFalse(String value) {
+    @ValueSource(strings = {"TRUE", "yes", "2", "on", "true false"})
+    void booleansAreTrueOrFalseOrOneOrZero(String value) {
         ConfigException e = files.fail("retain_available " + value);
 
         assertEquals(files.at(1) + "Invalid value for retain_available: \"" + value + "\" (expected true or false).",
@@ -104,5 +104,11 @@ class GeneralOptionsTest extends ConfigFileTest {
 
         assertTrue(e.getMessage().startsWith(files.at(1) + "Invalid value for persistent_client_expiration"),
                 e.getMessage());
+    }
+
+    @Test
+    void pidFileIsKeptForDaemonMode() throws Exception {
+        assertEquals(Optional.of(dir.resolve("run/midge.pid")), files.parse("pid_file run/midge.pid").pidFile());
+        assertEquals(Optional.empty(), files.parse("max_keepalive 60").pidFile());
     }
 }

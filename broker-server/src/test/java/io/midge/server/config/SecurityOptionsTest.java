@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SecurityOptionsTest extends ConfigFileTest {
 
@@ -75,9 +77,11 @@ class SecurityOptionsTest extends ConfigFileTest {
         assertEquals(Optional.of(dir.resolve("acl")), config.aclFileFor(secured));
     }
 
-    @Test
-    void perListenerSettingsMustComeBeforeSecurityOptions() {
-        ConfigException e = files.fail("allow_anonymous true", "per_listener_settings true");
+    /** check_retain_source is broker-wide, but mosquitto counts it as a security setting here. */
+    @ParameterizedTest
+    @ValueSource(strings = {"allow_anonymous true", "check_retain_source true"})
+    void perListenerSettingsMustComeBeforeSecurityOptions(String securityOption) {
+        ConfigException e = files.fail(securityOption, "per_listener_settings true");
 
         assertEquals(files.at(2) + "per_listener_settings must be set before any other security settings.",
                 e.getMessage());

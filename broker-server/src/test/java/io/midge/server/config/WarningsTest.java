@@ -12,12 +12,13 @@ class WarningsTest extends ConfigFileTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
-        "psk_file psk", "plugin p.so", "auth_plugin p.so",
+        "plugin p.so", "auth_plugin p.so",
         "plugin_opt_db x", "auth_opt_db x", "auth_plugin_deny_special_chars true",
         "persistence true", "persistence_file m.db", "persistence_location /var/lib/m/", "autosave_interval 60",
         "autosave_on_changes true", "ciphers_tls1.3 TLS_AES_256_GCM_SHA384", "dhparamfile dh.pem",
-        "tls_engine e", "tls_engine_kpass_sha1 ab", "tls_keyform pem", "psk_hint h", "bind_interface eth0",
-        "use_username_as_clientid true", "http_dir www"})
+        "tls_engine e", "tls_engine_kpass_sha1 ab", "tls_keyform pem", "bind_interface eth0",
+        "use_username_as_clientid true", "http_dir www", "max_qos 1", "maximum_qos 0", "clientid_prefixes x",
+        "check_retain_source true"})
     void notYetActiveOptionsWarn(String line) throws Exception {
         String name = line.split(" ")[0];
 
@@ -34,8 +35,8 @@ class WarningsTest extends ConfigFileTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
-        "pid_file /run/m.pid", "user mosquitto", "memory_limit 100", "clientid_prefixes x",
-        "check_retain_source true", "max_packet_size 1000", "max_inflight_bytes 100"})
+        "user mosquitto", "memory_limit 100", "max_packet_size 1000",
+        "max_inflight_bytes 100"})
     void ignoredOptionsThatWouldChangeBehaviourWarn(String line) throws Exception {
         String name = line.split(" ")[0];
 
@@ -57,7 +58,8 @@ class WarningsTest extends ConfigFileTest {
         "sys_interval 0", "sys_interval 10", "allow_anonymous true", "max_queued_messages 10", "protocol mqtt",
         "persistent_client_expiration 2h", "mount_point m/", "socket_domain ipv4", "max_connections 5",
         "password_file passwd", "acl_file acl", "per_listener_settings true", "cafile ca.pem", "capath /etc/ssl",
-        "crlfile crl.pem", "require_certificate false", "use_identity_as_username true",
+        "crlfile crl.pem", "require_certificate false", "use_identity_as_username true", "max_topic_alias 10",
+        "pid_file /run/m.pid",
         "use_subject_as_username true", "tls_version tlsv1.2", "ciphers HIGH", "protocol websockets"})
     void harmlessOrActiveOptionsDoNotWarn(String line) throws Exception {
         assertTrue(files.parse(line).warnings().isEmpty());
