@@ -171,9 +171,12 @@ public final class BrokerProcess implements AutoCloseable {
         }
     }
 
+    /** Set while a JUnit extension starts a broker for a test class the call stack does not show. */
+    static final ThreadLocal<String> RUN_NAME = new ThreadLocal<>();
+
     /** A fresh directory for one broker run, named after the test class. */
     static Path runDir() throws IOException {
-        String caller = callerClassName();
+        String caller = RUN_NAME.get() != null ? RUN_NAME.get() : callerClassName();
         Path base = Paths.get(System.getProperty("it.workdir", "target/broker-runs")).toAbsolutePath();
         Path dir = base.resolve(caller + "-" + ProcessHandle.current().pid() + "-" + RUNS.incrementAndGet());
         Files.createDirectories(dir);

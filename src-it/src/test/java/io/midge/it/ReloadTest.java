@@ -192,6 +192,37 @@ class ReloadTest {
         }
     }
 
+    /**
+     * As mosquitto: after SIGHUP a client whose user was removed or whose password changed is
+     * disconnected ("Client X disconnected."), without its will; others keep their connection.
+     */
+    @Test
+    void sighupDisconnectsClientsTheReloadedPasswordFileNoLongerAccepts() {
+        TestFiles.shareDir(tmp);
+        Path pw = TestFiles.mosquittoPasswd(tmp.resolve("pw"), true, "alice", "alice-pw");
+        TestFiles.mosquittoPasswd(pw, false, "bob", "bob-pw");
+        TestFiles.mosquittoPasswd(pw, false, "carol", "carol-pw");
+        Path acl = TestFiles.write(tmp.resolve("acl"), "pattern readwrite rl/#");
+        String willTopic = "rl/" + Ids.client("will");
+        String bobId = Ids.client("bob");
+        try (BrokerProcess b = start(pw, acl);
+             RawClient alice = login(b, "alice");
+             RawClient bob = RawClient.connect(b.port(), Mqtt.connect(bobId).username("bob")
+                     .password("bob-pw").will(willTopic, "bob-gone", 0, false), true);
+             RawClient carol = login(b, "carol")) {
+            alice.subscribe(willTopic, 0);
+
+            TestFiles.mosquittoPasswd(pw, true, "alice", "alice-pw"); // bob removed
+            TestFiles.mosquittoPasswd(pw, false, "carol", "carol-new-pw"); // carol's password changed
+            b.signal("HUP");
+            assertTrue(bob.closedWithin(RELOAD), "bob, no longer in the file, is disconnected");
+            assertTrue(carol.closedWithin(RELOAD), "carol, whose password changed, is disconnected");
+            alice.ping();
+            alice.assertNoPublishOn(willTopic, QUIET);
+            b.awaitLog("Client " + bobId + " disconnected.", RELOAD);
+        }
+    }
+
     @Test
     void sighupRereadsTheAclFileForConnectedClients() {
         TestFiles.shareDir(tmp);

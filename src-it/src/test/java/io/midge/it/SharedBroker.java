@@ -21,7 +21,12 @@ final class SharedBroker implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        process = BrokerProcess.start(extraConfigLines);
+        BrokerProcess.RUN_NAME.set(context.getRequiredTestClass().getSimpleName());
+        try {
+            process = BrokerProcess.start(extraConfigLines);
+        } finally {
+            BrokerProcess.RUN_NAME.remove();
+        }
     }
 
     @Override

@@ -1,5 +1,9 @@
 package io.midge.it;
 
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.junit.jupiter.params.ParameterizedTest;
+
 import static io.midge.it.Mqtt.of;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,25 +35,15 @@ class SubscribeTest {
         }
     }
 
-    @Test
-    void invalidFiltersGetFailureCodeWhileValidOnesAreGranted() {
-        String t = Ids.topic("badfilter");
+    /** mosquitto never answers an invalid filter with 0x80: the whole SUBSCRIBE closes the connection. */
+    @ParameterizedTest
+    @ValueSource(strings = {"a/#/b", "a+", "#/a", "sport+", "+a"})
+    void anInvalidFilterClosesTheConnectionEvenAfterValidOnes(String invalid) {
         try (RawClient c = client("badflt")) {
-            int[] codes = c.subscribe(t + "/ok1", 1, "a/#/b", 1, "a+", 0, "#/a", 2, "sport+", 1, t + "/ok2", 2);
-            assertArrayEquals(new int[] {1, 0x80, 0x80, 0x80, 0x80, 2}, codes);
-            // the valid ones work
-            c.autoAck(true);
-            try (RawClient pub = client("badfpub")) {
-                pub.publish(t + "/ok1", 2, "one");
-                pub.publish(t + "/ok2", 2, "two");
-            }
-            Packet one = c.nextPublish();
-            Packet two = c.nextPublish();
-            assertEquals("one", one.payloadString());
-            assertEquals(1, one.qos());
-            assertEquals("two", two.payloadString());
-            assertEquals(2, two.qos());
+            c.send(Mqtt.subscribe(c.nextId(), Ids.topic("badfilter") + "/ok", 1, invalid, 0));
+            c.assertClosedWithoutPacket(CLOSE_WAIT);
         }
+        assertTrue(broker.isAlive());
     }
 
     @Test
@@ -156,13 +150,13 @@ class SubscribeTest {
         String t = Ids.topic("overlap");
         try (RawClient c = client("overlap"); RawClient pub = client("overpub")) {
             assertArrayEquals(new int[] {1, 2}, c.subscribe(t + "/+", 1, t + "/#", 2));
+            c.autoAck(true);
             pub.publish(t + "/x", 2, "once");
             Packet p = c.nextPublish();
             assertEquals("once", p.payloadString());
-            assertEquals(2, p.qos(), "highest granted QoS of the matching subscriptions");
-            c.send(Mqtt.pubrec(p.packetId()));
-            c.awaitAck(Mqtt.PUBREL, p.packetId());
-            c.send(Mqtt.pubcomp(p.packetId()));
+            // [MQTT-3.3.5-1] requires the highest QoS of the matching subscriptions; mosquitto 2.0.11
+            // uses the QoS of one of them (here the first, 1). README: differences from mosquitto.
+            assertEquals(Reference.expect(2, 1), p.qos(), "QoS of the one copy");
             c.assertNoPublish(QUIET);
         }
     }

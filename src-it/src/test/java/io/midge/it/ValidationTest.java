@@ -176,16 +176,23 @@ class ValidationTest {
 
     // ------------------------------------------------------------------ $CONTROL
 
+    /**
+     * $CONTROL/ is the broker's own namespace. mosquitto 2.0.11 still accepts a will there and
+     * publishes it; 2.0.15 and Midge refuse the CONNECT. Neither delivers an ordinary PUBLISH to it.
+     */
     @Test
-    void willOnControlTopicIsAcceptedAndPublished() {
+    void willOnControlTopicIsRefusedAndPublishesThereAreNeverDelivered() {
         String t = "$CONTROL/" + Ids.client("ctl");
         try (RawClient watcher = RawClient.connect(broker.port(), Ids.client("ctlw"))) {
             watcher.subscribe(t + "/#", 0);
-            RawClient c = RawClient.connect(broker.port(), Mqtt.connect(Ids.client("ctlc")).will(t + "/will", "last", 0, false));
-            c.close(); // no DISCONNECT: the will is due
-            Packet will = watcher.nextPublish();
-            assertEquals(t + "/will", will.topic());
-            assertEquals("last", will.payloadString());
+            Mqtt.Connect withWill = Mqtt.connect(Ids.client("ctlc")).will(t + "/will", "last", 0, false);
+            if (Reference.expect(true, false)) {
+                RawClient.assertConnectClosedWithoutConnack(broker.port(), withWill);
+            } else {
+                RawClient c = RawClient.connect(broker.port(), withWill);
+                c.close(); // no DISCONNECT: the will is due
+                assertEquals(t + "/will", watcher.nextPublish().topic());
+            }
             // an ordinary PUBLISH to $CONTROL/ is acknowledged but goes to the (absent) control handler, not to subscribers
             try (RawClient pub = RawClient.connect(broker.port(), Ids.client("ctlp"))) {
                 pub.publish(t + "/published", 1, "m");

@@ -22,7 +22,7 @@ final class GeneralOptions {
         table.general("upgrade_outgoing_qos", (c, d) -> c.upgradeOutgoingQos = d.bool());
         table.general("queue_qos0_messages", (c, d) -> c.queueQos0Messages = d.bool());
         table.general("connection_messages", (c, d) -> c.connectionMessages = d.bool());
-        table.general("clientid_prefixes", OptionTable.notYet((c, d) -> c.clientIdPrefixes = d.string()));
+        table.general("clientid_prefixes", (c, d) -> c.clientIdPrefixes = d.string());
         table.general("persistent_client_expiration", (c, d) -> c.persistentClientExpiration = d.expiryDuration());
         table.general("sys_interval", (c, d) -> c.sysInterval = d.intInRange(0, MAX_INT));
         table.general("pid_file", (c, d) -> c.pidFile = d.path());

@@ -33,9 +33,9 @@ final class ListenerOptions {
         table.listener("max_connections", (l, d) -> l.maxConnections = d.intInRange(-1, Integer.MAX_VALUE));
         // maximum_qos is mosquitto's older name for the same option.
         for (String name : List.of("max_qos", "maximum_qos")) {
-            table.listener(name, notYet((l, d) -> l.maxQos = d.intInRange(0, 2)));
+            table.listener(name, (l, d) -> l.maxQos = d.intInRange(0, 2));
         }
-        table.listener("use_username_as_clientid", notYet((l, d) -> l.useUsernameAsClientId = d.bool()));
+        table.listener("use_username_as_clientid", (l, d) -> l.useUsernameAsClientId = d.bool());
         table.listener("bind_interface", notYet(validateOnly(Directive::word)));
         table.listener("http_dir", notYet(validateOnly(Directive::path)));
     }

@@ -34,7 +34,6 @@ final class SecurityOptions {
         ConfigBuilder config = scope.config();
         config.securityOptionSeen = true;
         config.checkRetainSource = directive.bool();
-        directive.warnNotSupportedYet();
     }
 
     private static void perListenerSettings(Directive directive, FileScope scope) throws ConfigException {

@@ -51,7 +51,13 @@ public final class LoggingSetup {
     }
 
     public static LoggingSetup apply(BrokerConfig config, boolean verbose) {
-        LoggingSetup setup = new LoggingSetup(resetContext(verbose ? Level.DEBUG : levelFor(config.logTypes())), config);
+        LoggerContext context = resetContext(verbose ? Level.DEBUG : levelFor(config.logTypes()));
+        // mosquitto's subscribe and unsubscribe lines are log types of their own, off by default.
+        context.getLogger("midge.subscribe").setLevel(
+                verbose || config.logTypes().contains(LogType.SUBSCRIBE) ? Level.INFO : Level.OFF);
+        context.getLogger("midge.unsubscribe").setLevel(
+                verbose || config.logTypes().contains(LogType.UNSUBSCRIBE) ? Level.INFO : Level.OFF);
+        LoggingSetup setup = new LoggingSetup(context, config);
         setup.attachDestinations();
         return setup;
     }

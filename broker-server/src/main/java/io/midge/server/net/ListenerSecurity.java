@@ -42,7 +42,9 @@ final class ListenerSecurity {
 
     /** Loads the files a listener uses (each file once, however many listeners share it). */
     ListenerContext contextFor(ListenerConfig listener) throws AuthFileException {
-        return new ListenerContext(listener, authenticatorFor(listener), authorizerFor(listener), 2, false, null);
+        return new ListenerContext(listener, authenticatorFor(listener), authorizerFor(listener),
+                config.maxQosFor(listener), config.useUsernameAsClientIdFor(listener),
+                config.clientIdPrefixesFor(listener).orElse(null));
     }
 
     private Authenticator authenticatorFor(ListenerConfig listener) throws AuthFileException {

@@ -55,7 +55,7 @@ public final class MidgeServer implements AutoCloseable {
     public MidgeServer(BrokerConfig config) {
         this.config = config;
         this.loops = transport.newGroup(eventLoopThreads());
-        Router router = new Router(new MemoryRetainedStore(), config.retainAvailable());
+        Router router = new Router(new MemoryRetainedStore(), config.retainAvailable(), config.checkRetainSource());
         SessionLimits limits = new SessionLimits(config.maxInflightMessages(), config.maxQueuedMessages(),
                 config.maxQueuedBytes(), config.queueQos0Messages(), config.upgradeOutgoingQos());
         SessionRegistry sessions = new SessionRegistry(limits, router::discardSubscriptions, Clock.systemUTC());

@@ -17,8 +17,7 @@ class WarningsTest extends ConfigFileTest {
         "persistence true", "persistence_file m.db", "persistence_location /var/lib/m/", "autosave_interval 60",
         "autosave_on_changes true", "ciphers_tls1.3 TLS_AES_256_GCM_SHA384", "dhparamfile dh.pem",
         "tls_engine e", "tls_engine_kpass_sha1 ab", "tls_keyform pem", "bind_interface eth0",
-        "use_username_as_clientid true", "http_dir www", "max_qos 1", "maximum_qos 0", "clientid_prefixes x",
-        "check_retain_source true"})
+        "http_dir www"})
     void notYetActiveOptionsWarn(String line) throws Exception {
         String name = line.split(" ")[0];
 
