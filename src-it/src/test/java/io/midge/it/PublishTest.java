@@ -464,8 +464,11 @@ class PublishTest {
                 total++;
                 payloads.add(p.payloadString());
             }
-            assertEquals(n, payloads.size(), "distinct messages delivered");
-            assertEquals(n, total, "deliveries (no duplicates)");
+            // mosquitto 2.0.11 acknowledges every QoS 2 PUBLISH but keeps only max_inflight_messages
+            // (20) of those awaiting PUBREL, dropping the rest; Midge keeps the window plus the queue.
+            int kept = Reference.expect(n, qos == 2 ? 20 : n);
+            assertEquals(kept, payloads.size(), "distinct messages delivered");
+            assertEquals(kept, total, "deliveries (no duplicates)");
         }
     }
 

@@ -70,7 +70,12 @@ class WillTest {
                 c.send(Mqtt.connect(Ids.client("again")).build()); // a second CONNECT is a protocol violation
                 assertTrue(c.closedWithin(Duration.ofSeconds(5)));
             }
-            assertEquals("violated", w.nextPublish().payloadString());
+            // [MQTT-3.1.2-8]: a close for a protocol error publishes the will; mosquitto 2.0.11 does not.
+            if (Reference.expect(true, false)) {
+                assertEquals("violated", w.nextPublish().payloadString());
+            } else {
+                w.assertNoPublish(Duration.ofMillis(300));
+            }
         }
     }
 
