@@ -30,7 +30,6 @@ public final class AclAuthorizer implements Authorizer, Reloadable {
         return rules.current().canWrite(clientId, username, topic);
     }
 
-
     @Override
     public Path file() {
         return rules.file();

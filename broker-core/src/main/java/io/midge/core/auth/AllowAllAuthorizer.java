@@ -13,5 +13,4 @@ public enum AllowAllAuthorizer implements Authorizer {
     public boolean canWrite(String clientId, String username, String topic) {
         return true;
     }
-
 }

@@ -29,5 +29,4 @@ public interface Authorizer {
 
     /** Parameters as {@link #canRead}. */
     boolean canWrite(String clientId, String username, String topic);
-
 }

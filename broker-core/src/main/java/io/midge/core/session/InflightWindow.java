@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Outbound QoS 1 and 2 messages sent to the client and not yet completed, in sending order
@@ -58,6 +59,12 @@ final class InflightWindow {
 
     Collection<Entry> inSendingOrder() {
         return entries == null ? List.of() : entries.values();
+    }
+
+    void removeIf(Predicate<Entry> condition) {
+        if (entries != null && entries.values().removeIf(condition) && entries.isEmpty()) {
+            entries = null;
+        }
     }
 
     void clear() {

@@ -9,9 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
@@ -288,7 +286,7 @@ public final class Session {
 
     // ---- inbound QoS 2 ----
 
-    /** What became of an inbound QoS 2 PUBLISH; the client gets PUBREC in every case. */
+    /** What became of an inbound QoS 2 PUBLISH; the client gets PUBREC in every case but a third copy. */
     public enum InboundQos2 {
         /** Stored until its PUBREL. */
         STORED,
@@ -360,23 +358,15 @@ public final class Session {
         if (connection == null) {
             return;
         }
-        List<Integer> noLongerReadable = null;
+        // What the client may no longer read (a new user name, or an ACL reloaded since) is not
+        // resent, as mosquitto does on reconnect; a PUBREL is, its message being delivered already.
+        inflight.removeIf(entry -> entry.state != InflightWindow.State.AWAIT_PUBCOMP && !mayRead(entry.message));
         for (InflightWindow.Entry entry : inflight.inSendingOrder()) {
             if (entry.state == InflightWindow.State.AWAIT_PUBCOMP) {
                 connection.sendPubRel(entry.packetId);
-            } else if (mayRead(entry.message)) {
-                connection.sendPublish(entry.packetId, entry.message, entry.qos, true, entry.retain);
             } else {
-                // The client may no longer read it (new user name, or an ACL reloaded since): as
-                // mosquitto does on reconnect, it is not resent.
-                if (noLongerReadable == null) {
-                    noLongerReadable = new ArrayList<>();
-                }
-                noLongerReadable.add(entry.packetId);
+                connection.sendPublish(entry.packetId, entry.message, entry.qos, true, entry.retain);
             }
-        }
-        if (noLongerReadable != null) {
-            noLongerReadable.forEach(inflight::remove);
         }
         drain();
     }

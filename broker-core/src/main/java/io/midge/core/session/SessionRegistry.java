@@ -11,8 +11,8 @@ import java.util.function.Consumer;
  * All sessions by client id, and the protocol for handing one between connections.
  *
  * <p>A session is only ever changed on its owner loop, so a takeover runs there: it closes the
- * current connection (whose will is then published if either side has clean session set), clears the session unless it is resumed,
- * moves ownership to the new connection's loop and attaches the new connection there. Requests
+ * current connection (whose will is then published if either side has clean session set),
+ * clears the session unless it is resumed, moves ownership to the new connection's loop and attaches the new connection there. Requests
  * that reach a loop which no longer owns the session follow it to its new owner, so concurrent
  * connects for one client id are applied one after another without locks.
  */

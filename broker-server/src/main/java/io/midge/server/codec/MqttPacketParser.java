@@ -55,8 +55,13 @@ final class MqttPacketParser {
         try {
             return parseBody(type, flags, body);
         } catch (MalformedPacketException e) {
-            throw type != PacketType.CONNECT && e.kind() == Kind.MALFORMED_UTF8 ? e.as(Kind.MALFORMED) : e;
+            throw type == PacketType.CONNECT ? e : asMalformedOutsideConnect(e);
         }
+    }
+
+    /** Outside CONNECT, mosquitto reports a bad string as a malformed packet like any other fault. */
+    private static MalformedPacketException asMalformedOutsideConnect(MalformedPacketException e) {
+        return e.kind() == Kind.MALFORMED_UTF8 ? e.as(Kind.MALFORMED) : e;
     }
 
     private static MqttPacket parseBody(PacketType type, int flags, ByteBuf body) {
@@ -95,7 +100,7 @@ final class MqttPacketParser {
         try {
             topic = readTopicName(fields, "PUBLISH topic");
         } catch (MalformedPacketException e) {
-            throw e.kind() == Kind.MALFORMED_UTF8 ? e.as(Kind.MALFORMED) : e;
+            throw asMalformedOutsideConnect(e);
         }
         int packetId = qos > 0 ? readPublishPacketId(fields) : 0;
         return new OversizedPublish(topic, qos, (flags & 0x01) != 0, (flags & 0x08) != 0, packetId, payloadLength);

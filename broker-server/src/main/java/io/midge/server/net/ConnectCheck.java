@@ -35,6 +35,16 @@ final class ConnectCheck {
             return new Verdict(null, null, code, reason, null, noticeFormat, null);
         }
 
+        /** A refusal whose disconnect line names the client by the id it sent. */
+        static Verdict refuseNaming(String clientId, int code, CloseReason reason) {
+            return new Verdict(null, null, code, reason, null, null, clientId);
+        }
+
+        /** Closing without any CONNACK, as mosquitto does for some faults, with its error text. */
+        static Verdict closeWithoutConnAck(CloseReason reason, String detail) {
+            return new Verdict(null, null, NO_CONNACK, reason, detail, null, null);
+        }
+
         boolean accepted() {
             return refusalCode == 0;
         }
@@ -84,7 +94,7 @@ final class ConnectCheck {
             return Verdict.refuse(IDENTIFIER_REJECTED, CloseReason.PROTOCOL_ERROR);
         }
         if (connect.will() != null && connect.will().qos() > listener.maxQos()) {
-            return new Verdict(null, null, NO_CONNACK, CloseReason.BAD_SOCKET, QOS_NOT_SUPPORTED, null, null);
+            return Verdict.closeWithoutConnAck(CloseReason.BAD_SOCKET, QOS_NOT_SUPPORTED);
         }
         if (connect.will() != null && connect.will().payload().length > settings.maxPayloadBytes()) {
             return Verdict.refuse(NOT_AUTHORIZED, CloseReason.OVERSIZE_PAYLOAD, "Client %1$s connected with too large Will payload");
@@ -93,7 +103,7 @@ final class ConnectCheck {
         if (authenticated.accepted() && listener.useUsernameAsClientId()) {
             // mosquitto has taken the client id by then, so its refusal line names the client.
             return authenticated.username() == null
-                    ? new Verdict(null, null, NOT_AUTHORIZED, CloseReason.NOT_AUTHORISED, null, null, clientId)
+                    ? Verdict.refuseNaming(clientId, NOT_AUTHORIZED, CloseReason.NOT_AUTHORISED)
                     : Verdict.accept(authenticated.username(), authenticated.username());
         }
         return authenticated;

@@ -85,7 +85,7 @@ final class ListenerSecurity {
         for (Reloadable file : reloadable) {
             try {
                 file.reload();
-                log.info("Reloaded {}.", file.file());
+                log.debug("Reloaded {}.", file.file()); // mosquitto says only "Reloading config."
             } catch (AuthFileException e) {
                 log.error("Error reloading {}: {}; keeping the previous rules.", file.file(), e.getMessage());
             }

@@ -158,7 +158,7 @@ public final class MidgeServer implements AutoCloseable {
                 opened++;
                 continue;
             }
-            String failure = systemError(bound.cause()) + " (" + socket.describe() + ").";
+            String failure = SystemErrors.strerror(bound.cause()) + " (" + socket.describe() + ").";
             // Netty reports a failed socket() as a ChannelException, a failed bind() as an IOException.
             if (bound.cause() instanceof ChannelException) {
                 log.warn("Warning: {}", failure);
@@ -187,14 +187,6 @@ public final class MidgeServer implements AutoCloseable {
                 .childHandler(initializer);
         transport.configure(bootstrap, socket);
         return bootstrap.bind(socket.address()).awaitUninterruptibly();
-    }
-
-    /** The strerror text of a failed bind, as mosquitto prints it: "Address already in use". */
-    private static String systemError(Throwable failure) {
-        String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
-        // Netty's native errors read "bind(..) failed with error(-98): Address already in use".
-        int colon = message.lastIndexOf(": ");
-        return colon < 0 ? message : message.substring(colon + 2);
     }
 
     private static String sentence(String text) {

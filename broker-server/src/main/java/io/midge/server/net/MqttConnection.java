@@ -61,9 +61,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
     private ChannelHandlerContext ctx;
     private State state = State.AWAIT_CONNECT;
     private String clientId;
-    private String username;
     /** Kept for SIGHUP, when mosquitto checks connected clients against the reloaded password file. */
     private byte[] password;
+    /** The accepted client's id, user name and rules; null until CONNECT is accepted. */
     private Origin origin;
     private boolean cleanSession;
     private Session session;
@@ -205,7 +205,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
             log.debug("Client {} sent undecodable data: {}.", logName(), cause.getMessage());
             close(CloseReason.MALFORMED_PACKET);
         } else if (cause instanceof IOException) {
-            String error = socketError(cause);
+            String error = SystemErrors.strerror(cause);
             // A reset is how many clients hang up; mosquitto counts it as closing the connection.
             if (error.contains("Connection reset")) {
                 close(CloseReason.CLOSED_BY_CLIENT);
@@ -248,9 +248,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
             return;
         }
         this.clientId = verdict.clientId();
-        this.username = verdict.username();
         this.password = connect.password();
-        this.origin = new Origin(clientId, username, listener.authorizer());
+        this.origin = new Origin(clientId, verdict.username(), listener.authorizer());
         this.cleanSession = connect.cleanSession();
         this.will = willOf(connect);
         startKeepAlive(connect.keepAliveSeconds());
@@ -300,7 +299,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
             return;
         }
         session = attached.session();
-        session.authorize(username, listener.authorizer());
+        session.authorize(origin.username(), listener.authorizer());
         state = State.CONNECTED;
         broker.stats().clientConnected();
         boolean mqtt31 = connect.protocolLevel() == 3;
@@ -308,7 +307,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
             // mosquitto numbers the protocols p1 (3.1) and p2 (3.1.1).
             log.info("New client connected from {} as {} (p{}, c{}, k{}{}).", remote(), clientId, mqtt31 ? 1 : 2,
                     connect.cleanSession() ? 1 : 0, connect.keepAliveSeconds(),
-                    username == null ? "" : ", u'" + username + "'");
+                    origin.username() == null ? "" : ", u'" + origin.username() + "'");
         }
         packetLog.will(will);
         // MQTT 3.1's CONNACK has no session present flag: its first byte is reserved.
@@ -397,7 +396,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
         broker.stats().publishReceived(publish.payload().length);
         Message message = new Message(mountPoint + publish.topic(), publish.payload(), publish.qos(), publish.retain(), origin);
         // MQTT 3.1.1 cannot refuse a PUBLISH: a denied one is acknowledged as usual and dropped.
-        boolean allowed = listener.authorizer().canWrite(clientId, username, message.topic());
+        boolean allowed = origin.mayWrite(message.topic());
         packetLog.publish(allowed ? "Received" : "Denied", clientId, publish.dup(), publish.qos(), publish.retain(),
                 publish.packetId(), message.topic(), publish.payload().length);
         switch (publish.qos()) {
@@ -553,7 +552,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
         if (will != null) {
             Message lastWill = will;
             will = null;
-            if (listener.authorizer().canWrite(clientId, username, lastWill.topic())) {
+            if (origin.mayWrite(lastWill.topic())) {
                 broker.router().publish(lastWill);
             } else {
                 log.debug("Denied will of {} on '{}'.", clientId, lastWill.topic());
@@ -613,7 +612,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
         if (state != State.CONNECTED || listener.usernameFromCertificate()) {
             return;
         }
-        if (listener.authenticator().authenticate(clientId, username, password) != Authenticator.Result.ACCEPTED) {
+        if (listener.authenticator().authenticate(clientId, origin.username(), password) != Authenticator.Result.ACCEPTED) {
             will = null;
             close(CloseReason.DISCONNECTED);
         }
@@ -663,20 +662,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
         return refusedAs != null ? refusedAs : UNKNOWN_CLIENT;
     }
 
-    /** The error text as strerror(3) gives it, which Netty's native transport puts last in its messages. */
-    private static String socketError(Throwable cause) {
-        String message = String.valueOf(cause.getMessage());
-        int colon = message.lastIndexOf(": ");
-        return colon >= 0 ? message.substring(colon + 2) : message;
-    }
-
     /** The client's address and port as mosquitto logs it; worked out when needed, as idle connections should hold little. */
     private String remote() {
         SocketAddress address = ctx.channel().remoteAddress();
-        if (address instanceof InetSocketAddress inet) {
-            return inet.getAddress().getHostAddress() + ":" + inet.getPort();
-        }
-        return String.valueOf(address);
+        return address instanceof InetSocketAddress inet ? remoteHost() + ":" + inet.getPort() : String.valueOf(address);
     }
 
     /** The client's address without the port, as mosquitto names a client it has no id for. */
