@@ -34,10 +34,13 @@ public record Message(long id, String topic, byte[] payload, int qos, boolean re
         this(topic, payload, qos, retain, null);
     }
 
-    /** The same message (same identity) with another retain flag. */
+    /**
+     * This message with another retain flag: a copy of its own identity, so that a session may
+     * hold both (a live delivery, and the retained copy sent when it subscribes) in a store.
+     */
     public Message withRetain(boolean retainFlag) {
         return retainFlag == retain ? this
-                : new Message(id, topic, payload, qos, retainFlag, origin, expiresAtMillis, properties);
+                : new Message(MessageIds.next(), topic, payload, qos, retainFlag, origin, expiresAtMillis, properties);
     }
 
     public boolean isExpired(long nowMillis) {

@@ -17,7 +17,7 @@ import java.util.Map;
  */
 final class CrossLoopDelivery {
 
-    private record Delivery(Session session, Message message, int qos) {}
+    private record Delivery(Session session, Message message, int qos, long storedIncarnation) {}
 
     /** Deliveries gathered on one publishing thread, by target loop. */
     private static final class PendingBatches implements Runnable {
@@ -51,15 +51,16 @@ final class CrossLoopDelivery {
 
     private CrossLoopDelivery() {}
 
-    static void deliver(Session session, Message message, int qos) {
+    /** @param storedIncarnation the session incarnation the publisher stored this delivery under, or 0 */
+    static void deliver(Session session, Message message, int qos, long storedIncarnation) {
         EventExecutor owner = session.owner();
         if (owner.inEventLoop()) {
-            session.deliver(message, qos, false);
+            session.deliver(message, qos, false, storedIncarnation);
             return;
         }
         session.incomingSent();
         EventExecutor current = ThreadExecutorMap.currentExecutor();
-        Delivery delivery = new Delivery(session, message, qos);
+        Delivery delivery = new Delivery(session, message, qos, storedIncarnation);
         if (current == null) {
             owner.execute(() -> deliverHere(delivery));
         } else {
@@ -71,9 +72,9 @@ final class CrossLoopDelivery {
     private static void deliverHere(Delivery delivery) {
         delivery.session.incomingArrived();
         if (delivery.session.owner().inEventLoop()) {
-            delivery.session.deliver(delivery.message, delivery.qos, false);
+            delivery.session.deliver(delivery.message, delivery.qos, false, delivery.storedIncarnation);
         } else {
-            deliver(delivery.session, delivery.message, delivery.qos);
+            deliver(delivery.session, delivery.message, delivery.qos, delivery.storedIncarnation);
         }
     }
 }

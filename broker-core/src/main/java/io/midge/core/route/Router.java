@@ -2,6 +2,7 @@ package io.midge.core.route;
 
 import io.midge.core.message.Message;
 import io.midge.core.session.Session;
+import io.midge.core.store.BrokerStore;
 import io.midge.core.topic.Matches;
 import io.midge.core.topic.SubscriptionTrie;
 import io.midge.core.topic.Topics;
@@ -19,6 +20,7 @@ public final class Router {
     private final RetainedStore retained;
     private final boolean retainAvailable;
     private final boolean checkRetainSource;
+    private final BrokerStore store;
     private final ThreadLocal<Matches<Session>> matchesPerThread = ThreadLocal.withInitial(Matches::new);
 
     public Router(RetainedStore retained, boolean retainAvailable) {
@@ -30,9 +32,19 @@ public final class Router {
      *                          publisher may still write its topic
      */
     public Router(RetainedStore retained, boolean retainAvailable, boolean checkRetainSource) {
+        this(retained, retainAvailable, checkRetainSource, BrokerStore.NONE);
+    }
+
+    /** @param store where what is routed to persistent sessions is kept, before the publisher's ack */
+    public Router(RetainedStore retained, boolean retainAvailable, boolean checkRetainSource, BrokerStore store) {
         this.retained = retained;
         this.retainAvailable = retainAvailable;
         this.checkRetainSource = checkRetainSource;
+        this.store = store;
+    }
+
+    public BrokerStore store() {
+        return store;
     }
 
     public boolean retainAvailable() {
@@ -68,7 +80,7 @@ public final class Router {
         try {
             for (int i = 0; i < matches.size(); i++) {
                 Session subscriber = matches.subscriber(i);
-                CrossLoopDelivery.deliver(subscriber, message, matches.qos(i));
+                CrossLoopDelivery.deliver(subscriber, message, matches.qos(i), storeFor(subscriber, message, matches.qos(i)));
                 if (subscriber.isCongested()) {
                     congested = subscriber;
                 }
@@ -77,6 +89,25 @@ public final class Router {
             matches.clear();
         }
         return congested;
+    }
+
+    /**
+     * Stores the delivery here, on the publisher's thread, so that the publisher's ack can wait
+     * for it: the subscriber's loop gets the message later.
+     *
+     * @return the incarnation it was stored under, or 0 if it was not
+     */
+    private long storeFor(Session subscriber, Message message, int grantedQos) {
+        long incarnation = subscriber.storedIncarnation();
+        if (incarnation == 0) {
+            return 0;
+        }
+        int qos = subscriber.deliveryQos(message, grantedQos);
+        if (qos == 0) {
+            return 0;
+        }
+        store.putOutbound(subscriber.clientId(), incarnation, message, qos, false);
+        return incarnation;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.midge.core.session;
 
 import io.midge.core.message.Message;
+import io.midge.core.store.Commit;
 
 /**
  * The network side of a connected session, as the session sees it. Every call is made on the
@@ -10,6 +11,12 @@ public interface ClientConnection {
 
     /** Writes a PUBLISH; packetId is 0 for QoS 0. */
     void sendPublish(int packetId, Message message, int qos, boolean dup, boolean retain);
+
+    /**
+     * Writes a PUBLISH once {@code after} is done (its packet identifier is safe in the store);
+     * nothing this connection writes later may overtake it.
+     */
+    void sendPublish(int packetId, Message message, int qos, boolean dup, boolean retain, Commit after);
 
     void sendPubRel(int packetId);
 

@@ -23,13 +23,16 @@ final class InflightWindow {
         final Message message;
         final int qos;
         final boolean retain;
+        /** Whether the persistent store holds an entry for it. */
+        final boolean stored;
         State state;
 
-        Entry(int packetId, Message message, int qos, boolean retain) {
+        Entry(int packetId, Message message, int qos, boolean retain, boolean stored) {
             this.packetId = packetId;
             this.message = message;
             this.qos = qos;
             this.retain = retain;
+            this.stored = stored;
             this.state = qos == 1 ? State.AWAIT_PUBACK : State.AWAIT_PUBREC;
         }
     }
@@ -72,13 +75,26 @@ final class InflightWindow {
     }
 
     /** Adds a message under a fresh packet identifier; the caller checks capacity first. */
-    Entry add(Message message, int qos, boolean retain) {
+    Entry add(Message message, int qos, boolean retain, boolean stored) {
         if (entries == null) {
             entries = new LinkedHashMap<>();
         }
-        Entry entry = new Entry(nextFreePacketId(), message, qos, retain);
+        Entry entry = new Entry(nextFreePacketId(), message, qos, retain, stored);
         entries.put(entry.packetId, entry);
         return entry;
+    }
+
+    /** A QoS 2 delivery recovered from the store, under the packet identifier it was sent with. */
+    void restore(int packetId, Message message, boolean retain, boolean released) {
+        if (entries == null) {
+            entries = new LinkedHashMap<>();
+        }
+        Entry entry = new Entry(packetId, message, 2, retain, true);
+        if (released) {
+            entry.state = State.AWAIT_PUBCOMP;
+        }
+        entries.put(packetId, entry);
+        lastPacketId = Math.max(lastPacketId, packetId);
     }
 
     private int nextFreePacketId() {

@@ -7,26 +7,43 @@ import java.util.ArrayDeque;
 /** Messages waiting for room in the in-flight window (or for the client to come back), bounded by count and bytes. */
 final class OutboundQueue {
 
-    record Queued(Message message, int qos, boolean retain) {}
+    /** @param stored whether the persistent store holds an entry for it, to be removed when it is done */
+    record Queued(Message message, int qos, boolean retain, boolean stored) {}
 
     /** Created on first use and dropped when drained, so a burst's large array is not kept for good. */
     private ArrayDeque<Queued> queue;
     private long bytes;
 
     /** @return false if the limits leave no room, and the message was not queued. */
-    boolean offer(Message message, int qos, boolean retain, SessionLimits limits) {
+    boolean offer(Message message, int qos, boolean retain, boolean stored, SessionLimits limits) {
         if (limits.maxQueuedMessages() > 0 && size() >= limits.maxQueuedMessages()) {
             return false;
         }
         if (limits.maxQueuedBytes() > 0 && bytes + message.payload().length > limits.maxQueuedBytes()) {
             return false;
         }
+        restore(new Queued(message, qos, retain, stored));
+        return true;
+    }
+
+    /** Adds a message recovered from the store, whatever the limits: it was accepted before the restart. */
+    void restore(Queued queued) {
         if (queue == null) {
             queue = new ArrayDeque<>();
         }
-        queue.addLast(new Queued(message, qos, retain));
-        bytes += message.payload().length;
-        return true;
+        queue.addLast(queued);
+        bytes += queued.message().payload().length;
+    }
+
+    /** The ids of the stored messages in the queue. */
+    void collectStored(java.util.function.LongConsumer ids) {
+        if (queue != null) {
+            for (Queued queued : queue) {
+                if (queued.stored()) {
+                    ids.accept(queued.message().id());
+                }
+            }
+        }
     }
 
     Queued poll() {

@@ -3,6 +3,11 @@ package io.midge.core.session;
 import io.midge.core.auth.AllowAllAuthorizer;
 import io.midge.core.auth.Authorizer;
 import io.midge.core.message.Message;
+import io.midge.core.message.MessageIds;
+import io.midge.core.store.BrokerStore;
+import io.midge.core.store.Commit;
+import io.midge.core.store.StoredOutbound;
+import io.midge.core.store.StoredSession;
 import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,6 +16,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.function.LongConsumer;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
@@ -27,7 +33,14 @@ public final class Session {
 
     private final String clientId;
     private final SessionLimits limits;
+    private final BrokerStore store;
     private volatile EventExecutor owner;
+    /**
+     * Non-zero while this is a persistent session whose state the store keeps; it changes
+     * whenever the session is cleared. Publishers on other loops read it to store what they route
+     * here (see {@link #storedIncarnation}).
+     */
+    private volatile long incarnation;
 
     private ClientConnection connection;
     /** Who the client last connected as, for the read checks of messages delivered to it. */
@@ -70,9 +83,14 @@ public final class Session {
             AtomicIntegerFieldUpdater.newUpdater(Session.class, "incoming");
 
     Session(String clientId, EventExecutor owner, SessionLimits limits) {
+        this(clientId, owner, limits, BrokerStore.NONE);
+    }
+
+    Session(String clientId, EventExecutor owner, SessionLimits limits, BrokerStore store) {
         this.clientId = clientId;
         this.owner = owner;
         this.limits = limits;
+        this.store = store;
     }
 
     public String clientId() { return clientId; }
@@ -112,11 +130,88 @@ public final class Session {
             subscriptions = new HashMap<>();
         }
         Integer previous = subscriptions.put(filter, qos);
+        if (incarnation != 0) {
+            store.putSubscription(clientId, filter, qos);
+        }
         return previous == null ? -1 : previous;
     }
 
     public boolean forgetSubscription(String filter) {
-        return subscriptions != null && subscriptions.remove(filter) != null;
+        boolean had = subscriptions != null && subscriptions.remove(filter) != null;
+        if (had && incarnation != 0) {
+            store.removeSubscription(clientId, filter);
+        }
+        return had;
+    }
+
+    // ---- persistence ----
+
+    /**
+     * The incarnation under which a publisher on any loop stores what it routes here, or 0 if
+     * nothing routed here is stored (a clean session, or persistence off).
+     */
+    public long storedIncarnation() {
+        return incarnation;
+    }
+
+    /** The QoS a message goes out with on a subscription granted {@code grantedQos}. */
+    public int deliveryQos(Message message, int grantedQos) {
+        return limits.upgradeOutgoingQos() ? grantedQos : Math.min(message.qos(), grantedQos);
+    }
+
+    /** Whether a delivery at {@code qos} is kept in the store for this session. */
+    public boolean storesAt(int qos) {
+        return incarnation != 0 && qos > 0;
+    }
+
+    /** The client connected: the store records the session as connected, with its will. Call on the owner loop. */
+    public void connected(Message will) {
+        if (incarnation != 0) {
+            store.putSession(clientId, incarnation, 0, will);
+        }
+    }
+
+    private void removeFromStore() {
+        if (incarnation == 0) {
+            return;
+        }
+        long[] held = heldStoredIds();
+        store.removeSession(clientId, held);
+        incarnation = 0;
+    }
+
+    private long[] heldStoredIds() {
+        LongCollector ids = new LongCollector();
+        queue.collectStored(ids);
+        for (InflightWindow.Entry entry : inflight.inSendingOrder()) {
+            if (entry.stored) {
+                ids.accept(entry.message.id());
+            }
+        }
+        return ids.toArray();
+    }
+
+    private static final class LongCollector implements LongConsumer {
+        private long[] values = new long[8];
+        private int size;
+
+        @Override
+        public void accept(long value) {
+            if (size == values.length) {
+                values = Arrays.copyOf(values, size * 2);
+            }
+            values[size++] = value;
+        }
+
+        long[] toArray() {
+            return Arrays.copyOf(values, size);
+        }
+    }
+
+    private void doneWith(Message message, boolean stored) {
+        if (stored) {
+            store.removeOutbound(clientId, message.id());
+        }
     }
 
     public long droppedMessages() { return droppedMessages; }
@@ -137,29 +232,50 @@ public final class Session {
      * @return false if the message was dropped
      */
     public boolean deliver(Message message, int grantedQos, boolean retain) {
+        return deliver(message, grantedQos, retain, 0);
+    }
+
+    /**
+     * Delivers a routed message for which the publisher already stored an outbound entry under
+     * {@code storedIncarnation} (0: none), so that its ack could wait for the entry to be safe.
+     */
+    public boolean deliver(Message message, int grantedQos, boolean retain, long storedIncarnation) {
+        int qos = deliveryQos(message, grantedQos);
+        boolean stored = storedIncarnation != 0;
+        if (stored && (storedIncarnation != incarnation || !mayRead(message))) {
+            // Stored for an earlier incarnation of this session (it was cleared meanwhile), or unreadable.
+            doneWith(message, true);
+            stored = false;
+            if (storedIncarnation == incarnation) {
+                return false;
+            }
+        }
         if (!mayRead(message)) {
             return false;
         }
-        int qos = limits.upgradeOutgoingQos() ? grantedQos : Math.min(message.qos(), grantedQos);
+        if (!stored && storesAt(qos)) {
+            store.putOutbound(clientId, incarnation, message, qos, retain);
+            stored = true;
+        }
         if (connection == null) {
             if (qos == 0 && !limits.queueQos0Messages()) {
                 return false;
             }
-            return enqueue(message, qos, retain);
+            return enqueue(message, qos, retain, stored);
         }
         if (queue.size() == 0 && canSendNow(qos)) {
-            send(message, qos, retain);
+            send(message, qos, retain, stored);
             return true;
         }
-        return enqueue(message, qos, retain);
+        return enqueue(message, qos, retain, stored);
     }
 
     private boolean mayRead(Message message) {
         return authorizer.canRead(clientId, username, message.topic());
     }
 
-    private boolean enqueue(Message message, int qos, boolean retain) {
-        if (queue.offer(message, qos, retain, limits)) {
+    private boolean enqueue(Message message, int qos, boolean retain, boolean stored) {
+        if (queue.offer(message, qos, retain, stored, limits)) {
             if (connection != null) {
                 queuedSnapshot = queue.size();
                 if (congestedSinceNanos == 0 && queue.size() >= limits.congestionHighWater()) {
@@ -168,6 +284,7 @@ public final class Session {
             }
             return true;
         }
+        doneWith(message, stored);
         droppedMessages++;
         if (!dropping) {
             // Once per episode, as mosquitto does: a slow consumer would otherwise flood the log.
@@ -181,11 +298,18 @@ public final class Session {
         return connection.isWritable() && (qos == 0 || inflight.size() < limits.inflightCapacity());
     }
 
-    private void send(Message message, int qos, boolean retain) {
+    private void send(Message message, int qos, boolean retain, boolean stored) {
         if (qos == 0) {
             connection.sendPublish(0, message, 0, false, retain);
+            return;
+        }
+        InflightWindow.Entry entry = inflight.add(message, qos, retain, stored);
+        if (qos == 2 && stored) {
+            // The packet identifier must be safe before the client sees it: a resend after a
+            // restart under another identifier would be a second message to the client.
+            store.updateOutbound(clientId, incarnation, message, qos, retain, entry.packetId, false);
+            connection.sendPublish(entry.packetId, message, qos, false, retain, store.commit());
         } else {
-            InflightWindow.Entry entry = inflight.add(message, qos, retain);
             connection.sendPublish(entry.packetId, message, qos, false, retain);
         }
     }
@@ -198,7 +322,9 @@ public final class Session {
             // Read rights are those of now, not of when the message was queued: a SIGHUP may have
             // revoked them meanwhile, and mosquitto does not deliver what a client may no longer read.
             if (mayRead(next.message())) {
-                send(next.message(), next.qos(), next.retain());
+                send(next.message(), next.qos(), next.retain(), next.stored());
+            } else {
+                doneWith(next.message(), next.stored());
             }
         }
         queuedSnapshot = queue.size();
@@ -263,6 +389,9 @@ public final class Session {
             return AckOutcome.WRONG_KIND;
         }
         // A repeated PUBREC (the client did not see our PUBREL) is answered again.
+        if (entry.state != InflightWindow.State.AWAIT_PUBCOMP && entry.stored) {
+            store.updateOutbound(clientId, incarnation, entry.message, 2, entry.retain, packetId, true);
+        }
         entry.state = InflightWindow.State.AWAIT_PUBCOMP;
         return AckOutcome.ACCEPTED;
     }
@@ -280,6 +409,7 @@ public final class Session {
             return AckOutcome.WRONG_KIND;
         }
         inflight.remove(packetId);
+        doneWith(entry.message, entry.stored);
         drain();
         return AckOutcome.ACCEPTED;
     }
@@ -315,13 +445,21 @@ public final class Session {
             }
             stored.message = message;
             stored.copies = 1;
+            storeInbound(packetId, message);
             return InboundQos2.REPLACED;
         }
         if (inboundQos2AwaitingRelease.size() >= limits.inboundQos2Capacity()) {
             return InboundQos2.DROPPED;
         }
         inboundQos2AwaitingRelease.put(packetId, new AwaitingRelease(message));
+        storeInbound(packetId, message);
         return InboundQos2.STORED;
+    }
+
+    private void storeInbound(int packetId, Message message) {
+        if (incarnation != 0) {
+            store.putInbound(clientId, packetId, message);
+        }
     }
 
     private static boolean sameMessage(Message a, Message b) {
@@ -337,6 +475,9 @@ public final class Session {
         AwaitingRelease released = inboundQos2AwaitingRelease.remove(packetId);
         if (inboundQos2AwaitingRelease.isEmpty()) {
             inboundQos2AwaitingRelease = null;
+        }
+        if (released != null && incarnation != 0) {
+            store.removeInbound(clientId, packetId);
         }
         return released == null ? null : released.message;
     }
@@ -360,7 +501,13 @@ public final class Session {
         }
         // What the client may no longer read (a new user name, or an ACL reloaded since) is not
         // resent, as mosquitto does on reconnect; a PUBREL is, its message being delivered already.
-        inflight.removeIf(entry -> entry.state != InflightWindow.State.AWAIT_PUBCOMP && !mayRead(entry.message));
+        inflight.removeIf(entry -> {
+            boolean unreadable = entry.state != InflightWindow.State.AWAIT_PUBCOMP && !mayRead(entry.message);
+            if (unreadable) {
+                doneWith(entry.message, entry.stored);
+            }
+            return unreadable;
+        });
         for (InflightWindow.Entry entry : inflight.inSendingOrder()) {
             if (entry.state == InflightWindow.State.AWAIT_PUBCOMP) {
                 connection.sendPubRel(entry.packetId);
@@ -372,6 +519,9 @@ public final class Session {
     }
 
     void detach(long nowMillis) {
+        if (incarnation != 0) {
+            store.putSession(clientId, incarnation, nowMillis, null);
+        }
         connection = null;
         congestedSinceNanos = 0;
         queuedSnapshot = 0; // an offline client's queue holds nobody back
@@ -383,12 +533,47 @@ public final class Session {
 
     /** Forgets everything but the client id: a clean start. The caller removes the subscriptions from the index. */
     void clearState() {
+        removeFromStore();
         congestedSinceNanos = 0;
         queuedSnapshot = 0;
         subscriptions = null;
         inflight.clear();
         queue.clear();
         inboundQos2AwaitingRelease = null;
+    }
+
+    /** The session is to be kept (clean session 0): from now on the store keeps its state. Call on the owner loop. */
+    void persist() {
+        if (incarnation == 0 && store.isPersistent()) {
+            incarnation = MessageIds.next();
+            store.putSession(clientId, incarnation, 0, null);
+            if (subscriptions != null) {
+                subscriptions.forEach((filter, qos) -> store.putSubscription(clientId, filter, qos));
+            }
+        }
+    }
+
+    /** Rebuilds a session read back from the store; its client is offline. Call before the broker serves anyone. */
+    void restore(StoredSession stored, long nowMillis) {
+        incarnation = stored.incarnation();
+        cleanSession = false;
+        disconnectedAtMillis = stored.disconnectedAtMillis() != 0 ? stored.disconnectedAtMillis() : nowMillis;
+        if (!stored.subscriptions().isEmpty()) {
+            subscriptions = new HashMap<>(stored.subscriptions());
+        }
+        for (StoredOutbound entry : stored.outbound()) {
+            if (entry.packetId() != 0 && entry.qos() == 2) {
+                inflight.restore(entry.packetId(), entry.message(), entry.retain(), entry.released());
+            } else {
+                queue.restore(new OutboundQueue.Queued(entry.message(), entry.qos(), entry.retain(), true));
+            }
+        }
+        stored.inbound().forEach((packetId, message) -> {
+            if (inboundQos2AwaitingRelease == null) {
+                inboundQos2AwaitingRelease = new HashMap<>();
+            }
+            inboundQos2AwaitingRelease.put(packetId, new AwaitingRelease(message));
+        });
     }
 
     @Override

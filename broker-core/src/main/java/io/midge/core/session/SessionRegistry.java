@@ -1,5 +1,7 @@
 package io.midge.core.session;
 
+import io.midge.core.store.BrokerStore;
+import io.midge.core.store.StoredSession;
 import io.netty.util.concurrent.EventExecutor;
 
 import java.time.Clock;
@@ -25,14 +27,32 @@ public final class SessionRegistry {
     private final SessionLimits limits;
     private final Consumer<Session> discardSubscriptions;
     private final Clock clock;
+    private final BrokerStore store;
 
     /**
      * @param discardSubscriptions removes a session's subscriptions from the routing index; called on the owner loop
      */
     public SessionRegistry(SessionLimits limits, Consumer<Session> discardSubscriptions, Clock clock) {
+        this(limits, discardSubscriptions, clock, BrokerStore.NONE);
+    }
+
+    /** @param store keeps persistent sessions across restarts */
+    public SessionRegistry(SessionLimits limits, Consumer<Session> discardSubscriptions, Clock clock, BrokerStore store) {
         this.limits = limits;
         this.discardSubscriptions = discardSubscriptions;
         this.clock = clock;
+        this.store = store;
+    }
+
+    /**
+     * Puts back a session read from the store, owned by {@code owner}, before any client
+     * connects; the caller adds its subscriptions to the routing index.
+     */
+    public Session restore(StoredSession stored, EventExecutor owner) {
+        Session session = new Session(stored.clientId(), owner, limits, store);
+        session.restore(stored, clock.millis());
+        sessions.put(stored.clientId(), session);
+        return session;
     }
 
     public int size() {
@@ -50,7 +70,7 @@ public final class SessionRegistry {
      */
     public void connect(String clientId, boolean cleanSession, EventExecutor loop,
                         ClientConnection connection, Consumer<Attached> onAttached) {
-        Session session = sessions.computeIfAbsent(clientId, id -> new Session(id, loop, limits));
+        Session session = sessions.computeIfAbsent(clientId, id -> new Session(id, loop, limits, store));
         handOver(session, new ConnectRequest(cleanSession, loop, connection, onAttached));
     }
 
@@ -80,6 +100,9 @@ public final class SessionRegistry {
             session.clearState();
         }
         session.setCleanSession(request.cleanSession);
+        if (!request.cleanSession) {
+            session.persist();
+        }
         long generation = session.nextGeneration();
         session.moveTo(request.loop);
         Runnable attach = () -> attach(session, request, generation, resumed);

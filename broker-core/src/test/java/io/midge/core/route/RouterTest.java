@@ -29,6 +29,12 @@ class RouterTest {
         }
 
         @Override
+        public void sendPublish(int packetId, Message message, int qos, boolean dup, boolean retain,
+                                io.midge.core.store.Commit after) {
+            sendPublish(packetId, message, qos, dup, retain);
+        }
+
+        @Override
         public void sendPubRel(int packetId) { }
 
         @Override

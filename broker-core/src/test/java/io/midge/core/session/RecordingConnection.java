@@ -1,6 +1,7 @@
 package io.midge.core.session;
 
 import io.midge.core.message.Message;
+import io.midge.core.store.Commit;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,11 @@ final class RecordingConnection implements ClientConnection {
     @Override
     public void sendPublish(int packetId, Message message, int qos, boolean dup, boolean retain) {
         sent.add(new Sent("PUBLISH", packetId, message.topic(), qos, dup, retain));
+    }
+
+    @Override
+    public void sendPublish(int packetId, Message message, int qos, boolean dup, boolean retain, Commit after) {
+        sendPublish(packetId, message, qos, dup, retain);
     }
 
     @Override

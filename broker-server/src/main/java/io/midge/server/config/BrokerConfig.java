@@ -42,7 +42,10 @@ import java.util.OptionalInt;
  * @param persistence {@code persistence}
  * @param persistenceLocation {@code persistence_location}, the working directory by default
  * @param persistenceFile {@code persistence_file}
- * @param autosaveInterval {@code autosave_interval} in seconds
+ * @param autosaveInterval {@code autosave_interval}: seconds, or changes with {@code autosave_on_changes}
+ * @param autosaveOnChanges {@code autosave_on_changes}
+ * @param persistenceDurability {@code persistence_durability} (Midge): when a stored write counts as safe
+ * @param persistenceSyncIntervalMillis {@code persistence_sync_interval} (Midge): the fsync period of {@code batch}
  * @param passwordFile global {@code password_file}
  * @param aclFile global {@code acl_file}
  * @param sysInterval {@code sys_interval} in seconds, 0 = no $SYS updates
@@ -79,6 +82,9 @@ public record BrokerConfig(
         Path persistenceLocation,
         String persistenceFile,
         int autosaveInterval,
+        boolean autosaveOnChanges,
+        io.midge.core.store.Durability persistenceDurability,
+        int persistenceSyncIntervalMillis,
         Optional<Path> passwordFile,
         Optional<Path> aclFile,
         int sysInterval,
@@ -101,6 +107,7 @@ public record BrokerConfig(
         Objects.requireNonNull(persistentClientExpiration, "persistentClientExpiration");
         Objects.requireNonNull(persistenceLocation, "persistenceLocation");
         Objects.requireNonNull(persistenceFile, "persistenceFile");
+        Objects.requireNonNull(persistenceDurability, "persistenceDurability");
         Objects.requireNonNull(passwordFile, "passwordFile");
         Objects.requireNonNull(aclFile, "aclFile");
         Objects.requireNonNull(pidFile, "pidFile");
@@ -129,9 +136,23 @@ public record BrokerConfig(
         return messageSizeLimit == 0 ? PROTOCOL_MAX_MESSAGE_SIZE : messageSizeLimit;
     }
 
-    /** Where the persistence database lives: {@code persistenceLocation/persistenceFile}. */
+    /** Where mosquitto keeps its persistence file: {@code persistenceLocation/persistenceFile}, which Midge imports. */
     public Path persistenceFilePath() {
         return persistenceLocation.resolve(persistenceFile);
+    }
+
+    /** Midge's own store, a directory beside mosquitto's file: {@code persistenceLocation/midge.db}. */
+    public Path storeDirectory() {
+        return persistenceLocation.resolve(STORE_DIRECTORY);
+    }
+
+    /** The name of Midge's store directory within {@code persistence_location}. */
+    public static final String STORE_DIRECTORY = "midge.db";
+
+    /** How the durable store is opened, from the persistence options. */
+    public io.midge.core.store.StoreSettings storeSettings() {
+        return new io.midge.core.store.StoreSettings(storeDirectory(), persistenceDurability,
+                persistenceSyncIntervalMillis, autosaveInterval, autosaveOnChanges);
     }
 
     /** Effective {@code allow_anonymous} for clients of the given listener. */

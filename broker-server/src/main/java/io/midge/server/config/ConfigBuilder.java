@@ -36,6 +36,9 @@ final class ConfigBuilder {
     Path persistenceLocation;
     String persistenceFile = "mosquitto.db";
     int autosaveInterval = 1800;
+    boolean autosaveOnChanges;
+    io.midge.core.store.Durability persistenceDurability = io.midge.core.store.Durability.FSYNC;
+    int persistenceSyncIntervalMillis = 50;
     int sysInterval = 10;
     Path pidFile;
 
@@ -70,7 +73,8 @@ final class ConfigBuilder {
                 logging.types(), logging.dests(), logging.timestamp, logging.timestampFormat, logging.facility(),
                 Optional.ofNullable(persistentClientExpiration), persistence,
                 persistenceLocation != null ? persistenceLocation : context.workingDirectory(),
-                persistenceFile, autosaveInterval, security.passwordFile(), security.aclFile(), sysInterval,
+                persistenceFile, autosaveInterval, autosaveOnChanges, persistenceDurability,
+                persistenceSyncIntervalMillis, security.passwordFile(), security.aclFile(), sysInterval,
                 Optional.ofNullable(pidFile),
                 listeners.defaultListener().maxConnections, bridgeConfigs, context.warnings());
     }

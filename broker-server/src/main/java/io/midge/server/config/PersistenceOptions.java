@@ -1,25 +1,23 @@
 package io.midge.server.config;
 
-import static io.midge.server.config.OptionTable.notYet;
-import static io.midge.server.config.OptionTable.validateOnly;
+import io.midge.core.store.Durability;
 
-/** {@code persistence*} and {@code autosave_*} options. */
+/**
+ * {@code persistence*} and {@code autosave_*} options, and Midge's {@code persistence_durability}
+ * and {@code persistence_sync_interval}.
+ */
 final class PersistenceOptions {
 
     private PersistenceOptions() {
     }
 
     static void register(OptionTable table) {
-        table.general("persistence", (c, d) -> {
-            c.persistence = d.bool();
-            // "persistence false" asks for what the broker does today.
-            if (c.persistence) {
-                d.warnNotSupportedYet();
-            }
-        });
-        table.general("persistence_file", notYet((c, d) -> c.persistenceFile = d.string()));
-        table.general("persistence_location", notYet((c, d) -> c.persistenceLocation = d.path()));
-        table.general("autosave_interval", notYet((c, d) -> c.autosaveInterval = d.intInRange(0, Integer.MAX_VALUE)));
-        table.general("autosave_on_changes", notYet(validateOnly(Directive::bool)));
+        table.general("persistence", (c, d) -> c.persistence = d.bool());
+        table.general("persistence_file", (c, d) -> c.persistenceFile = d.string());
+        table.general("persistence_location", (c, d) -> c.persistenceLocation = d.path());
+        table.general("autosave_interval", (c, d) -> c.autosaveInterval = d.intInRange(0, Integer.MAX_VALUE));
+        table.general("autosave_on_changes", (c, d) -> c.autosaveOnChanges = d.bool());
+        table.general("persistence_durability", (c, d) -> c.persistenceDurability = d.keyword(Durability.class));
+        table.general("persistence_sync_interval", (c, d) -> c.persistenceSyncIntervalMillis = d.intInRange(1, 60_000));
     }
 }

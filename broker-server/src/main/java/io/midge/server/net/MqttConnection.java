@@ -570,6 +570,15 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
     }
 
     @Override
+    public void sendPublish(int packetId, Message message, int qos, boolean dup, boolean retain, io.midge.core.store.Commit after) {
+        after.whenDone(ctx.executor(), () -> {
+            if (state == State.CONNECTED) {
+                sendPublish(packetId, message, qos, dup, retain);
+            }
+        });
+    }
+
+    @Override
     public void sendPubRel(int packetId) {
         write(new Ack(PacketType.PUBREL, packetId));
         requestFlush();
