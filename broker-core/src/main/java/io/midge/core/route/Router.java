@@ -142,6 +142,11 @@ public final class Router {
         }
     }
 
+    /** A subscription of a session read back from the store: indexed only, the session already holds it. */
+    public void restoreSubscription(Session session, String filter, int qos) {
+        subscriptions.subscribe(filter, session, qos);
+    }
+
     /** @return whether the session had the subscription */
     public boolean unsubscribe(Session session, String filter) {
         subscriptions.unsubscribe(filter, session);

@@ -51,6 +51,10 @@ public final class SessionRegistry {
     public Session restore(StoredSession stored, EventExecutor owner) {
         Session session = new Session(stored.clientId(), owner, limits, store);
         session.restore(stored, clock.millis());
+        if (stored.disconnectedAtMillis() == 0) {
+            // Its client was connected when the broker stopped: it is away from now on, and its will is published once.
+            store.putSession(stored.clientId(), stored.incarnation(), clock.millis(), null);
+        }
         sessions.put(stored.clientId(), session);
         return session;
     }

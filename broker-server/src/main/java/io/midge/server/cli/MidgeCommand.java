@@ -106,7 +106,13 @@ public final class MidgeCommand implements Callable<Integer> {
         LoggingSetup logging = LoggingSetup.apply(config, verbose);
         log.info("midge version {} starting", MidgeVersion.VERSION);
         log.info(configFile != null ? "Config loaded from " + configFile + "." : "Using default config.");
-        MidgeServer server = new MidgeServer(config);
+        MidgeServer server;
+        try {
+            server = new MidgeServer(config);
+        } catch (StartupException e) {
+            log.error(e.getMessage());
+            return e.exitCode();
+        }
         try {
             server.start();
         } catch (StartupException e) {

@@ -1,9 +1,20 @@
 package io.midge.server.net;
 
 import io.midge.core.auth.AuthFileException;
+import io.midge.core.auth.AllowAllAuthorizer;
+import io.midge.core.message.MessageIds;
+import io.midge.core.route.DurableRetainedStore;
 import io.midge.core.route.MemoryRetainedStore;
+import io.midge.core.route.RetainedStore;
 import io.midge.core.route.Router;
 import io.midge.core.session.ClientConnection;
+import io.midge.core.session.Session;
+import io.midge.core.store.BrokerStore;
+import io.midge.core.store.RocksStore;
+import io.midge.core.store.StoreContents;
+import io.midge.core.store.StoreException;
+import io.midge.core.store.StoredSession;
+import io.midge.core.message.Message;
 import io.midge.core.session.SessionLimits;
 import io.midge.core.session.SessionRegistry;
 import io.midge.core.sys.BrokerStats;
@@ -51,19 +62,81 @@ public final class MidgeServer implements AutoCloseable {
     private final EventLoopGroup loops;
     private final List<Channel> listeners = new ArrayList<>();
     private final ListenerSecurity security;
+    private final BrokerStore store;
 
-    public MidgeServer(BrokerConfig config) {
+    /**
+     * Opens the persistent store (with {@code persistence true}) and puts back everything it
+     * holds; no socket is open yet.
+     *
+     * @throws StartupException if the store cannot be opened or read: the broker must not start
+     *                          with data silently missing
+     */
+    public MidgeServer(BrokerConfig config) throws StartupException {
         this.config = config;
+        this.store = openStore(config);
         this.loops = transport.newGroup(eventLoopThreads());
-        Router router = new Router(new MemoryRetainedStore(), config.retainAvailable(), config.checkRetainSource());
+        RetainedStore retained = store.isPersistent() ? new DurableRetainedStore(store) : new MemoryRetainedStore();
+        Router router = new Router(retained, config.retainAvailable(), config.checkRetainSource(), store);
         SessionLimits limits = new SessionLimits(config.maxInflightMessages(), config.maxQueuedMessages(),
                 config.maxQueuedBytes(), config.queueQos0Messages(), config.upgradeOutgoingQos());
-        SessionRegistry sessions = new SessionRegistry(limits, router::discardSubscriptions, Clock.systemUTC());
+        SessionRegistry sessions = new SessionRegistry(limits, router::discardSubscriptions, Clock.systemUTC(), store);
         ConnectionSettings settings = new ConnectionSettings(config.maxKeepalive(), config.allowZeroLengthClientId(),
                 config.autoIdPrefix(), config.effectiveMessageSizeLimit(), config.connectionMessages(), config.retainAvailable(),
                 CONNECT_TIMEOUT_MILLIS);
         this.services = new BrokerServices(router, sessions, new BrokerStats(), settings);
         this.security = new ListenerSecurity(config);
+        if (store.isPersistent()) {
+            recover(retained);
+        }
+    }
+
+    private static BrokerStore openStore(BrokerConfig config) throws StartupException {
+        if (!config.persistence()) {
+            return BrokerStore.NONE;
+        }
+        try {
+            return RocksStore.open(config.storeSettings(), AllowAllAuthorizer.INSTANCE, MidgeServer::storeFailed);
+        } catch (StoreException e) {
+            throw new StartupException("Error: " + sentence(e.getMessage()), ExitCodes.STARTUP_FAILED);
+        }
+    }
+
+    /**
+     * A write could not be made durable: acknowledging anything more would break the promise that
+     * nothing acknowledged is lost, so the broker stops at once and a supervisor can restart it.
+     */
+    private static void storeFailed(Throwable cause) {
+        log.error("Error: Persistence store failed; stopping so that no message is acknowledged without being safe.");
+        Runtime.getRuntime().halt(ExitCodes.STARTUP_FAILED);
+    }
+
+    /**
+     * Puts back retained messages and persistent sessions, and publishes the wills of clients
+     * that were connected when the broker stopped without them disconnecting.
+     */
+    private void recover(RetainedStore retained) throws StartupException {
+        long started = System.nanoTime();
+        StoreContents contents;
+        try {
+            contents = store.load();
+        } catch (StoreException e) {
+            store.close();
+            throw new StartupException("Error: " + sentence(e.getMessage()), ExitCodes.STARTUP_FAILED);
+        }
+        MessageIds.moveBeyond(contents.highestMessageId());
+        contents.retained().forEach(((DurableRetainedStore) retained)::restore);
+        List<Message> wills = new ArrayList<>();
+        for (StoredSession stored : contents.sessions()) {
+            Session session = services.sessions().restore(stored, loops.next());
+            stored.subscriptions().forEach((filter, qos) -> services.router().restoreSubscription(session, filter, qos));
+            if (stored.will() != null) {
+                wills.add(stored.will());
+            }
+        }
+        wills.forEach(services.router()::publish);
+        log.info("Restored {} retained messages and {} persistent sessions from {} in {} ms.",
+                contents.retained().size(), contents.sessions().size(), config.storeDirectory(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
     /**
@@ -208,5 +281,7 @@ public final class MidgeServer implements AutoCloseable {
             channel.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         }
         loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        // After the loops: what they wrote last is still made durable.
+        store.close();
     }
 }

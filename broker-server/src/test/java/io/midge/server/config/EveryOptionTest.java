@@ -98,6 +98,8 @@ class EveryOptionTest extends ConfigFileTest {
         row("persistence_location", "persistence_location /var/lib/midge/", null);
         row("autosave_interval", "autosave_interval 60", "-1");
         row("autosave_on_changes", "autosave_on_changes true", "sometimes");
+        row("persistence_durability", "persistence_durability snapshot", "always");
+        row("persistence_sync_interval", "persistence_sync_interval 100", "0");
         // Ignored.
         row("user", "user mosquitto", null);
         row("memory_limit", "memory_limit 1000000", "-1");

@@ -14,8 +14,7 @@ class WarningsTest extends ConfigFileTest {
     @ValueSource(strings = {
         "plugin p.so", "auth_plugin p.so",
         "plugin_opt_db x", "auth_opt_db x", "auth_plugin_deny_special_chars true",
-        "persistence true", "persistence_file m.db", "persistence_location /var/lib/m/", "autosave_interval 60",
-        "autosave_on_changes true", "ciphers_tls1.3 TLS_AES_256_GCM_SHA384", "dhparamfile dh.pem",
+        "ciphers_tls1.3 TLS_AES_256_GCM_SHA384", "dhparamfile dh.pem",
         "tls_engine e", "tls_engine_kpass_sha1 ab", "tls_keyform pem", "bind_interface eth0",
         "http_dir www"})
     void notYetActiveOptionsWarn(String line) throws Exception {
@@ -59,6 +58,8 @@ class WarningsTest extends ConfigFileTest {
         "password_file passwd", "acl_file acl", "per_listener_settings true", "cafile ca.pem", "capath /etc/ssl",
         "crlfile crl.pem", "require_certificate false", "use_identity_as_username true", "max_topic_alias 10",
         "pid_file /run/m.pid",
+        "persistence true", "persistence_file m.db", "persistence_location /var/lib/m/", "autosave_interval 60",
+        "autosave_on_changes true", "persistence_durability batch", "persistence_sync_interval 20",
         "use_subject_as_username true", "tls_version tlsv1.2", "ciphers HIGH", "protocol websockets"})
     void harmlessOrActiveOptionsDoNotWarn(String line) throws Exception {
         assertTrue(files.parse(line).warnings().isEmpty());
@@ -68,9 +69,9 @@ class WarningsTest extends ConfigFileTest {
     void warningsFromIncludedFilesNameThoseFiles() throws Exception {
         files.write("conf.d/tls.conf", "listener 8883", "dhparamfile dh.pem");
 
-        BrokerConfig config = files.parse("persistence true", "include_dir conf.d");
+        BrokerConfig config = files.parse("plugin p.so", "include_dir conf.d");
 
-        assertEquals(List.of(files.at(1) + "persistence is not supported yet; ignored.",
+        assertEquals(List.of(files.at(1) + "plugin is not supported yet; ignored.",
                 files.at("conf.d/tls.conf", 2) + "dhparamfile is not supported yet; ignored."), config.warnings());
     }
 }
