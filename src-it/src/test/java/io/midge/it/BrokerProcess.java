@@ -35,13 +35,17 @@ public final class BrokerProcess implements AutoCloseable {
     private final int port;
     private final Path dir;
     private final Path log;
+    private final List<String> command;
+    private final List<Integer> ports;
     private Integer exitCode;
 
-    private BrokerProcess(Process process, int port, Path dir, Path log) {
+    private BrokerProcess(Process process, int port, Path dir, Path log, List<String> command, List<Integer> ports) {
         this.process = process;
         this.port = port;
         this.dir = dir;
         this.log = log;
+        this.command = command;
+        this.ports = ports;
     }
 
     /** True when the suite runs against Debian's mosquitto rather than Midge. */
@@ -227,7 +231,9 @@ public final class BrokerProcess implements AutoCloseable {
         Files.writeString(dir.resolve("command.txt"), String.join(" ", cmd) + "\n", StandardCharsets.UTF_8);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
-        BrokerProcess broker = new BrokerProcess(pb.start(), ports.isEmpty() ? 0 : ports.get(0), dir, log);
+        // Appended, so that a restarted broker's log follows its predecessor's.
+        ProcessBuilder appending = pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        BrokerProcess broker = new BrokerProcess(appending.start(), ports.isEmpty() ? 0 : ports.get(0), dir, log, cmd, ports);
         for (int port : ports) {
             broker.awaitListening(port);
         }
@@ -430,6 +436,34 @@ public final class BrokerProcess implements AutoCloseable {
     /** The exit code after {@link #close()}, or null if it had to be killed or has not stopped. */
     public Integer exitCode() {
         return exitCode;
+    }
+
+    /** SIGKILL, as a crash or power loss would stop it, and waits for the process to be gone. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                throw new AssertionError("broker survived SIGKILL");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Starts the same broker again (same command, directory and ports) once this one has
+     * stopped, and waits until it listens.
+     */
+    public BrokerProcess restart() {
+        if (process.isAlive()) {
+            throw new IllegalStateException("stop or kill the broker before restarting it");
+        }
+        try {
+            return launch(command, ports, dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** SIGTERM, then waits (bounded) for the process to exit; kills it if it does not. */

@@ -31,13 +31,22 @@ public final class DurableRetainedStore implements RetainedStore {
         }
         Message retained = message.withRetain(true);
         memory.put(retained);
-        store.putRetained(retained);
+        if (isKept(retained.topic())) {
+            store.putRetained(retained);
+        }
     }
 
     @Override
     public void remove(String topic) {
         memory.remove(topic);
-        store.removeRetained(topic);
+        if (isKept(topic)) {
+            store.removeRetained(topic);
+        }
+    }
+
+    /** $SYS values are the broker's own, worked out afresh after a start; as in mosquitto, they are not kept. */
+    private static boolean isKept(String topic) {
+        return !topic.startsWith("$SYS/");
     }
 
     @Override
