@@ -104,7 +104,11 @@ final class StoreReader {
             }
             it.status();
         } catch (RocksDBException e) {
-            throw new StoreException("Unable to read persistence store " + location + ": " + e.getMessage(), e);
+            if (!lenient) {
+                throw new StoreException("Unable to read persistence store " + location + ": " + e.getMessage(), e);
+            }
+            // What was read before the damage is still worth salvaging.
+            damaged.add("reading stopped early, the records after this point are lost: " + e.getMessage());
         }
 
         Map<Long, Integer> references = new HashMap<>();
