@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
  * {@code midge [-c CONFIG] [-d] [-h] [-p PORT] [-v]}: the broker's command line, mosquitto's,
  * with its messages and exit codes.
  */
-@Command(name = "midge", versionProvider = MidgeVersion.class, subcommands = PasswdCommand.class,
+@Command(name = "midge", versionProvider = MidgeVersion.class, subcommands = {PasswdCommand.class, StoreCommand.class},
         description = "Midge, an MQTT 3.1.1 broker.")
 public final class MidgeCommand implements Callable<Integer> {
 
