@@ -100,17 +100,24 @@ public final class TestFiles {
 
     /** {@code java -jar midge.jar passwd [-c] -b FILE USER PASS}. */
     public static Path midgePasswd(Path file, boolean create, String user, String password) {
+        List<String> cmd = new ArrayList<>(List.of("passwd"));
+        if (create) {
+            cmd.add("-c");
+        }
+        cmd.addAll(List.of("-b", file.toString(), user, password));
+        run(midgeCommand(cmd));
+        return shareFile(file);
+    }
+
+    /** {@code java -jar midge.jar ARGS...}: Midge's command line tools. */
+    public static List<String> midgeCommand(List<String> args) {
         String jar = System.getProperty("midge.jar");
         if (jar == null || !Files.isRegularFile(Path.of(jar))) {
             throw new IllegalStateException("midge.jar not found at " + jar + " (build broker-server first)");
         }
         List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar, "passwd"));
-        if (create) {
-            cmd.add("-c");
-        }
-        cmd.addAll(List.of("-b", file.toString(), user, password));
-        run(cmd);
-        return shareFile(file);
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar));
+        cmd.addAll(args);
+        return cmd;
     }
 }
