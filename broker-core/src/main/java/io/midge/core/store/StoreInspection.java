@@ -16,7 +16,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
@@ -99,7 +98,7 @@ public final class StoreInspection {
             // The damage is the original's; name its files, not the copy's.
             rescue.lost().forEach(line -> lost.add(line.replace(copy.toString(), directory.toString())));
             StoreContents contents = readRescued(rescued, lost);
-            return new Salvage(writeStore(output, contents), lost, rescue.damagedFiles());
+            return new Salvage(StoreContentsWriter.writeNewStore(output, contents), lost, rescue.damagedFiles());
         } finally {
             deleteTree(work);
         }
@@ -116,23 +115,6 @@ public final class StoreInspection {
                 db.close();
             }
         }
-    }
-
-    private static StoreCounts writeStore(Path output, StoreContents contents) throws StoreException {
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        RocksStore store = RocksStore.open(StoreSettings.fsync(output), AllowAllAuthorizer.INSTANCE, failure::set);
-        StoreCounts written;
-        try {
-            store.load();
-            written = StoreContentsWriter.write(store, contents);
-        } finally {
-            store.close();
-        }
-        if (failure.get() != null) {
-            throw new StoreException("Unable to write the salvaged store " + output + ": " + failure.get().getMessage(),
-                    failure.get());
-        }
-        return written;
     }
 
     private static Options readOnlyOptions(Path logDir) {

@@ -36,6 +36,9 @@ final class StoreRescue {
      */
     record Result(boolean damagedFiles, List<String> lost) {}
 
+    /** What {@link #copyInKeyOrder} returns when it read everything. */
+    private static final byte[] NOT_STOPPED = new byte[0];
+
     private final Path source;
     private final List<String> lost = new ArrayList<>();
     private boolean damagedFiles;
@@ -67,8 +70,6 @@ final class StoreRescue {
         }
         return new Result(damagedFiles, lost);
     }
-
-    private static final byte[] NOT_STOPPED = new byte[0];
 
     private RocksDB openSkippingLogDamage(Options tolerant) throws StoreException {
         try (Options strict = RocksStore.options().setCreateIfMissing(false)) {

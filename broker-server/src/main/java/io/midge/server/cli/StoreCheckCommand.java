@@ -35,14 +35,14 @@ public final class StoreCheckCommand implements Callable<Integer> {
         try {
             directory = config.load().storeDirectory();
         } catch (ConfigException e) {
-            err.println(StoreToolFailure.errorLine(e));
+            err.println(ErrorLine.of(e));
             return ExitCodes.INVALID;
         }
         StoreInspection.Report report;
         try {
             report = StoreInspection.check(directory);
         } catch (StoreException e) {
-            err.println(StoreToolFailure.errorLine(e));
+            err.println(ErrorLine.of(e));
             return ExitCodes.FILE_UNREADABLE;
         }
         out.println("Persistence store " + directory + ": " + report.counts() + ".");

@@ -40,7 +40,7 @@ public final class StoreSalvageCommand implements Callable<Integer> {
             directory = config.load().storeDirectory();
             salvage = StoreInspection.salvage(directory, output);
         } catch (ConfigException | StoreException e) {
-            spec.commandLine().getErr().println(StoreToolFailure.errorLine(e));
+            spec.commandLine().getErr().println(ErrorLine.of(e));
             return ExitCodes.STARTUP_FAILED;
         }
         out.println("Salvaged persistence store " + directory + " into " + output + ".");

@@ -48,17 +48,12 @@ pub -q 2 -t b/y -m m2
 pub -q 0 -t a/z -m m3
 
 # The in-flight states need a client that stops half way through a QoS 2 exchange.
-python3 - "$port" <<'PY'
+cat > "$dir/raw.py" <<'PY'
 import socket, struct, sys
-port = int(sys.argv[1])
+port, phase = int(sys.argv[1]), sys.argv[2]
 
 def s16(b): return struct.pack(">H", len(b)) + b
 def packet(kind, body): return bytes([kind, len(body)]) + body
-def connect(cid):
-    s = socket.create_connection(("127.0.0.1", port))
-    s.sendall(packet(0x10, s16(b"MQTT") + bytes([4, 0x00]) + struct.pack(">H", 60) + s16(cid)))
-    assert read(s)[0] == 0x20
-    return s
 def read(s):
     head = s.recv(1)
     length, shift = 0, 0
@@ -70,53 +65,38 @@ def read(s):
     body = b""
     while len(body) < length: body += s.recv(length - len(body))
     return head[0], body
+def connect(cid):  # MQTT 3.1.1, clean session off
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(packet(0x10, s16(b"MQTT") + bytes([4, 0x00]) + struct.pack(">H", 60) + s16(cid)))
+    assert read(s)[0] == 0x20
+    return s
 
-# session "flight": subscribe, go away, get two QoS 2 messages queued, come back and
-# answer only the first PUBLISH with PUBREC.
-s = connect(b"flight")
-s.sendall(packet(0x82, struct.pack(">H", 1) + s16(b"f/#") + bytes([2])))
-assert read(s)[0] == 0x90
-s.close()
+if phase == "subscribe":
+    # session "flight" subscribes and goes away, so its messages queue up
+    s = connect(b"flight")
+    s.sendall(packet(0x82, struct.pack(">H", 1) + s16(b"f/#") + bytes([2])))
+    assert read(s)[0] == 0x90
+    s.close()
+else:
+    # it comes back and answers only the first PUBLISH, with PUBREC
+    s = connect(b"flight")
+    kind, body = read(s)
+    assert kind & 0xF0 == 0x30, kind
+    topic_len = struct.unpack(">H", body[:2])[0]
+    s.sendall(packet(0x50, body[2 + topic_len:4 + topic_len]))
+    assert read(s)[0] & 0xF0 == 0x30      # the second PUBLISH
+    assert read(s)[0] == 0x62             # PUBREL for the first
+    s.close()
+    # session "inbound" publishes at QoS 2 and never sends PUBREL
+    s = connect(b"inbound")
+    s.sendall(packet(0x34, s16(b"i/one") + struct.pack(">H", 7) + b"i1"))
+    assert read(s)[0] == 0x50
+    s.close()
 PY
+python3 "$dir/raw.py" "$port" subscribe
 pub -q 2 -t f/one -m f1
 pub -q 2 -t f/two -m f2
-python3 - "$port" <<'PY'
-import socket, struct, sys
-port = int(sys.argv[1])
-def s16(b): return struct.pack(">H", len(b)) + b
-def packet(kind, body): return bytes([kind, len(body)]) + body
-def read(s):
-    head = s.recv(1)
-    length, shift = 0, 0
-    while True:
-        b = s.recv(1)[0]
-        length |= (b & 0x7F) << shift
-        shift += 7
-        if b < 0x80: break
-    body = b""
-    while len(body) < length: body += s.recv(length - len(body))
-    return head[0], body
-def connect(cid):
-    s = socket.create_connection(("127.0.0.1", port))
-    s.sendall(packet(0x10, s16(b"MQTT") + bytes([4, 0x00]) + struct.pack(">H", 60) + s16(cid)))
-    assert read(s)[0] == 0x20
-    return s
-
-s = connect(b"flight")
-kind, body = read(s)
-assert kind & 0xF0 == 0x30, kind
-topic_len = struct.unpack(">H", body[:2])[0]
-mid = body[2 + topic_len:4 + topic_len]
-s.sendall(packet(0x50, mid))          # PUBREC for the first, nothing for the second
-assert read(s)[0] & 0xF0 == 0x30      # the second PUBLISH
-assert read(s)[0] == 0x62             # PUBREL for the first
-s.close()
-
-s = connect(b"inbound")
-s.sendall(packet(0x34, s16(b"i/one") + struct.pack(">H", 7) + b"i1"))
-assert read(s)[0] == 0x50             # PUBREC; PUBREL never follows
-s.close()
-PY
+python3 "$dir/raw.py" "$port" stop-half-way
 
 kill -TERM "$pid"
 wait "$pid" || true
