@@ -14,6 +14,9 @@ import io.midge.core.store.RocksStore;
 import io.midge.core.store.StoreContents;
 import io.midge.core.store.StoreException;
 import io.midge.core.store.StoredSession;
+import io.midge.core.store.StoreContentsWriter;
+import io.midge.core.store.StoreCounts;
+import io.midge.core.store.mosquitto.MosquittoImport;
 import io.midge.core.message.Message;
 import io.midge.core.session.SessionLimits;
 import io.midge.core.session.SessionRegistry;
@@ -37,6 +40,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.CharacterCodingException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -63,6 +68,8 @@ public final class MidgeServer implements AutoCloseable {
     private final List<Channel> listeners = new ArrayList<>();
     private final ListenerSecurity security;
     private final BrokerStore store;
+    /** Whether this start created the store: then a mosquitto persistence file beside it is imported. */
+    private final boolean newStore;
 
     /**
      * Opens the persistent store (with {@code persistence true}) and puts back everything it
@@ -73,6 +80,7 @@ public final class MidgeServer implements AutoCloseable {
      */
     public MidgeServer(BrokerConfig config) throws StartupException {
         this.config = config;
+        this.newStore = config.persistence() && !Files.exists(config.storeDirectory());
         this.store = openStore(config);
         this.loops = transport.newGroup(eventLoopThreads());
         RetainedStore retained = store.isPersistent() ? new DurableRetainedStore(store) : new MemoryRetainedStore();
@@ -102,6 +110,34 @@ public final class MidgeServer implements AutoCloseable {
     }
 
     /**
+     * Switching from mosquitto keeps its data: its persistence file is read into the new store
+     * (and left as it is). If it cannot be read, the new store is removed again, so that the next
+     * start tries again rather than silently starting empty.
+     */
+    private StoreContents importMosquitto() throws StartupException {
+        Path file = config.persistenceFilePath();
+        try {
+            MosquittoImport.Found found = MosquittoImport.read(file);
+            StoreCounts counts = StoreContentsWriter.write(store, found.contents());
+            found.notes().forEach(note -> log.warn("Warning: {}", note));
+            log.info("Imported mosquitto persistence file {}: {}.", file, counts);
+            return found.contents();
+        } catch (StoreException e) {
+            store.close();
+            deleteQuietly(config.storeDirectory());
+            throw new StartupException("Error: " + sentence(e.getMessage()), ExitCodes.STARTUP_FAILED);
+        }
+    }
+
+    private static void deleteQuietly(Path directory) {
+        try (var paths = Files.walk(directory)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            log.warn("Warning: Unable to remove {}: {}.", directory, e.getMessage());
+        }
+    }
+
+    /**
      * A write could not be made durable: acknowledging anything more would break the promise that
      * nothing acknowledged is lost, so the broker stops at once and a supervisor can restart it.
      */
@@ -122,6 +158,9 @@ public final class MidgeServer implements AutoCloseable {
         } catch (StoreException e) {
             store.close();
             throw new StartupException("Error: " + sentence(e.getMessage()), ExitCodes.STARTUP_FAILED);
+        }
+        if (newStore && Files.isRegularFile(config.persistenceFilePath())) {
+            contents = importMosquitto();
         }
         MessageIds.moveBeyond(contents.highestMessageId());
         contents.retained().forEach(((DurableRetainedStore) retained)::restore);
