@@ -1,7 +1,7 @@
 package io.midge.server.net;
 
 import io.midge.core.auth.Authenticator;
-import io.midge.server.codec.MqttPacket.Connect;
+import io.midge.core.packet.MqttPacket.Connect;
 import io.netty.channel.ChannelPipeline;
 
 import java.util.UUID;
