@@ -2,6 +2,7 @@ package io.midge.core.route;
 
 import io.midge.core.message.Message;
 import io.midge.core.session.Session;
+import io.midge.core.store.Commit;
 import io.midge.core.topic.Matches;
 import io.midge.core.topic.SubscriptionTrie;
 import io.midge.core.topic.Topics;
@@ -10,16 +11,16 @@ import java.util.Map;
 
 /**
  * The one path every message takes: retained store, subscription match, and delivery to each
- * matching session on that session's own event loop. Called on the publisher's event loop; takes
+ * matching {@link Subscriber} on that subscriber's own event loop. Called on the publisher's event loop; takes
  * no lock (the trie and the retained store are built for concurrent readers).
  */
 public final class Router {
 
-    private final SubscriptionTrie<Session> subscriptions = new SubscriptionTrie<>();
+    private final SubscriptionTrie<Subscriber> subscriptions = new SubscriptionTrie<>();
     private final RetainedStore retained;
     private final boolean retainAvailable;
     private final boolean checkRetainSource;
-    private final ThreadLocal<Matches<Session>> matchesPerThread = ThreadLocal.withInitial(Matches::new);
+    private final ThreadLocal<Matches<Subscriber>> matchesPerThread = ThreadLocal.withInitial(Matches::new);
 
     public Router(RetainedStore retained, boolean retainAvailable) {
         this(retained, retainAvailable, false);
@@ -47,13 +48,20 @@ public final class Router {
         return subscriptions.subscriptionCount();
     }
 
+    /** Routes a message nobody is to be slowed down for: a will, a $SYS message. */
+    public Commit publish(Message message) {
+        return publish(message, Publisher.NONE);
+    }
+
     /**
-     * Routes a message published by a client (or a will). A retained message also updates the store.
+     * Routes a message published by a client. A retained message also updates the store. Each
+     * matching subscriber that is not keeping up (see {@link Subscriber#isCongested}) is handed
+     * to {@code publisher} to hold back for.
      *
-     * @return a matching session whose client is not keeping up (see {@link Session#isCongested}),
-     *         for the publisher to wait on; null when none is
+     * @return when the message is safe, for the publisher's acknowledgement to wait on; in
+     *         memory, always {@link Commit#DONE}
      */
-    public Session publish(Message message) {
+    public Commit publish(Message message, Publisher publisher) {
         if (message.retain() && retainAvailable) {
             if (message.payload().length == 0) {
                 retained.remove(message.topic());
@@ -61,22 +69,21 @@ public final class Router {
                 retained.put(message);
             }
         }
-        Matches<Session> matches = matchesPerThread.get();
+        Matches<Subscriber> matches = matchesPerThread.get();
         matches.clear();
         subscriptions.match(message.topic(), matches);
-        Session congested = null;
         try {
             for (int i = 0; i < matches.size(); i++) {
-                Session subscriber = matches.subscriber(i);
+                Subscriber subscriber = matches.subscriber(i);
                 CrossLoopDelivery.deliver(subscriber, message, matches.qos(i));
                 if (subscriber.isCongested()) {
-                    congested = subscriber;
+                    publisher.holdBackFor(subscriber);
                 }
             }
         } finally {
             matches.clear();
         }
-        return congested;
+        return Commit.DONE;
     }
 
     /**

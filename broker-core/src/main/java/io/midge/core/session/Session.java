@@ -3,6 +3,8 @@ package io.midge.core.session;
 import io.midge.core.auth.AllowAllAuthorizer;
 import io.midge.core.auth.Authorizer;
 import io.midge.core.message.Message;
+import io.midge.core.route.DrainWaiter;
+import io.midge.core.route.Subscriber;
 import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,6 +13,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
@@ -21,7 +24,7 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * Ownership moves to the loop of a new connection when a client reconnects (see
  * {@link SessionRegistry}). Deliveries from other loops arrive as tasks on the owner.
  */
-public final class Session {
+public final class Session implements Subscriber {
 
     private static final Logger log = LoggerFactory.getLogger("midge");
 
@@ -66,6 +69,8 @@ public final class Session {
     private volatile int incoming;
     /** The queue's length as other loops may read it; written by the owner whenever it changes. */
     private volatile int queuedSnapshot;
+    /** Publishers held back by this session, woken when it drains; see {@link #awaitDrain}. */
+    private final DrainWaiters drainWaiters = new DrainWaiters();
     private static final AtomicIntegerFieldUpdater<Session> INCOMING =
             AtomicIntegerFieldUpdater.newUpdater(Session.class, "incoming");
 
@@ -77,6 +82,7 @@ public final class Session {
 
     public String clientId() { return clientId; }
 
+    @Override
     public EventExecutor owner() { return owner; }
 
     void moveTo(EventExecutor newOwner) {
@@ -136,6 +142,7 @@ public final class Session {
      * @param retain     the retain flag to send: set only for retained messages sent on subscribe
      * @return false if the message was dropped
      */
+    @Override
     public boolean deliver(Message message, int grantedQos, boolean retain) {
         if (!mayRead(message)) {
             return false;
@@ -164,6 +171,9 @@ public final class Session {
                 queuedSnapshot = queue.size();
                 if (congestedSinceNanos == 0 && queue.size() >= limits.congestionHighWater()) {
                     congestedSinceNanos = Math.max(1, System.nanoTime());
+                    if (!drainWaiters.isEmpty()) {
+                        armBackpressureCap();
+                    }
                 }
             }
             return true;
@@ -206,6 +216,7 @@ public final class Session {
             congestedSinceNanos = 0;
             dropping = false;
         }
+        wakeDrainWaitersIfUncongested();
     }
 
     /**
@@ -215,6 +226,7 @@ public final class Session {
      * read at all stops counting after {@link SessionLimits#MAX_BACKPRESSURE_NANOS}: then its
      * queue overflows and drops, as configured, rather than stalling every publisher.
      */
+    @Override
     public boolean isCongested() {
         long since = congestedSinceNanos;
         if (since != 0) {
@@ -225,14 +237,56 @@ public final class Session {
         return incoming + queuedSnapshot >= limits.congestionHighWater();
     }
 
-    /** A delivery to this session leaves another loop (call from that loop). */
+    @Override
     public void incomingSent() {
         INCOMING.incrementAndGet(this);
     }
 
-    /** A delivery from another loop arrived (call on the receiving loop). */
+    @Override
     public void incomingArrived() {
         INCOMING.decrementAndGet(this);
+        wakeDrainWaitersIfUncongested();
+    }
+
+    /**
+     * Backpressure as an edge: the waiter is woken when this session's queue drains below its
+     * low-water mark, its client goes away, or the episode reaches its cap. It registers first and
+     * checks second, and the session changes its state first and looks for waiters second, so
+     * between them one always sees the other and no wakeup is lost.
+     */
+    @Override
+    public void awaitDrain(DrainWaiter waiter) {
+        drainWaiters.add(waiter);
+        if (isCongested()) {
+            armBackpressureCap();
+        } else {
+            drainWaiters.wakeAll(this);
+        }
+    }
+
+    /** Thread-safe: reads only volatile state, so the cap timer may fire on a loop that no longer owns the session. */
+    private void wakeDrainWaitersIfUncongested() {
+        if (!drainWaiters.isEmpty() && !isCongested()) {
+            drainWaiters.wakeAll(this);
+        }
+    }
+
+    /** One timer per episode, at its cap, for waiters of a client that never drains (see {@link #isCongested}). */
+    private void armBackpressureCap() {
+        long since = congestedSinceNanos;
+        if (since != 0 && drainWaiters.claimCapTimer()) {
+            long left = since + SessionLimits.MAX_BACKPRESSURE_NANOS - System.nanoTime();
+            owner.schedule(this::backpressureCapReached, Math.max(0, left), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void backpressureCapReached() {
+        drainWaiters.capTimerFired();
+        if (isCongested()) {
+            armBackpressureCap(); // a later episode: its own cap
+        } else {
+            drainWaiters.wakeAll(this);
+        }
     }
 
     /** How an acknowledgement from the client relates to what is in flight. */
@@ -304,24 +358,24 @@ public final class Session {
      * A QoS 2 PUBLISH arrived: it is stored, and routed only when its PUBREL comes
      * ({@link #releaseInboundQos2}), so a resend before then is never delivered twice.
      */
-    public InboundQos2 receiveInboundQos2(int packetId, Message message) {
+    public InboundQos2Receipt receiveInboundQos2(int packetId, Message message) {
         if (inboundQos2AwaitingRelease == null) {
             inboundQos2AwaitingRelease = new HashMap<>();
         }
         AwaitingRelease stored = inboundQos2AwaitingRelease.get(packetId);
         if (stored != null) {
             if (sameMessage(stored.message, message)) {
-                return ++stored.copies > 2 ? InboundQos2.REPEATED_TOO_OFTEN : InboundQos2.REPEATED;
+                return InboundQos2Receipt.committed(++stored.copies > 2 ? InboundQos2.REPEATED_TOO_OFTEN : InboundQos2.REPEATED);
             }
             stored.message = message;
             stored.copies = 1;
-            return InboundQos2.REPLACED;
+            return InboundQos2Receipt.committed(InboundQos2.REPLACED);
         }
         if (inboundQos2AwaitingRelease.size() >= limits.inboundQos2Capacity()) {
-            return InboundQos2.DROPPED;
+            return InboundQos2Receipt.committed(InboundQos2.DROPPED);
         }
         inboundQos2AwaitingRelease.put(packetId, new AwaitingRelease(message));
-        return InboundQos2.STORED;
+        return InboundQos2Receipt.committed(InboundQos2.STORED);
     }
 
     private static boolean sameMessage(Message a, Message b) {
@@ -379,6 +433,7 @@ public final class Session {
         if (!limits.queueQos0Messages()) {
             queue.removeQos0();
         }
+        wakeDrainWaitersIfUncongested();
     }
 
     /** Forgets everything but the client id: a clean start. The caller removes the subscriptions from the index. */
@@ -389,6 +444,7 @@ public final class Session {
         inflight.clear();
         queue.clear();
         inboundQos2AwaitingRelease = null;
+        wakeDrainWaitersIfUncongested();
     }
 
     @Override

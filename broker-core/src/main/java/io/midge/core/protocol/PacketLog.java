@@ -1,4 +1,4 @@
-package io.midge.server.net;
+package io.midge.core.protocol;
 
 import io.midge.core.packet.MqttPacket;
 import io.midge.core.packet.MqttPacket.Ack;
