@@ -51,7 +51,8 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
     private final ConnectPolicy connectPolicy;
     private final Transport transport;
     private final String mountPoint;
-    private final OrderedAcks acks;
+    /** Acks waiting for their commit; null until one has to wait, as in memory none ever does. */
+    private OrderedAcks acks;
     private State state = State.AWAIT_CONNECT;
     private String clientId;
     /** Kept for SIGHUP, when mosquitto checks connected clients against the reloaded password file. */
@@ -85,7 +86,6 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         this.connectPolicy = connectPolicy;
         this.transport = transport;
         this.mountPoint = context.mountPoint();
-        this.acks = new OrderedAcks(transport.executor(), this::sendCommittedAck);
     }
 
     // ---- transport events ----
@@ -128,7 +128,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
     public void closed() {
         State previous = state;
         state = State.CLOSED;
-        acks.discard();
+        discardWaitingAcks();
         if (closeReason == null) {
             closeReason = CloseReason.CLOSED_BY_CLIENT;
         }
@@ -377,10 +377,19 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
 
     /** In arrival order, and not before its commit: the fast path (nothing waiting, already done) writes at once. */
     private void ackWhenCommitted(Commit commit, PacketType type, int packetId) {
-        if (acks.isEmpty() && commit.isDone()) {
+        if ((acks == null || acks.isEmpty()) && commit.isDone()) {
             write(new Ack(type, packetId));
         } else {
+            if (acks == null) {
+                acks = new OrderedAcks(transport.executor(), this::sendCommittedAck);
+            }
             acks.add(commit, type, packetId);
+        }
+    }
+
+    private void discardWaitingAcks() {
+        if (acks != null) {
+            acks.discard();
         }
     }
 
@@ -532,7 +541,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         session = null;
         waitingFor = null;
         held = null;
-        acks.discard();
+        discardWaitingAcks();
         closeReason = CloseReason.TAKEN_OVER;
         if (state != State.CLOSED) {
             state = State.CLOSED;
