@@ -171,9 +171,6 @@ public final class Session implements Subscriber {
                 queuedSnapshot = queue.size();
                 if (congestedSinceNanos == 0 && queue.size() >= limits.congestionHighWater()) {
                     congestedSinceNanos = Math.max(1, System.nanoTime());
-                    if (!drainWaiters.isEmpty()) {
-                        armBackpressureCap();
-                    }
                 }
             }
             return true;
@@ -216,7 +213,7 @@ public final class Session implements Subscriber {
             congestedSinceNanos = 0;
             dropping = false;
         }
-        wakeDrainWaitersIfUncongested();
+        wakeDrainWaitersIfDrained();
     }
 
     /**
@@ -245,14 +242,15 @@ public final class Session implements Subscriber {
     @Override
     public void incomingArrived() {
         INCOMING.decrementAndGet(this);
-        wakeDrainWaitersIfUncongested();
+        wakeDrainWaitersIfDrained();
     }
 
     /**
-     * Backpressure as an edge: the waiter is woken when this session's queue drains below its
-     * low-water mark, its client goes away, or the episode reaches its cap. It registers first and
-     * checks second, and the session changes its state first and looks for waiters second, so
-     * between them one always sees the other and no wakeup is lost.
+     * Backpressure as an edge: the waiter is woken when what this session has queued and on its
+     * way drains to the low-water mark, or, at the latest, when the episode reaches its cap (a
+     * one-shot timer, armed while anyone waits). It registers first and checks second, and the
+     * session changes its state first and looks for waiters second, so between them one always
+     * sees the other and no wakeup is lost.
      */
     @Override
     public void awaitDrain(DrainWaiter waiter) {
@@ -264,28 +262,35 @@ public final class Session implements Subscriber {
         }
     }
 
-    /** Thread-safe: reads only volatile state, so the cap timer may fire on a loop that no longer owns the session. */
-    private void wakeDrainWaitersIfUncongested() {
-        if (!drainWaiters.isEmpty() && !isCongested()) {
+    /**
+     * Down to the low-water mark, not just below the high one, so that publishers go on with
+     * room to fill rather than stopping again at the next message. Thread-safe: reads only
+     * volatile state.
+     */
+    private void wakeDrainWaitersIfDrained() {
+        if (!drainWaiters.isEmpty() && congestedSinceNanos == 0
+                && incoming + queuedSnapshot <= limits.congestionLowWater()) {
             drainWaiters.wakeAll(this);
         }
     }
 
-    /** One timer per episode, at its cap, for waiters of a client that never drains (see {@link #isCongested}). */
+    /** For a client that stops reading: its waiters go on when the episode reaches its cap (see {@link #isCongested}). */
     private void armBackpressureCap() {
-        long since = congestedSinceNanos;
-        if (since != 0 && drainWaiters.claimCapTimer()) {
-            long left = since + SessionLimits.MAX_BACKPRESSURE_NANOS - System.nanoTime();
+        if (drainWaiters.claimCapTimer()) {
+            long since = congestedSinceNanos;
+            long left = since != 0 ? since + SessionLimits.MAX_BACKPRESSURE_NANOS - System.nanoTime()
+                    : SessionLimits.MAX_BACKPRESSURE_NANOS;
             owner.schedule(this::backpressureCapReached, Math.max(0, left), TimeUnit.NANOSECONDS);
         }
     }
 
+    /** May run on a loop that no longer owns the session: it touches only volatile and locked state. */
     private void backpressureCapReached() {
         drainWaiters.capTimerFired();
-        if (isCongested()) {
-            armBackpressureCap(); // a later episode: its own cap
-        } else {
+        if (!isCongested()) {
             drainWaiters.wakeAll(this);
+        } else if (!drainWaiters.isEmpty()) {
+            armBackpressureCap(); // a later episode, or deliveries still on their way
         }
     }
 
@@ -433,7 +438,7 @@ public final class Session implements Subscriber {
         if (!limits.queueQos0Messages()) {
             queue.removeQos0();
         }
-        wakeDrainWaitersIfUncongested();
+        wakeDrainWaitersIfDrained();
     }
 
     /** Forgets everything but the client id: a clean start. The caller removes the subscriptions from the index. */
@@ -444,7 +449,7 @@ public final class Session implements Subscriber {
         inflight.clear();
         queue.clear();
         inboundQos2AwaitingRelease = null;
-        wakeDrainWaitersIfUncongested();
+        wakeDrainWaitersIfDrained();
     }
 
     @Override
