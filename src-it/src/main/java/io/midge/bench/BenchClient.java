@@ -2,7 +2,7 @@ package io.midge.bench;
 
 import io.midge.server.codec.MqttDecoder;
 import io.midge.server.codec.MqttEncoder;
-import io.midge.server.codec.MqttPacket;
+import io.midge.core.packet.MqttPacket;
 import io.midge.server.codec.MqttWire;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;

@@ -1,7 +1,7 @@
 package io.midge.bench;
 
 import io.midge.server.codec.MqttEncoder;
-import io.midge.server.codec.MqttPacket;
+import io.midge.core.packet.MqttPacket;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 

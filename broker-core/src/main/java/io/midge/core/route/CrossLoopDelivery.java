@@ -1,7 +1,6 @@
 package io.midge.core.route;
 
 import io.midge.core.message.Message;
-import io.midge.core.session.Session;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.internal.ThreadExecutorMap;
 
@@ -11,13 +10,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Hands a message to a session on the session's owner loop. Deliveries to sessions owned by
+ * Hands a message to a subscriber on its owner loop. Deliveries to subscribers owned by
  * other loops are gathered per target loop and handed over as one task per target when the
  * publishing loop finishes its current batch of work, not one task per message.
  */
 final class CrossLoopDelivery {
 
-    private record Delivery(Session session, Message message, int qos, long storedIncarnation) {}
+    private record Delivery(Subscriber subscriber, Message message, int qos, long stored) {}
 
     /** Deliveries gathered on one publishing thread, by target loop. */
     private static final class PendingBatches implements Runnable {
@@ -51,16 +50,16 @@ final class CrossLoopDelivery {
 
     private CrossLoopDelivery() {}
 
-    /** @param storedIncarnation the session incarnation the publisher stored this delivery under, or 0 */
-    static void deliver(Session session, Message message, int qos, long storedIncarnation) {
-        EventExecutor owner = session.owner();
+    /** @param stored what {@link Subscriber#storeDelivery} returned for this delivery */
+    static void deliver(Subscriber subscriber, Message message, int qos, long stored) {
+        EventExecutor owner = subscriber.owner();
         if (owner.inEventLoop()) {
-            session.deliver(message, qos, false, storedIncarnation);
+            subscriber.deliver(message, qos, false, stored);
             return;
         }
-        session.incomingSent();
+        subscriber.incomingSent();
         EventExecutor current = ThreadExecutorMap.currentExecutor();
-        Delivery delivery = new Delivery(session, message, qos, storedIncarnation);
+        Delivery delivery = new Delivery(subscriber, message, qos, stored);
         if (current == null) {
             owner.execute(() -> deliverHere(delivery));
         } else {
@@ -68,13 +67,18 @@ final class CrossLoopDelivery {
         }
     }
 
-    /** The session may have moved to another loop (its client reconnected) while the task travelled. */
+    /**
+     * The subscriber may have moved to another loop (its client reconnected) while the task
+     * travelled. The arrival is counted after the delivery, so that a message never looks to
+     * waiting publishers as if it were neither on its way nor queued.
+     */
     private static void deliverHere(Delivery delivery) {
-        delivery.session.incomingArrived();
-        if (delivery.session.owner().inEventLoop()) {
-            delivery.session.deliver(delivery.message, delivery.qos, false, delivery.storedIncarnation);
+        Subscriber subscriber = delivery.subscriber;
+        if (subscriber.owner().inEventLoop()) {
+            subscriber.deliver(delivery.message, delivery.qos, false, delivery.stored);
         } else {
-            deliver(delivery.session, delivery.message, delivery.qos, delivery.storedIncarnation);
+            deliver(subscriber, delivery.message, delivery.qos, delivery.stored);
         }
+        subscriber.incomingArrived();
     }
 }

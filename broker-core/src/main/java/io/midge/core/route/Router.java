@@ -3,6 +3,7 @@ package io.midge.core.route;
 import io.midge.core.message.Message;
 import io.midge.core.session.Session;
 import io.midge.core.store.BrokerStore;
+import io.midge.core.store.Commit;
 import io.midge.core.topic.Matches;
 import io.midge.core.topic.SubscriptionTrie;
 import io.midge.core.topic.Topics;
@@ -11,17 +12,17 @@ import java.util.Map;
 
 /**
  * The one path every message takes: retained store, subscription match, and delivery to each
- * matching session on that session's own event loop. Called on the publisher's event loop; takes
+ * matching {@link Subscriber} on that subscriber's own event loop. Called on the publisher's event loop; takes
  * no lock (the trie and the retained store are built for concurrent readers).
  */
 public final class Router {
 
-    private final SubscriptionTrie<Session> subscriptions = new SubscriptionTrie<>();
+    private final SubscriptionTrie<Subscriber> subscriptions = new SubscriptionTrie<>();
     private final RetainedStore retained;
     private final boolean retainAvailable;
     private final boolean checkRetainSource;
     private final BrokerStore store;
-    private final ThreadLocal<Matches<Session>> matchesPerThread = ThreadLocal.withInitial(Matches::new);
+    private final ThreadLocal<Matches<Subscriber>> matchesPerThread = ThreadLocal.withInitial(Matches::new);
 
     public Router(RetainedStore retained, boolean retainAvailable) {
         this(retained, retainAvailable, false);
@@ -35,7 +36,7 @@ public final class Router {
         this(retained, retainAvailable, checkRetainSource, BrokerStore.NONE);
     }
 
-    /** @param store where what is routed to persistent sessions is kept, before the publisher's ack */
+    /** @param store where the retained store and persistent subscribers write; its commits make publishes safe */
     public Router(RetainedStore retained, boolean retainAvailable, boolean checkRetainSource, BrokerStore store) {
         this.retained = retained;
         this.retainAvailable = retainAvailable;
@@ -59,13 +60,21 @@ public final class Router {
         return subscriptions.subscriptionCount();
     }
 
+    /** Routes a message nobody is to be slowed down for: a will, a $SYS message. */
+    public Commit publish(Message message) {
+        return publish(message, Publisher.NONE);
+    }
+
     /**
-     * Routes a message published by a client (or a will). A retained message also updates the store.
+     * Routes a message published by a client. A retained message also updates the store. Each
+     * matching subscriber that is not keeping up (see {@link Subscriber#isCongested}) is handed
+     * to {@code publisher} to hold back for.
      *
-     * @return a matching session whose client is not keeping up (see {@link Session#isCongested}),
-     *         for the publisher to wait on; null when none is
+     * @return when the message is safe (the retained message and the deliveries to persistent
+     *         sessions are in the store), for the publisher's acknowledgement to wait on; in
+     *         memory, always {@link Commit#DONE}
      */
-    public Session publish(Message message) {
+    public Commit publish(Message message, Publisher publisher) {
         if (message.retain() && retainAvailable) {
             if (message.payload().length == 0) {
                 retained.remove(message.topic());
@@ -73,41 +82,22 @@ public final class Router {
                 retained.put(message);
             }
         }
-        Matches<Session> matches = matchesPerThread.get();
+        Matches<Subscriber> matches = matchesPerThread.get();
         matches.clear();
         subscriptions.match(message.topic(), matches);
-        Session congested = null;
         try {
             for (int i = 0; i < matches.size(); i++) {
-                Session subscriber = matches.subscriber(i);
-                CrossLoopDelivery.deliver(subscriber, message, matches.qos(i), storeFor(subscriber, message, matches.qos(i)));
+                Subscriber subscriber = matches.subscriber(i);
+                int qos = matches.qos(i);
+                CrossLoopDelivery.deliver(subscriber, message, qos, subscriber.storeDelivery(message, qos));
                 if (subscriber.isCongested()) {
-                    congested = subscriber;
+                    publisher.holdBackFor(subscriber);
                 }
             }
         } finally {
             matches.clear();
         }
-        return congested;
-    }
-
-    /**
-     * Stores the delivery here, on the publisher's thread, so that the publisher's ack can wait
-     * for it: the subscriber's loop gets the message later.
-     *
-     * @return the incarnation it was stored under, or 0 if it was not
-     */
-    private long storeFor(Session subscriber, Message message, int grantedQos) {
-        long incarnation = subscriber.storedIncarnation();
-        if (incarnation == 0) {
-            return 0;
-        }
-        int qos = subscriber.deliveryQos(message, grantedQos);
-        if (qos == 0) {
-            return 0;
-        }
-        store.putOutbound(subscriber.clientId(), incarnation, message, qos, false);
-        return incarnation;
+        return store.commit();
     }
 
     /**

@@ -8,6 +8,8 @@ import io.midge.core.store.BrokerStore;
 import io.midge.core.store.Commit;
 import io.midge.core.store.StoredOutbound;
 import io.midge.core.store.StoredSession;
+import io.midge.core.route.DrainWaiter;
+import io.midge.core.route.Subscriber;
 import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +19,7 @@ import java.util.HashMap;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.function.LongConsumer;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
@@ -27,7 +30,7 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * Ownership moves to the loop of a new connection when a client reconnects (see
  * {@link SessionRegistry}). Deliveries from other loops arrive as tasks on the owner.
  */
-public final class Session {
+public final class Session implements Subscriber {
 
     private static final Logger log = LoggerFactory.getLogger("midge");
 
@@ -79,6 +82,8 @@ public final class Session {
     private volatile int incoming;
     /** The queue's length as other loops may read it; written by the owner whenever it changes. */
     private volatile int queuedSnapshot;
+    /** Publishers held back by this session, woken when it drains; see {@link #awaitDrain}. */
+    private final DrainWaiters drainWaiters = new DrainWaiters();
     private static final AtomicIntegerFieldUpdater<Session> INCOMING =
             AtomicIntegerFieldUpdater.newUpdater(Session.class, "incoming");
 
@@ -95,6 +100,7 @@ public final class Session {
 
     public String clientId() { return clientId; }
 
+    @Override
     public EventExecutor owner() { return owner; }
 
     void moveTo(EventExecutor newOwner) {
@@ -157,6 +163,17 @@ public final class Session {
     /** The QoS a message goes out with on a subscription granted {@code grantedQos}. */
     public int deliveryQos(Message message, int grantedQos) {
         return limits.upgradeOutgoingQos() ? grantedQos : Math.min(message.qos(), grantedQos);
+    }
+
+    @Override
+    public long storeDelivery(Message message, int grantedQos) {
+        long current = incarnation;
+        int qos = deliveryQos(message, grantedQos);
+        if (current == 0 || qos == 0) {
+            return 0;
+        }
+        store.putOutbound(clientId, current, message, qos, false);
+        return current;
     }
 
     /** Whether a delivery at {@code qos} is kept in the store for this session. */
@@ -227,30 +244,25 @@ public final class Session {
      * within the limits, else dropped and counted. Messages the client may not read (acl_file) are
      * never delivered, whether routed live or retained.
      *
-     * @param grantedQos the subscription's QoS
-     * @param retain     the retain flag to send: set only for retained messages sent on subscribe
+     * A persistent session keeps what it holds of QoS 1 and 2 in the store: written by the
+     * publisher's thread ({@link #storeDelivery}) for routed messages, here for the others.
+     *
+     * @param grantedQos        the subscription's QoS
+     * @param retain            the retain flag to send: set only for retained messages sent on subscribe
+     * @param storedIncarnation what {@link #storeDelivery} returned: the incarnation the entry was stored under, or 0
      * @return false if the message was dropped
      */
-    public boolean deliver(Message message, int grantedQos, boolean retain) {
-        return deliver(message, grantedQos, retain, 0);
-    }
-
-    /**
-     * Delivers a routed message for which the publisher already stored an outbound entry under
-     * {@code storedIncarnation} (0: none), so that its ack could wait for the entry to be safe.
-     */
+    @Override
     public boolean deliver(Message message, int grantedQos, boolean retain, long storedIncarnation) {
         int qos = deliveryQos(message, grantedQos);
         boolean stored = storedIncarnation != 0;
-        if (stored && (storedIncarnation != incarnation || !mayRead(message))) {
-            // Stored for an earlier incarnation of this session (it was cleared meanwhile), or unreadable.
+        if (stored && storedIncarnation != incarnation) {
+            // Stored for an earlier incarnation of this session: it was cleared while the message travelled.
             doneWith(message, true);
             stored = false;
-            if (storedIncarnation == incarnation) {
-                return false;
-            }
         }
         if (!mayRead(message)) {
+            doneWith(message, stored);
             return false;
         }
         if (!stored && storesAt(qos)) {
@@ -332,6 +344,7 @@ public final class Session {
             congestedSinceNanos = 0;
             dropping = false;
         }
+        wakeDrainWaitersIfDrained();
     }
 
     /**
@@ -341,6 +354,7 @@ public final class Session {
      * read at all stops counting after {@link SessionLimits#MAX_BACKPRESSURE_NANOS}: then its
      * queue overflows and drops, as configured, rather than stalling every publisher.
      */
+    @Override
     public boolean isCongested() {
         long since = congestedSinceNanos;
         if (since != 0) {
@@ -351,14 +365,64 @@ public final class Session {
         return incoming + queuedSnapshot >= limits.congestionHighWater();
     }
 
-    /** A delivery to this session leaves another loop (call from that loop). */
+    @Override
     public void incomingSent() {
         INCOMING.incrementAndGet(this);
     }
 
-    /** A delivery from another loop arrived (call on the receiving loop). */
+    @Override
     public void incomingArrived() {
         INCOMING.decrementAndGet(this);
+        wakeDrainWaitersIfDrained();
+    }
+
+    /**
+     * Backpressure as an edge: the waiter is woken when what this session has queued and on its
+     * way drains to the low-water mark, or, at the latest, when the episode reaches its cap (a
+     * one-shot timer, armed while anyone waits). It registers first and checks second, and the
+     * session changes its state first and looks for waiters second, so between them one always
+     * sees the other and no wakeup is lost.
+     */
+    @Override
+    public void awaitDrain(DrainWaiter waiter) {
+        drainWaiters.add(waiter);
+        if (isCongested()) {
+            armBackpressureCap();
+        } else {
+            drainWaiters.wakeAll(this);
+        }
+    }
+
+    /**
+     * Down to the low-water mark, not just below the high one, so that publishers go on with
+     * room to fill rather than stopping again at the next message. Thread-safe: reads only
+     * volatile state.
+     */
+    private void wakeDrainWaitersIfDrained() {
+        if (!drainWaiters.isEmpty() && congestedSinceNanos == 0
+                && incoming + queuedSnapshot <= limits.congestionLowWater()) {
+            drainWaiters.wakeAll(this);
+        }
+    }
+
+    /** For a client that stops reading: its waiters go on when the episode reaches its cap (see {@link #isCongested}). */
+    private void armBackpressureCap() {
+        if (drainWaiters.claimCapTimer()) {
+            long since = congestedSinceNanos;
+            long left = since != 0 ? since + SessionLimits.MAX_BACKPRESSURE_NANOS - System.nanoTime()
+                    : SessionLimits.MAX_BACKPRESSURE_NANOS;
+            owner.schedule(this::backpressureCapReached, Math.max(0, left), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** May run on a loop that no longer owns the session: it touches only volatile and locked state. */
+    private void backpressureCapReached() {
+        drainWaiters.capTimerFired();
+        if (!isCongested()) {
+            drainWaiters.wakeAll(this);
+        } else if (!drainWaiters.isEmpty()) {
+            armBackpressureCap(); // a later episode, or deliveries still on their way
+        }
     }
 
     /** How an acknowledgement from the client relates to what is in flight. */
@@ -434,32 +498,33 @@ public final class Session {
      * A QoS 2 PUBLISH arrived: it is stored, and routed only when its PUBREL comes
      * ({@link #releaseInboundQos2}), so a resend before then is never delivered twice.
      */
-    public InboundQos2 receiveInboundQos2(int packetId, Message message) {
+    public InboundQos2Receipt receiveInboundQos2(int packetId, Message message) {
         if (inboundQos2AwaitingRelease == null) {
             inboundQos2AwaitingRelease = new HashMap<>();
         }
         AwaitingRelease stored = inboundQos2AwaitingRelease.get(packetId);
         if (stored != null) {
             if (sameMessage(stored.message, message)) {
-                return ++stored.copies > 2 ? InboundQos2.REPEATED_TOO_OFTEN : InboundQos2.REPEATED;
+                return InboundQos2Receipt.committed(++stored.copies > 2 ? InboundQos2.REPEATED_TOO_OFTEN : InboundQos2.REPEATED);
             }
             stored.message = message;
             stored.copies = 1;
-            storeInbound(packetId, message);
-            return InboundQos2.REPLACED;
+            return storedInbound(InboundQos2.REPLACED, packetId, message);
         }
         if (inboundQos2AwaitingRelease.size() >= limits.inboundQos2Capacity()) {
-            return InboundQos2.DROPPED;
+            return InboundQos2Receipt.committed(InboundQos2.DROPPED);
         }
         inboundQos2AwaitingRelease.put(packetId, new AwaitingRelease(message));
-        storeInbound(packetId, message);
-        return InboundQos2.STORED;
+        return storedInbound(InboundQos2.STORED, packetId, message);
     }
 
-    private void storeInbound(int packetId, Message message) {
-        if (incarnation != 0) {
-            store.putInbound(clientId, packetId, message);
+    /** A persistent session's PUBREC waits until the message is in the store. */
+    private InboundQos2Receipt storedInbound(InboundQos2 outcome, int packetId, Message message) {
+        if (incarnation == 0) {
+            return InboundQos2Receipt.committed(outcome);
         }
+        store.putInbound(clientId, packetId, message);
+        return new InboundQos2Receipt(outcome, store.commit());
     }
 
     private static boolean sameMessage(Message a, Message b) {
@@ -529,6 +594,7 @@ public final class Session {
         if (!limits.queueQos0Messages()) {
             queue.removeQos0();
         }
+        wakeDrainWaitersIfDrained();
     }
 
     /** Forgets everything but the client id: a clean start. The caller removes the subscriptions from the index. */
@@ -540,6 +606,7 @@ public final class Session {
         inflight.clear();
         queue.clear();
         inboundQos2AwaitingRelease = null;
+        wakeDrainWaitersIfDrained();
     }
 
     /** The session is to be kept (clean session 0): from now on the store keeps its state. Call on the owner loop. */

@@ -73,6 +73,14 @@ public interface BrokerStore extends AutoCloseable {
     // ---- durability ----
 
     /**
+     * Makes the writes {@code writes} does on this thread reach the store together or not at
+     * all: a crash never leaves half of them.
+     */
+    default void atomically(Runnable writes) {
+        writes.run();
+    }
+
+    /**
      * A commit covering every write this thread made so far; {@link Commit#DONE} when nothing
      * needs waiting for (persistence off, or a durability mode whose acks do not wait).
      */

@@ -67,6 +67,8 @@ public final class RocksStore implements BrokerStore {
     private static final class ThreadCommits {
         boolean wroteSinceCommit;
         StoreCommit last;
+        /** While {@link #atomically} runs: the writes gathered for one batch. */
+        List<StoreOp> group;
     }
 
     private RocksStore(StoreSettings settings, Options options, RocksDB db, Authorizer recoveredAuthorizer,
@@ -195,13 +197,42 @@ public final class RocksStore implements BrokerStore {
         StoreCommit commit = new StoreCommit();
         mine.wroteSinceCommit = false;
         mine.last = commit;
-        enqueue(new StoreOp.CommitMark(commit));
+        StoreOp mark = new StoreOp.CommitMark(commit);
+        if (mine.group != null) {
+            mine.group.add(mark); // behind the group's writes, in the same batch
+        } else {
+            enqueue(mark);
+        }
         return commit;
     }
 
+    @Override
+    public void atomically(Runnable writes) {
+        ThreadCommits mine = threadCommits.get();
+        if (mine.group != null) {
+            writes.run();
+            return;
+        }
+        mine.group = new ArrayList<>();
+        try {
+            writes.run();
+        } finally {
+            List<StoreOp> group = mine.group;
+            mine.group = null;
+            if (!group.isEmpty()) {
+                enqueue(new StoreOp.Group(group));
+            }
+        }
+    }
+
     private void submit(StoreOp op) {
-        threadCommits.get().wroteSinceCommit = true;
-        enqueue(op);
+        ThreadCommits mine = threadCommits.get();
+        mine.wroteSinceCommit = true;
+        if (mine.group != null) {
+            mine.group.add(op);
+        } else {
+            enqueue(op);
+        }
     }
 
     private void enqueue(StoreOp op) {
@@ -303,6 +334,10 @@ public final class RocksStore implements BrokerStore {
             release(remove.messageId(), batch);
         } else if (op instanceof StoreOp.CommitMark mark) {
             commits.add(mark.commit());
+        } else if (op instanceof StoreOp.Group group) {
+            for (StoreOp member : group.ops()) {
+                apply(member, batch, commits);
+            }
         } else if (op instanceof StoreOp.PutRetained put) {
             batch.put(StoreKeys.retained(put.message().topic()), RecordCodec.message(put.message()));
         } else if (op instanceof StoreOp.RemoveRetained remove) {

@@ -2,6 +2,8 @@ package io.midge.core.store;
 
 import io.midge.core.message.Message;
 
+import java.util.List;
+
 /** A write waiting for the store's writer thread, in the order it was made. */
 sealed interface StoreOp {
 
@@ -26,6 +28,9 @@ sealed interface StoreOp {
     record PutInbound(String clientId, int packetId, Message message) implements StoreOp {}
 
     record RemoveInbound(String clientId, int packetId) implements StoreOp {}
+
+    /** Writes made with {@link BrokerStore#atomically}: applied in one batch. */
+    record Group(List<StoreOp> ops) implements StoreOp {}
 
     /** Not a write: marks the point a {@link StoreCommit} waits for. */
     record CommitMark(StoreCommit commit) implements StoreOp {}

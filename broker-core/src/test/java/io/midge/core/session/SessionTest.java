@@ -177,12 +177,12 @@ class SessionTest {
     void inboundQos2IsStoredUntilReleasedAndResendsAreNotStoredTwice() {
         Session session = connected(SessionLimits.DEFAULTS);
         Message first = msg("t", 2);
-        assertEquals(Session.InboundQos2.STORED, session.receiveInboundQos2(7, first));
-        assertEquals(Session.InboundQos2.REPEATED, session.receiveInboundQos2(7, msg("t", 2)));
-        assertEquals(Session.InboundQos2.REPEATED_TOO_OFTEN, session.receiveInboundQos2(7, msg("t", 2)));
+        assertEquals(Session.InboundQos2.STORED, session.receiveInboundQos2(7, first).outcome());
+        assertEquals(Session.InboundQos2.REPEATED, session.receiveInboundQos2(7, msg("t", 2)).outcome());
+        assertEquals(Session.InboundQos2.REPEATED_TOO_OFTEN, session.receiveInboundQos2(7, msg("t", 2)).outcome());
         assertSame(first, session.releaseInboundQos2(7));
         assertNull(session.releaseInboundQos2(7), "released once");
-        assertEquals(Session.InboundQos2.STORED, session.receiveInboundQos2(7, msg("t", 2)));
+        assertEquals(Session.InboundQos2.STORED, session.receiveInboundQos2(7, msg("t", 2)).outcome());
     }
 
     @Test
@@ -190,7 +190,7 @@ class SessionTest {
         Session session = connected(SessionLimits.DEFAULTS);
         session.receiveInboundQos2(7, msg("old", 2));
         Message replacement = msg("new", 2);
-        assertEquals(Session.InboundQos2.REPLACED, session.receiveInboundQos2(7, replacement));
+        assertEquals(Session.InboundQos2.REPLACED, session.receiveInboundQos2(7, replacement).outcome());
         assertSame(replacement, session.releaseInboundQos2(7));
     }
 
@@ -198,9 +198,9 @@ class SessionTest {
     void inboundQos2BeyondTheWindowAndQueueIsDropped() {
         Session session = connected(new SessionLimits(2, 3, 0, false, false));
         for (int id = 1; id <= 5; id++) {
-            assertEquals(Session.InboundQos2.STORED, session.receiveInboundQos2(id, msg("t" + id, 2)));
+            assertEquals(Session.InboundQos2.STORED, session.receiveInboundQos2(id, msg("t" + id, 2)).outcome());
         }
-        assertEquals(Session.InboundQos2.DROPPED, session.receiveInboundQos2(6, msg("t6", 2)));
+        assertEquals(Session.InboundQos2.DROPPED, session.receiveInboundQos2(6, msg("t6", 2)).outcome());
     }
 
     @Test

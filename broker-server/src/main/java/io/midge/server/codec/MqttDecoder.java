@@ -1,6 +1,9 @@
 package io.midge.server.codec;
 
-import io.midge.server.codec.MqttPacket.OversizedPublish;
+import io.midge.core.packet.MqttPacket;
+import io.midge.core.packet.PacketType;
+
+import io.midge.core.packet.MqttPacket.OversizedPublish;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;

@@ -1,15 +1,18 @@
 package io.midge.server.codec;
 
-import io.midge.server.codec.MqttPacket.Ack;
-import io.midge.server.codec.MqttPacket.ConnAck;
-import io.midge.server.codec.MqttPacket.Connect;
-import io.midge.server.codec.MqttPacket.Empty;
-import io.midge.server.codec.MqttPacket.Publish;
-import io.midge.server.codec.MqttPacket.SubAck;
-import io.midge.server.codec.MqttPacket.Subscribe;
-import io.midge.server.codec.MqttPacket.TopicSubscription;
-import io.midge.server.codec.MqttPacket.Unsubscribe;
-import io.midge.server.codec.MqttPacket.Will;
+import io.midge.core.packet.MqttPacket;
+import io.midge.core.packet.PacketType;
+
+import io.midge.core.packet.MqttPacket.Ack;
+import io.midge.core.packet.MqttPacket.ConnAck;
+import io.midge.core.packet.MqttPacket.Connect;
+import io.midge.core.packet.MqttPacket.Empty;
+import io.midge.core.packet.MqttPacket.Publish;
+import io.midge.core.packet.MqttPacket.SubAck;
+import io.midge.core.packet.MqttPacket.Subscribe;
+import io.midge.core.packet.MqttPacket.TopicSubscription;
+import io.midge.core.packet.MqttPacket.Unsubscribe;
+import io.midge.core.packet.MqttPacket.Will;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandler.Sharable;

@@ -1,16 +1,19 @@
 package io.midge.server.codec;
 
-import io.midge.server.codec.MqttPacket.Ack;
-import io.midge.server.codec.MqttPacket.ConnAck;
-import io.midge.server.codec.MqttPacket.Connect;
-import io.midge.server.codec.MqttPacket.Empty;
-import io.midge.server.codec.MqttPacket.OversizedPublish;
-import io.midge.server.codec.MqttPacket.Publish;
-import io.midge.server.codec.MqttPacket.SubAck;
-import io.midge.server.codec.MqttPacket.Subscribe;
-import io.midge.server.codec.MqttPacket.TopicSubscription;
-import io.midge.server.codec.MqttPacket.Unsubscribe;
-import io.midge.server.codec.MqttPacket.Will;
+import io.midge.core.packet.MqttPacket;
+import io.midge.core.packet.PacketType;
+
+import io.midge.core.packet.MqttPacket.Ack;
+import io.midge.core.packet.MqttPacket.ConnAck;
+import io.midge.core.packet.MqttPacket.Connect;
+import io.midge.core.packet.MqttPacket.Empty;
+import io.midge.core.packet.MqttPacket.OversizedPublish;
+import io.midge.core.packet.MqttPacket.Publish;
+import io.midge.core.packet.MqttPacket.SubAck;
+import io.midge.core.packet.MqttPacket.Subscribe;
+import io.midge.core.packet.MqttPacket.TopicSubscription;
+import io.midge.core.packet.MqttPacket.Unsubscribe;
+import io.midge.core.packet.MqttPacket.Will;
 import io.midge.core.route.Router;
 import io.midge.core.topic.Topics;
 import io.midge.server.codec.MalformedPacketException.Kind;
@@ -29,11 +32,6 @@ import java.util.List;
  * released as soon as this returns.
  */
 final class MqttPacketParser {
-
-    static final String PROTOCOL_MQTT = "MQTT";
-    static final String PROTOCOL_MQISDP = "MQIsdp";
-    static final int LEVEL_MQTT_3_1_1 = 4;
-    static final int LEVEL_MQTT_3_1 = 3;
 
     private static final int CONNECT_RESERVED = 0x01;
     private static final int CONNECT_CLEAN_SESSION = 0x02;
@@ -147,19 +145,19 @@ final class MqttPacketParser {
 
     private static Connect parseConnectFields(int fixedHeaderFlags, ByteBuf body) {
         String protocolName = MqttWire.readUtf8(body, "CONNECT protocol name");
-        if (!PROTOCOL_MQTT.equals(protocolName) && !PROTOCOL_MQISDP.equals(protocolName)) {
+        if (!Connect.PROTOCOL_MQTT.equals(protocolName) && !Connect.PROTOCOL_MQISDP.equals(protocolName)) {
             throw new MalformedPacketException(Kind.PROTOCOL_ERROR, "CONNECT protocol name '" + protocolName
                     + "' is unknown", "Invalid protocol \"" + protocolName.replace("%", "%%") + "\" in CONNECT from %2$s.");
         }
         int level = MqttWire.readUnsignedByte(body, "CONNECT protocol level");
-        if (!isSupported(protocolName, level)) {
+        if (!Connect.isSupported(protocolName, level)) {
             // The broker must answer CONNACK 0x01 [MQTT-3.1.2-2]. The rest of the packet follows
             // another protocol's layout (MQTT 5 adds properties), so it is skipped, not judged.
             body.skipBytes(body.readableBytes());
             return new Connect(protocolName, level, true, 0, "", null, null, null);
         }
         // MQTT 3.1 had none of 3.1.1's rules for reserved bits; mosquitto accepts such clients.
-        boolean strict = level == LEVEL_MQTT_3_1_1;
+        boolean strict = level == Connect.LEVEL_MQTT_3_1_1;
         if (strict && fixedHeaderFlags != 0) {
             throw MalformedPacketException.protocolError("invalid fixed header flags for CONNECT");
         }
@@ -208,11 +206,6 @@ final class MqttPacketParser {
         } catch (MalformedPacketException e) {
             throw e.as(Kind.PROTOCOL_ERROR);
         }
-    }
-
-    static boolean isSupported(String protocolName, int level) {
-        return level == LEVEL_MQTT_3_1_1 ? PROTOCOL_MQTT.equals(protocolName)
-                : level == LEVEL_MQTT_3_1 && PROTOCOL_MQISDP.equals(protocolName);
     }
 
     /** @param strict MQTT 3.1.1's rules; MQTT 3.1 has only the will QoS and password ones */

@@ -1,5 +1,7 @@
 package io.midge.server.codec;
 
+import io.midge.core.packet.PacketType;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.EncoderException;

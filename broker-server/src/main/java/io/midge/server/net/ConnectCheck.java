@@ -1,7 +1,9 @@
 package io.midge.server.net;
 
 import io.midge.core.auth.Authenticator;
-import io.midge.server.codec.MqttPacket.Connect;
+import io.midge.core.packet.MqttPacket.Connect;
+import io.midge.core.protocol.CloseReason;
+import io.midge.core.protocol.ConnectVerdict;
 import io.netty.channel.ChannelPipeline;
 
 import java.util.UUID;
@@ -13,50 +15,6 @@ import java.util.UUID;
  */
 final class ConnectCheck {
 
-    /**
-     * The outcome: an accepted client (clientId, username), or a refusal with its CONNACK code
-     * ({@link #NO_CONNACK} to close without one), the reason the connection then closes for and
-     * its detail, mosquitto's line before that, if any ({@code %1$s} the client id the client
-     * sent, {@code %2$s} its address), and the name the disconnect line gives the client (null
-     * for "&lt;unknown&gt;").
-     */
-    record Verdict(String clientId, String username, int refusalCode, CloseReason closeReason, String closeDetail,
-                   String noticeFormat, String logName) {
-
-        static Verdict accept(String clientId, String username) {
-            return new Verdict(clientId, username, 0, null, null, null, null);
-        }
-
-        static Verdict refuse(int code, CloseReason reason) {
-            return new Verdict(null, null, code, reason, null, null, null);
-        }
-
-        static Verdict refuse(int code, CloseReason reason, String noticeFormat) {
-            return new Verdict(null, null, code, reason, null, noticeFormat, null);
-        }
-
-        /** A refusal whose disconnect line names the client by the id it sent. */
-        static Verdict refuseNaming(String clientId, int code, CloseReason reason) {
-            return new Verdict(null, null, code, reason, null, null, clientId);
-        }
-
-        /** Closing without any CONNACK, as mosquitto does for some faults, with its error text. */
-        static Verdict closeWithoutConnAck(CloseReason reason, String detail) {
-            return new Verdict(null, null, NO_CONNACK, reason, detail, null, null);
-        }
-
-        boolean accepted() {
-            return refusalCode == 0;
-        }
-
-        boolean sendsConnAck() {
-            return refusalCode != NO_CONNACK;
-        }
-    }
-
-    /** mosquitto_strerror's text for a QoS above max_qos. */
-    static final String QOS_NOT_SUPPORTED = "Requested QoS not supported on server.";
-    static final int NO_CONNACK = -1;
     static final int UNACCEPTABLE_PROTOCOL_VERSION = 1;
     static final int IDENTIFIER_REJECTED = 2;
     static final int BAD_USERNAME_OR_PASSWORD = 4;
@@ -71,9 +29,9 @@ final class ConnectCheck {
     }
 
     /** @param pipeline the connection's, for the client certificate when it names the user */
-    Verdict check(Connect connect, ChannelPipeline pipeline) {
+    ConnectVerdict check(Connect connect, ChannelPipeline pipeline) {
         if (!connect.protocolSupported()) {
-            return Verdict.refuse(UNACCEPTABLE_PROTOCOL_VERSION, CloseReason.PROTOCOL_ERROR,
+            return ConnectVerdict.refuse(UNACCEPTABLE_PROTOCOL_VERSION, CloseReason.PROTOCOL_ERROR,
                     settings.connectionMessages()
                             ? "Invalid protocol version " + connect.protocolLevel() + " in CONNECT from %2$s." : null);
         }
@@ -81,49 +39,49 @@ final class ConnectCheck {
         if (clientId.isEmpty()) {
             // MQTT 3.1 requires a client id; 3.1.1 lets the server assign one to a clean session.
             if (connect.protocolLevel() == 3 || !connect.cleanSession() || !settings.allowZeroLengthClientId()) {
-                return Verdict.refuse(IDENTIFIER_REJECTED, CloseReason.PROTOCOL_ERROR);
+                return ConnectVerdict.refuse(IDENTIFIER_REJECTED, CloseReason.PROTOCOL_ERROR);
             }
             clientId = settings.autoIdPrefix() + UUID.randomUUID();
         }
         String prefix = listener.clientIdPrefixes();
         if (prefix != null && !clientId.startsWith(prefix)) {
-            return Verdict.refuse(NOT_AUTHORIZED, CloseReason.NOT_AUTHORISED);
+            return ConnectVerdict.refuse(NOT_AUTHORIZED, CloseReason.NOT_AUTHORISED);
         }
         if (connect.keepAliveSeconds() > settings.maxKeepaliveSeconds()) {
             // 3.1.1 cannot tell a client to use a shorter keep alive; mosquitto 2.0.12+ refuses it the same way.
-            return Verdict.refuse(IDENTIFIER_REJECTED, CloseReason.PROTOCOL_ERROR);
+            return ConnectVerdict.refuse(IDENTIFIER_REJECTED, CloseReason.PROTOCOL_ERROR);
         }
         if (connect.will() != null && connect.will().qos() > listener.maxQos()) {
-            return Verdict.closeWithoutConnAck(CloseReason.BAD_SOCKET, QOS_NOT_SUPPORTED);
+            return ConnectVerdict.closeWithoutConnAck(CloseReason.BAD_SOCKET, CloseReason.QOS_NOT_SUPPORTED);
         }
         if (connect.will() != null && connect.will().payload().length > settings.maxPayloadBytes()) {
-            return Verdict.refuse(NOT_AUTHORIZED, CloseReason.OVERSIZE_PAYLOAD, "Client %1$s connected with too large Will payload");
+            return ConnectVerdict.refuse(NOT_AUTHORIZED, CloseReason.OVERSIZE_PAYLOAD, "Client %1$s connected with too large Will payload");
         }
-        Verdict authenticated = authenticate(connect, clientId, pipeline);
+        ConnectVerdict authenticated = authenticate(connect, clientId, pipeline);
         if (authenticated.accepted() && listener.useUsernameAsClientId()) {
             // mosquitto has taken the client id by then, so its refusal line names the client.
             return authenticated.username() == null
-                    ? Verdict.refuseNaming(clientId, NOT_AUTHORIZED, CloseReason.NOT_AUTHORISED)
-                    : Verdict.accept(authenticated.username(), authenticated.username());
+                    ? ConnectVerdict.refuseNaming(clientId, NOT_AUTHORIZED, CloseReason.NOT_AUTHORISED)
+                    : ConnectVerdict.accept(authenticated.username(), authenticated.username());
         }
         return authenticated;
     }
 
-    private Verdict authenticate(Connect connect, String clientId, ChannelPipeline pipeline) {
+    private ConnectVerdict authenticate(Connect connect, String clientId, ChannelPipeline pipeline) {
         if (listener.usernameFromCertificate()) {
             // The certificate, checked by TLS, is the credential: mosquitto consults no password
             // file then, and answers a missing one with "bad user name or password".
             String user = ClientCertificates.username(pipeline, listener.config().useSubjectAsUsername());
             return user == null
-                    ? Verdict.refuse(BAD_USERNAME_OR_PASSWORD, CloseReason.NOT_AUTHORISED)
-                    : Verdict.accept(clientId, user);
+                    ? ConnectVerdict.refuse(BAD_USERNAME_OR_PASSWORD, CloseReason.NOT_AUTHORISED)
+                    : ConnectVerdict.accept(clientId, user);
         }
         String user = connect.username();
         Authenticator.Result result = listener.authenticator().authenticate(clientId, user, connect.password());
         // mosquitto answers every refused credential with "not authorised" (5), not "bad user
         // name or password" (4), which in 3.1.1 means malformed user name or password data.
         return result == Authenticator.Result.ACCEPTED
-                ? Verdict.accept(clientId, user)
-                : Verdict.refuse(NOT_AUTHORIZED, CloseReason.NOT_AUTHORISED);
+                ? ConnectVerdict.accept(clientId, user)
+                : ConnectVerdict.refuse(NOT_AUTHORIZED, CloseReason.NOT_AUTHORISED);
     }
 }

@@ -1,5 +1,6 @@
 package io.midge.server.net;
 
+import io.midge.core.protocol.ProtocolContext;
 import io.midge.server.codec.MqttDecoder;
 import io.midge.server.config.ListenerProtocol;
 import io.netty.channel.Channel;
@@ -32,6 +33,7 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
     private final ListenerContext listener;
     private final SslContext tls;
     private final ConnectCheck connectCheck;
+    private final ProtocolContext protocolContext;
     private final AtomicInteger open = new AtomicInteger();
 
     /** @param tls the listener's TLS context, or null for plain TCP */
@@ -40,6 +42,10 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
         this.listener = listener;
         this.tls = tls;
         this.connectCheck = new ConnectCheck(broker.settings(), listener);
+        this.protocolContext = new ProtocolContext(broker.router(), broker.sessions(), broker.stats(),
+                listener.mountPoint(), listener.maxQos(), broker.settings().retainAvailable(),
+                broker.settings().connectionMessages(), listener.authenticator(), listener.authorizer(),
+                listener.usernameFromCertificate());
     }
 
     @Override
@@ -68,7 +74,7 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
         }
         // Oversized PUBLISH payloads are skipped, not buffered, so the packet limit can be the protocol's own.
         pipeline.addLast("decoder", new MqttDecoder(ConnectionSettings.PROTOCOL_MAX_PACKET, broker.settings().maxPayloadBytes()))
-                .addLast("mqtt", new MqttConnection(broker, listener, connectCheck));
+                .addLast("mqtt", new MqttConnection(protocolContext, broker.settings(), connectCheck));
     }
 
     private WebSocketServerProtocolConfig webSocketConfig() {

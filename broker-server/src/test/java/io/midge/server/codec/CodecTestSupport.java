@@ -1,5 +1,8 @@
 package io.midge.server.codec;
 
+import io.midge.core.packet.MqttPacket;
+import io.midge.core.packet.PacketType;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

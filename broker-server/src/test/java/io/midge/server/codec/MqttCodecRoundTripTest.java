@@ -1,5 +1,8 @@
 package io.midge.server.codec;
 
+import io.midge.core.packet.MqttPacket;
+import io.midge.core.packet.PacketType;
+
 import static io.midge.server.codec.CodecTestSupport.MAX;
 import static io.midge.server.codec.CodecTestSupport.assertPacketEquals;
 import static io.midge.server.codec.CodecTestSupport.bytes;
@@ -15,16 +18,16 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.midge.server.codec.MqttPacket.Ack;
-import io.midge.server.codec.MqttPacket.ConnAck;
-import io.midge.server.codec.MqttPacket.Connect;
-import io.midge.server.codec.MqttPacket.Empty;
-import io.midge.server.codec.MqttPacket.Publish;
-import io.midge.server.codec.MqttPacket.SubAck;
-import io.midge.server.codec.MqttPacket.Subscribe;
-import io.midge.server.codec.MqttPacket.TopicSubscription;
-import io.midge.server.codec.MqttPacket.Unsubscribe;
-import io.midge.server.codec.MqttPacket.Will;
+import io.midge.core.packet.MqttPacket.Ack;
+import io.midge.core.packet.MqttPacket.ConnAck;
+import io.midge.core.packet.MqttPacket.Connect;
+import io.midge.core.packet.MqttPacket.Empty;
+import io.midge.core.packet.MqttPacket.Publish;
+import io.midge.core.packet.MqttPacket.SubAck;
+import io.midge.core.packet.MqttPacket.Subscribe;
+import io.midge.core.packet.MqttPacket.TopicSubscription;
+import io.midge.core.packet.MqttPacket.Unsubscribe;
+import io.midge.core.packet.MqttPacket.Will;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.handler.codec.EncoderException;
 

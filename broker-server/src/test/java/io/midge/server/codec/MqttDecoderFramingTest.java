@@ -19,10 +19,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.midge.server.codec.CodecTestSupport.TrackingAllocator;
-import io.midge.server.codec.MqttPacket.Empty;
-import io.midge.server.codec.MqttPacket.Publish;
-import io.midge.server.codec.MqttPacket.Subscribe;
-import io.midge.server.codec.MqttPacket.TopicSubscription;
+import io.midge.core.packet.MqttPacket.Empty;
+import io.midge.core.packet.MqttPacket.Publish;
+import io.midge.core.packet.MqttPacket.Subscribe;
+import io.midge.core.packet.MqttPacket.TopicSubscription;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;

@@ -15,11 +15,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.midge.server.codec.CodecTestSupport.TrackingAllocator;
 import io.midge.server.codec.MalformedPacketException.Kind;
-import io.midge.server.codec.MqttPacket.Connect;
-import io.midge.server.codec.MqttPacket.Empty;
-import io.midge.server.codec.MqttPacket.OversizedPublish;
-import io.midge.server.codec.MqttPacket.Publish;
-import io.midge.server.codec.MqttPacket.Unsubscribe;
+import io.midge.core.packet.MqttPacket.Connect;
+import io.midge.core.packet.MqttPacket.Empty;
+import io.midge.core.packet.MqttPacket.OversizedPublish;
+import io.midge.core.packet.MqttPacket.Publish;
+import io.midge.core.packet.MqttPacket.Unsubscribe;
 import io.netty.channel.embedded.EmbeddedChannel;
 
 import java.nio.charset.StandardCharsets;

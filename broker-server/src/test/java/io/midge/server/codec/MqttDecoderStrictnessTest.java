@@ -1,5 +1,7 @@
 package io.midge.server.codec;
 
+import io.midge.core.packet.PacketType;
+
 import static io.midge.server.codec.CodecTestSupport.Body;
 import static io.midge.server.codec.CodecTestSupport.MAX;
 import static io.midge.server.codec.CodecTestSupport.assertMalformed;
@@ -13,10 +15,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.midge.server.codec.MqttPacket.Connect;
-import io.midge.server.codec.MqttPacket.Publish;
-import io.midge.server.codec.MqttPacket.Subscribe;
-import io.midge.server.codec.MqttPacket.TopicSubscription;
+import io.midge.core.packet.MqttPacket.Connect;
+import io.midge.core.packet.MqttPacket.Publish;
+import io.midge.core.packet.MqttPacket.Subscribe;
+import io.midge.core.packet.MqttPacket.TopicSubscription;
 
 import java.util.List;
 

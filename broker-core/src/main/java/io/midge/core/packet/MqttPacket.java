@@ -1,4 +1,4 @@
-package io.midge.server.codec;
+package io.midge.core.packet;
 
 import java.util.List;
 
@@ -21,8 +21,18 @@ public sealed interface MqttPacket {
                    String clientId, Will will, String username, byte[] password) implements MqttPacket {
         public PacketType type() { return PacketType.CONNECT; }
 
+        public static final String PROTOCOL_MQTT = "MQTT";
+        public static final String PROTOCOL_MQISDP = "MQIsdp";
+        public static final int LEVEL_MQTT_3_1_1 = 4;
+        public static final int LEVEL_MQTT_3_1 = 3;
+
         /** "MQTT" level 4 (3.1.1) or "MQIsdp" level 3 (3.1). */
-        public boolean protocolSupported() { return MqttPacketParser.isSupported(protocolName, protocolLevel); }
+        public boolean protocolSupported() { return isSupported(protocolName, protocolLevel); }
+
+        public static boolean isSupported(String protocolName, int level) {
+            return level == LEVEL_MQTT_3_1_1 ? PROTOCOL_MQTT.equals(protocolName)
+                    : level == LEVEL_MQTT_3_1 && PROTOCOL_MQISDP.equals(protocolName);
+        }
     }
 
     record ConnAck(boolean sessionPresent, int returnCode) implements MqttPacket {

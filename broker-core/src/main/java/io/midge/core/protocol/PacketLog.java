@@ -1,9 +1,9 @@
-package io.midge.server.net;
+package io.midge.core.protocol;
 
-import io.midge.server.codec.MqttPacket;
-import io.midge.server.codec.MqttPacket.Ack;
-import io.midge.server.codec.MqttPacket.ConnAck;
-import io.midge.server.codec.MqttPacket.Publish;
+import io.midge.core.packet.MqttPacket;
+import io.midge.core.packet.MqttPacket.Ack;
+import io.midge.core.packet.MqttPacket.ConnAck;
+import io.midge.core.packet.MqttPacket.Publish;
 import io.midge.core.message.Message;
 import org.slf4j.Logger;
 

@@ -1,4 +1,4 @@
-package io.midge.server.codec;
+package io.midge.core.packet;
 
 /** MQTT control packet types with the fixed-header flags MQTT 3.1.1 requires (section 2.2.2). */
 public enum PacketType {

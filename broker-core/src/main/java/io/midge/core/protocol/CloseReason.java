@@ -1,10 +1,10 @@
-package io.midge.server.net;
+package io.midge.core.protocol;
 
 /**
  * Why a connection ended, with the line mosquitto logs for it (its {@code do_disconnect}), word
  * for word: operators' log filters (fail2ban and the like) match these lines.
  */
-enum CloseReason {
+public enum CloseReason {
     /** The socket closed without a DISCONNECT, before or after CONNECT. */
     CLOSED_BY_CLIENT("Client %s closed its connection."),
     /** The client sent DISCONNECT. */
@@ -26,6 +26,9 @@ enum CloseReason {
     /** Nothing to say: the broker is shutting down, or the connection never got far enough to matter. */
     QUIET(null);
 
+    /** mosquitto_strerror's text for a QoS above max_qos, the detail of {@link #BAD_SOCKET} then. */
+    public static final String QOS_NOT_SUPPORTED = "Requested QoS not supported on server.";
+
     private final String format;
 
     CloseReason(String format) {
@@ -33,7 +36,7 @@ enum CloseReason {
     }
 
     /** @return the log line, or null when mosquitto logs none */
-    String line(String client, String detail) {
+    public String line(String client, String detail) {
         return format == null ? null : String.format(format, client, detail);
     }
 }

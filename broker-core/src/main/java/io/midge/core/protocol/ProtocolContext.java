@@ -1,0 +1,20 @@
+package io.midge.core.protocol;
+
+import io.midge.core.auth.Authenticator;
+import io.midge.core.auth.Authorizer;
+import io.midge.core.route.Router;
+import io.midge.core.session.SessionRegistry;
+import io.midge.core.sys.BrokerStats;
+
+/**
+ * What a client's protocol needs of the broker and of the listener it came in on; one instance
+ * shared by a listener's connections.
+ *
+ * @param mountPoint              the topic prefix of mount_point, or "" for none
+ * @param maxQos                  the highest QoS a client may publish with or be granted (max_qos)
+ * @param usernameFromCertificate use_identity_as_username / use_subject_as_username: the client
+ *                                certificate, not a password, names the user
+ */
+public record ProtocolContext(Router router, SessionRegistry sessions, BrokerStats stats, String mountPoint,
+                              int maxQos, boolean retainAvailable, boolean connectionMessages,
+                              Authenticator authenticator, Authorizer authorizer, boolean usernameFromCertificate) {}
