@@ -224,6 +224,10 @@ class ClientProtocolTest {
         public void sendPublish(int packetId, Message message, int qos, boolean dup, boolean retain) { }
 
         @Override
+        public void sendPublish(int packetId, Message message, int qos, boolean dup, boolean retain,
+                                io.midge.core.store.Commit after) { }
+
+        @Override
         public void sendPubRel(int packetId) { }
 
         @Override
