@@ -100,7 +100,8 @@ final class BenchClient extends ByteToMessageDecoder {
         // Idle clients (conns) ask for keep alive 60 as real devices do, so the broker pays for watching
         // them; load clients ask for none, as they never go quiet. No run holds idle clients for 60 s.
         int keepAlive = publisher == null && subscriber == null ? IDLE_KEEP_ALIVE_SECONDS : 0;
-        MqttPacket.Connect connect = new MqttPacket.Connect("MQTT", 4, true, keepAlive, clientId, null, null, null);
+        boolean cleanSession = subscriber == null || !run.persistentSubscribers;
+        MqttPacket.Connect connect = new MqttPacket.Connect("MQTT", 4, cleanSession, keepAlive, clientId, null, null, null);
         ctx.writeAndFlush(MqttEncoder.encode(ctx.alloc(), connect), ctx.voidPromise());
         super.channelActive(ctx);
     }

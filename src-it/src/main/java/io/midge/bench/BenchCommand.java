@@ -122,6 +122,10 @@ public final class BenchCommand implements Runnable {
 
         @Option(names = "--prefix", defaultValue = "bench", description = "topic prefix (default: ${DEFAULT-VALUE})")
         String prefix;
+
+        @Option(names = "--persistent",
+                description = "subscribers connect with clean session 0: a broker with persistence stores what they receive")
+        boolean persistent;
     }
 
     /** The message-moving scenarios share everything but their client counts. */
@@ -147,7 +151,7 @@ public final class BenchCommand implements Runnable {
             try {
                 run = new LoadSpec(scenario(), connection.broker(), load.qos, load.payload, load.duration, load.warmup,
                         publishers(), subscribers(), load.inflight, rate(), connection.threads(), load.drain,
-                        load.prefix, connection.connectTimeout, connection.concurrency);
+                        load.prefix, connection.connectTimeout, connection.concurrency, load.persistent);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }

@@ -32,7 +32,7 @@ final class LoadRun {
 
     private LoadRun(LoadSpec spec) {
         this.spec = spec;
-        this.run = new RunContext(spec.qos());
+        this.run = new RunContext(spec.qos(), spec.persistentSubscribers());
     }
 
     static BenchResult run(LoadSpec spec) throws BenchException, InterruptedException {

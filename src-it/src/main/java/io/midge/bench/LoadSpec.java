@@ -9,10 +9,12 @@ import java.net.InetSocketAddress;
  * @param subscribers subscribing connections
  * @param rate        total messages per second over all publishers, 0 for as fast as possible
  * @param drainSeconds longest wait, after publishing stops, for messages still on their way
+ * @param persistentSubscribers subscribers connect with clean session 0, so a broker with persistence stores what they get
  */
 record LoadSpec(Scenario scenario, InetSocketAddress broker, int qos, int payload, double durationSeconds,
                 double warmupSeconds, int publishers, int subscribers, int inflight, double rate, int threads,
-                double drainSeconds, String prefix, double connectTimeoutSeconds, int connectConcurrency) {
+                double drainSeconds, String prefix, double connectTimeoutSeconds, int connectConcurrency,
+                boolean persistentSubscribers) {
 
     LoadSpec {
         if (qos < 0 || qos > 2) {

@@ -20,8 +20,16 @@ final class RunContext {
 
     private final ConcurrentHashMap<EventLoop, LoopState> loops = new ConcurrentHashMap<>();
 
+    /** Subscribers connect with clean session 0. */
+    final boolean persistentSubscribers;
+
     RunContext(int qos) {
+        this(qos, false);
+    }
+
+    RunContext(int qos, boolean persistentSubscribers) {
         this.qos = qos;
+        this.persistentSubscribers = persistentSubscribers;
     }
 
     LoopState loop(EventLoop loop) {

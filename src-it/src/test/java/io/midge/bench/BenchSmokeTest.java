@@ -50,7 +50,7 @@ class BenchSmokeTest {
     private static BenchResult load(Scenario scenario, int qos, int publishers, int subscribers, double rate)
             throws Exception {
         LoadSpec spec = new LoadSpec(scenario, address, qos, 64, 1.0, 0.2, publishers, subscribers, 50, rate, 1,
-                10, "smoke-" + scenario.label() + qos, 10, 50);
+                10, "smoke-" + scenario.label() + qos, 10, 50, false);
         BenchResult result = LoadRun.run(spec);
         System.out.println(result.table());
         return result;
