@@ -5,11 +5,6 @@ import io.midge.core.message.Message;
 import io.midge.core.message.MessageProperties;
 import io.midge.core.message.Origin;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -172,20 +167,44 @@ final class RecordCodec {
 
     // ---- primitives ----
 
+    /** A growing byte array: records are written on the store's one writer thread, field by field. */
     private static final class Output {
-        private final ByteArrayOutputStream buffer;
-        private final DataOutputStream data;
+        private byte[] bytes;
+        private int size;
 
         Output(int sizeHint) {
-            buffer = new ByteArrayOutputStream(sizeHint);
-            data = new DataOutputStream(buffer);
+            bytes = new byte[Math.max(16, sizeHint)];
         }
 
-        void byte_(int value) { run(() -> data.writeByte(value)); }
-        void int_(int value) { run(() -> data.writeInt(value)); }
-        void long_(long value) { run(() -> data.writeLong(value)); }
-        void bytes(byte[] value) { run(() -> { data.writeInt(value.length); data.write(value); }); }
-        void string(String value) { bytes(value.getBytes(java.nio.charset.StandardCharsets.UTF_8)); }
+        void byte_(int value) {
+            ensure(1);
+            bytes[size++] = (byte) value;
+        }
+
+        void int_(int value) {
+            ensure(4);
+            for (int shift = 24; shift >= 0; shift -= 8) {
+                bytes[size++] = (byte) (value >>> shift);
+            }
+        }
+
+        void long_(long value) {
+            ensure(8);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                bytes[size++] = (byte) (value >>> shift);
+            }
+        }
+
+        void bytes(byte[] value) {
+            int_(value.length);
+            ensure(value.length);
+            System.arraycopy(value, 0, bytes, size, value.length);
+            size += value.length;
+        }
+
+        void string(String value) {
+            bytes(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
 
         void nullableString(String value) {
             if (value == null) {
@@ -195,15 +214,13 @@ final class RecordCodec {
             }
         }
 
-        byte[] bytes() { return buffer.toByteArray(); }
+        byte[] bytes() {
+            return size == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, size);
+        }
 
-        private interface Write { void run() throws IOException; }
-
-        private static void run(Write write) {
-            try {
-                write.run();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+        private void ensure(int more) {
+            if (size + more > bytes.length) {
+                bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
             }
         }
     }

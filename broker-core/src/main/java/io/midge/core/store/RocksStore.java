@@ -246,16 +246,23 @@ public final class RocksStore implements BrokerStore {
 
     private void writeLoop() {
         List<StoreCommit> commits = new ArrayList<>();
+        List<StoreOp> gathered = new ArrayList<>();
         long lastSave = System.nanoTime();
         long changesSinceSave = 0;
         try (WriteBatch batch = new WriteBatch()) {
             while (true) {
-                StoreOp op = queue.poll();
-                if (op != null) {
-                    apply(op, batch, commits);
-                    if (batch.count() < MAX_BATCH_OPERATIONS) {
-                        continue;
+                StoreOp op;
+                while (gathered.size() < MAX_BATCH_OPERATIONS && (op = queue.poll()) != null) {
+                    gathered.add(op);
+                }
+                if (!gathered.isEmpty()) {
+                    AckedBeforeWritten.cancel(gathered);
+                    for (StoreOp each : gathered) {
+                        if (each != null) {
+                            apply(each, batch, commits);
+                        }
                     }
+                    gathered.clear();
                 }
                 if (batch.count() > 0 || !commits.isEmpty()) {
                     changesSinceSave += batch.count();
