@@ -74,7 +74,7 @@ class CorruptStoreTest {
         Path configFile = TestFiles.write(tmp.resolve("midge.conf"), config.toArray(String[]::new));
         String report = TestFiles.run(TestFiles.midgeCommand(
                 List.of("store", "salvage", "-c", configFile.toString(), salvaged.toString())));
-        assertTrue(report.contains("retained"), report);
+        assertTrue(report.contains("retained") && report.contains("lost"), "what was kept and what was lost: " + report);
         assertArrayEquals(damaged, Files.readAllBytes(table), "salvage only reads the store");
 
         Files.move(location.resolve("midge.db"), tmp.resolve("damaged.db"));
@@ -83,13 +83,18 @@ class CorruptStoreTest {
              RawClient subscriber = RawClient.connect(port, Ids.client("after"))) {
             subscriber.subscribe("fill/#", 0);
             int recovered = 0;
-            while (subscriber.poll(Duration.ofSeconds(2)) instanceof Packet p && !p.isClosed()) {
+            for (Packet p = subscriber.poll(Duration.ofSeconds(2)); p != null && !p.isClosed();
+                    p = subscriber.poll(Duration.ofSeconds(2))) {
                 if (p.type() == Mqtt.PUBLISH) {
                     assertTrue(p.payloadString().startsWith("value "), "only what was stored: " + p);
                     recovered++;
                 }
             }
-            assertTrue(recovered > 0 && recovered <= RETAINED, "salvage kept what still reads: " + recovered);
+            assertTrue(recovered <= RETAINED, "nothing made up: " + recovered);
+            if (damage.equals("flipped bytes")) {
+                // The table's other blocks still read; a table cut in half has lost its index with its end.
+                assertTrue(recovered > 0, "salvage kept what still reads");
+            }
         }
     }
 

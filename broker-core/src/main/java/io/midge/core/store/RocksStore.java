@@ -2,7 +2,9 @@ package io.midge.core.store;
 
 import io.midge.core.auth.Authorizer;
 import io.midge.core.message.Message;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.internal.PlatformDependent;
+import io.netty.util.internal.ThreadExecutorMap;
 import org.rocksdb.CompressionType;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.InfoLogLevel;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
@@ -58,7 +61,7 @@ public final class RocksStore implements BrokerStore {
     private final Map<Long, Integer> references = new HashMap<>();
     private final ThreadLocal<ThreadCommits> threadCommits = ThreadLocal.withInitial(ThreadCommits::new);
     private final Thread writer;
-    private volatile boolean writerSleeping;
+    private final AtomicBoolean writerSleeping = new AtomicBoolean();
     private volatile boolean closing;
     private volatile boolean failed;
     private boolean loaded;
@@ -67,6 +70,8 @@ public final class RocksStore implements BrokerStore {
     private static final class ThreadCommits {
         boolean wroteSinceCommit;
         StoreCommit last;
+        /** Whether the mark of {@link #last} waits for the end of the event loop's pass. */
+        boolean markPending;
         /** While {@link #atomically} runs: the writes gathered for one batch. */
         List<StoreOp> group;
     }
@@ -106,7 +111,8 @@ public final class RocksStore implements BrokerStore {
             return new RocksStore(settings, options, db, recoveredAuthorizer, onFailure);
         } catch (RocksDBException e) {
             options.close();
-            throw new StoreException("Unable to open persistence store " + directory + ": " + e.getMessage(), e);
+            throw new StoreException("Unable to open persistence store " + directory + ": " + e.getMessage()
+                    + StoreException.RECOVERY_HINT, e);
         }
     }
 
@@ -191,15 +197,26 @@ public final class RocksStore implements BrokerStore {
             return Commit.DONE;
         }
         ThreadCommits mine = threadCommits.get();
-        if (!mine.wroteSinceCommit && mine.last != null) {
+        if (mine.markPending || (!mine.wroteSinceCommit && mine.last != null)) {
+            // A mark not yet handed over covers whatever this thread writes until it is.
+            mine.wroteSinceCommit = false;
             return mine.last;
         }
         StoreCommit commit = new StoreCommit();
         mine.wroteSinceCommit = false;
         mine.last = commit;
         StoreOp mark = new StoreOp.CommitMark(commit);
+        EventExecutor loop = ThreadExecutorMap.currentExecutor();
         if (mine.group != null) {
             mine.group.add(mark); // behind the group's writes, in the same batch
+        } else if (loop != null) {
+            // One commit for everything an event loop does in one pass (all the PUBLISHes of a
+            // read), handed over when the pass ends: one mark, one completion, one wakeup.
+            mine.markPending = true;
+            loop.execute(() -> {
+                mine.markPending = false;
+                enqueue(mark);
+            });
         } else {
             enqueue(mark);
         }
@@ -237,7 +254,8 @@ public final class RocksStore implements BrokerStore {
 
     private void enqueue(StoreOp op) {
         queue.offer(op);
-        if (writerSleeping) {
+        // Only the first write after the writer went to sleep pays for waking it.
+        if (writerSleeping.get() && writerSleeping.compareAndSet(true, false)) {
             LockSupport.unpark(writer);
         }
     }
@@ -319,13 +337,13 @@ public final class RocksStore implements BrokerStore {
     }
 
     private void idle() {
-        writerSleeping = true;
+        writerSleeping.set(true);
         if (queue.isEmpty() && !closing) {
             // Periodic saves need waking up; in FSYNC mode only writes wake the writer.
             LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(
                     settings.durability() == Durability.BATCH ? Math.max(1, settings.syncIntervalMillis()) : 1000));
         }
-        writerSleeping = false;
+        writerSleeping.set(false);
     }
 
     private void apply(StoreOp op, WriteBatch batch, List<StoreCommit> commits) throws RocksDBException {
@@ -420,10 +438,10 @@ public final class RocksStore implements BrokerStore {
         }
         try {
             if (!failed) {
-                if (settings.durability() == Durability.SNAPSHOT) {
-                    save();
-                } else {
-                    db.flushWal(true);
+                // A clean stop leaves everything in table files: the next start replays no log.
+                db.flushWal(true);
+                try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+                    db.flush(flush);
                 }
             }
         } catch (RocksDBException e) {

@@ -105,7 +105,8 @@ final class StoreReader {
             it.status();
         } catch (RocksDBException e) {
             if (!lenient) {
-                throw new StoreException("Unable to read persistence store " + location + ": " + e.getMessage(), e);
+                throw new StoreException("Unable to read persistence store " + location + ": " + e.getMessage()
+                        + StoreException.RECOVERY_HINT, e);
             }
             // What was read before the damage is still worth salvaging.
             damaged.add("reading stopped early, the records after this point are lost: " + e.getMessage());
