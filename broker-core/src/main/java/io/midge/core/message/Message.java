@@ -43,10 +43,6 @@ public record Message(long id, String topic, byte[] payload, int qos, boolean re
                 : new Message(MessageIds.next(), topic, payload, qos, retainFlag, origin, expiresAtMillis, properties);
     }
 
-    public boolean isExpired(long nowMillis) {
-        return expiresAtMillis != 0 && nowMillis >= expiresAtMillis;
-    }
-
     @Override
     public String toString() {
         return "Message[" + id + ", " + topic + ", q" + qos + (retain ? ", r" : "") + ", " + payload.length + " bytes]";

@@ -469,14 +469,11 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
     private void onPubRel(int packetId) {
         // Released and routed in one store write: a crash between the two would either lose the
         // message or, once the client repeats its PUBREL, deliver it a second time.
-        Commit[] routed = {Commit.DONE};
-        store().atomically(() -> {
+        Commit routed = store().atomically(() -> {
             Message released = session.releaseInboundQos2(packetId);
-            if (released != null) {
-                routed[0] = route(released, true);
-            }
+            return released != null ? route(released, true) : Commit.DONE;
         });
-        ackWhenCommitted(routed[0], PacketType.PUBCOMP, packetId);
+        ackWhenCommitted(routed, PacketType.PUBCOMP, packetId);
     }
 
     /**

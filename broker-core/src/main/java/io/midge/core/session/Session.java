@@ -18,7 +18,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.function.LongConsumer;
+import java.util.stream.LongStream;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
@@ -152,19 +152,12 @@ public final class Session implements Subscriber {
 
     // ---- persistence ----
 
-    /**
-     * The incarnation under which a publisher on any loop stores what it routes here, or 0 if
-     * nothing routed here is stored (a clean session, or persistence off).
-     */
-    public long storedIncarnation() {
-        return incarnation;
-    }
-
     /** The QoS a message goes out with on a subscription granted {@code grantedQos}. */
-    public int deliveryQos(Message message, int grantedQos) {
+    private int deliveryQos(Message message, int grantedQos) {
         return limits.upgradeOutgoingQos() ? grantedQos : Math.min(message.qos(), grantedQos);
     }
 
+    /** Stores under the incarnation of now, which {@link #deliver} compares with its own when the message arrives. */
     @Override
     public long storeDelivery(Message message, int grantedQos) {
         long current = incarnation;
@@ -177,7 +170,7 @@ public final class Session implements Subscriber {
     }
 
     /** Whether a delivery at {@code qos} is kept in the store for this session. */
-    public boolean storesAt(int qos) {
+    private boolean storesAt(int qos) {
         return incarnation != 0 && qos > 0;
     }
 
@@ -198,31 +191,14 @@ public final class Session implements Subscriber {
     }
 
     private long[] heldStoredIds() {
-        LongCollector ids = new LongCollector();
+        LongStream.Builder ids = LongStream.builder();
         queue.collectStored(ids);
         for (InflightWindow.Entry entry : inflight.inSendingOrder()) {
             if (entry.stored) {
                 ids.accept(entry.message.id());
             }
         }
-        return ids.toArray();
-    }
-
-    private static final class LongCollector implements LongConsumer {
-        private long[] values = new long[8];
-        private int size;
-
-        @Override
-        public void accept(long value) {
-            if (size == values.length) {
-                values = Arrays.copyOf(values, size * 2);
-            }
-            values[size++] = value;
-        }
-
-        long[] toArray() {
-            return Arrays.copyOf(values, size);
-        }
+        return ids.build().toArray();
     }
 
     private void doneWith(Message message, boolean stored) {

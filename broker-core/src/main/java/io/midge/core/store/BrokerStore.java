@@ -76,8 +76,8 @@ public interface BrokerStore extends AutoCloseable {
      * Makes the writes {@code writes} does on this thread reach the store together or not at
      * all: a crash never leaves half of them.
      */
-    default void atomically(Runnable writes) {
-        writes.run();
+    default <T> T atomically(java.util.function.Supplier<T> writes) {
+        return writes.get();
     }
 
     /**

@@ -224,15 +224,14 @@ public final class RocksStore implements BrokerStore {
     }
 
     @Override
-    public void atomically(Runnable writes) {
+    public <T> T atomically(java.util.function.Supplier<T> writes) {
         ThreadCommits mine = threadCommits.get();
         if (mine.group != null) {
-            writes.run();
-            return;
+            return writes.get();
         }
         mine.group = new ArrayList<>();
         try {
-            writes.run();
+            return writes.get();
         } finally {
             List<StoreOp> group = mine.group;
             mine.group = null;

@@ -161,8 +161,7 @@ final class StoreReader {
 
     private void damage(String what) throws StoreException {
         if (!lenient) {
-            throw new StoreException("Persistence store " + location + " is damaged: " + what
-                    + ". Run 'midge store check' and 'midge store salvage' (see the README).");
+            throw new StoreException("Persistence store " + location + " is damaged: " + what + StoreException.RECOVERY_HINT);
         }
         damaged.add(what);
     }

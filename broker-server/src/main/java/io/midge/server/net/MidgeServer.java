@@ -68,8 +68,8 @@ public final class MidgeServer implements AutoCloseable {
     private final List<Channel> listeners = new ArrayList<>();
     private final ListenerSecurity security;
     private final BrokerStore store;
-    /** Whether this start created the store: then a mosquitto persistence file beside it is imported. */
-    private final boolean newStore;
+    /** mosquitto's persistence file, read before this start created Midge's store, to be imported into it; else null. */
+    private final MosquittoImport.Found toImport;
 
     /**
      * Opens the persistent store (with {@code persistence true}) and puts back everything it
@@ -80,10 +80,11 @@ public final class MidgeServer implements AutoCloseable {
      */
     public MidgeServer(BrokerConfig config) throws StartupException {
         this.config = config;
-        this.newStore = config.persistence() && !Files.exists(config.storeDirectory());
+        this.toImport = mosquittoFileToImport(config);
         this.store = openStore(config);
         this.loops = transport.newGroup(eventLoopThreads());
-        RetainedStore retained = store.isPersistent() ? new DurableRetainedStore(store) : new MemoryRetainedStore();
+        DurableRetainedStore durableRetained = store.isPersistent() ? new DurableRetainedStore(store) : null;
+        RetainedStore retained = durableRetained != null ? durableRetained : new MemoryRetainedStore();
         Router router = new Router(retained, config.retainAvailable(), config.checkRetainSource(), store);
         SessionLimits limits = new SessionLimits(config.maxInflightMessages(), config.maxQueuedMessages(),
                 config.maxQueuedBytes(), config.queueQos0Messages(), config.upgradeOutgoingQos());
@@ -93,8 +94,25 @@ public final class MidgeServer implements AutoCloseable {
                 CONNECT_TIMEOUT_MILLIS);
         this.services = new BrokerServices(router, sessions, new BrokerStats(), settings);
         this.security = new ListenerSecurity(config);
-        if (store.isPersistent()) {
-            recover(retained);
+        if (durableRetained != null) {
+            recover(durableRetained);
+        }
+    }
+
+    /**
+     * Switching from mosquitto keeps its data: when Midge has no store yet and mosquitto's
+     * persistence file is there, it is read (and left as it is) before anything is created, so a
+     * file that does not read stops the start without leaving an empty store behind.
+     */
+    private static MosquittoImport.Found mosquittoFileToImport(BrokerConfig config) throws StartupException {
+        Path file = config.persistenceFilePath();
+        if (!config.persistence() || Files.exists(config.storeDirectory()) || !Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            return MosquittoImport.read(file);
+        } catch (StoreException e) {
+            throw new StartupException("Error: " + sentence(e.getMessage()), ExitCodes.STARTUP_FAILED);
         }
     }
 
@@ -109,32 +127,12 @@ public final class MidgeServer implements AutoCloseable {
         }
     }
 
-    /**
-     * Switching from mosquitto keeps its data: its persistence file is read into the new store
-     * (and left as it is). If it cannot be read, the new store is removed again, so that the next
-     * start tries again rather than silently starting empty.
-     */
-    private StoreContents importMosquitto() throws StartupException {
-        Path file = config.persistenceFilePath();
-        try {
-            MosquittoImport.Found found = MosquittoImport.read(file);
-            StoreCounts counts = StoreContentsWriter.write(store, found.contents());
-            found.notes().forEach(note -> log.warn("Warning: {}", note));
-            log.info("Imported mosquitto persistence file {}: {}.", file, counts);
-            return found.contents();
-        } catch (StoreException e) {
-            store.close();
-            deleteQuietly(config.storeDirectory());
-            throw new StartupException("Error: " + sentence(e.getMessage()), ExitCodes.STARTUP_FAILED);
-        }
-    }
-
-    private static void deleteQuietly(Path directory) {
-        try (var paths = Files.walk(directory)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            log.warn("Warning: Unable to remove {}: {}.", directory, e.getMessage());
-        }
+    /** Writes mosquitto's data into the store this start created; they are then what the broker holds. */
+    private StoreContents importMosquitto() {
+        StoreCounts counts = StoreContentsWriter.write(store, toImport.contents());
+        toImport.notes().forEach(note -> log.warn("Warning: {}", note));
+        log.info("Imported mosquitto persistence file {}: {}.", config.persistenceFilePath(), counts);
+        return toImport.contents();
     }
 
     /**
@@ -150,7 +148,7 @@ public final class MidgeServer implements AutoCloseable {
      * Puts back retained messages and persistent sessions, and publishes the wills of clients
      * that were connected when the broker stopped without them disconnecting.
      */
-    private void recover(RetainedStore retained) throws StartupException {
+    private void recover(DurableRetainedStore retained) throws StartupException {
         long started = System.nanoTime();
         StoreContents contents;
         try {
@@ -159,11 +157,11 @@ public final class MidgeServer implements AutoCloseable {
             store.close();
             throw new StartupException("Error: " + sentence(e.getMessage()), ExitCodes.STARTUP_FAILED);
         }
-        if (newStore && Files.isRegularFile(config.persistenceFilePath())) {
+        if (toImport != null) {
             contents = importMosquitto();
         }
         MessageIds.moveBeyond(contents.highestMessageId());
-        contents.retained().forEach(((DurableRetainedStore) retained)::restore);
+        contents.retained().forEach(retained::restore);
         List<Message> wills = new ArrayList<>();
         for (StoredSession stored : contents.sessions()) {
             Session session = services.sessions().restore(stored, loops.next());
