@@ -443,7 +443,9 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         Session.AckOutcome outcome = session.onPubRec(packetId);
         onAckOutcome(PacketType.PUBREC, packetId, outcome);
         if (outcome != Session.AckOutcome.WRONG_KIND) {
-            write(new Ack(PacketType.PUBREL, packetId));
+            // The client forgets the packet identifier once it has our PUBREL: had we not stored
+            // that its PUBREC came, a restart would send the PUBLISH again, as a new message to it.
+            ackWhenCommitted(store().commit(), PacketType.PUBREL, packetId);
         }
     }
 

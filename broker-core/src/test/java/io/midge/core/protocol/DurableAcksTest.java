@@ -7,6 +7,7 @@ import io.midge.core.packet.MqttPacket.Connect;
 import io.midge.core.packet.MqttPacket.Publish;
 import io.midge.core.packet.MqttPacket.Subscribe;
 import io.midge.core.packet.MqttPacket.TopicSubscription;
+import io.midge.core.packet.PacketType;
 import io.midge.core.route.DurableRetainedStore;
 import io.midge.core.route.Router;
 import io.midge.core.session.SessionLimits;
@@ -134,6 +135,22 @@ class DurableAcksTest {
         assertEquals(List.of(), subscriber.received(), "neither SUBACK nor the retained message yet");
         store.sync();
         assertEquals(List.of("SUBACK 3 [0]", "PUBLISH r q0 r1 m"), subscriber.received());
+    }
+
+    @Test
+    void aPubrelToAPersistentSessionWaitsUntilItsPubrecIsStored() {
+        Client subscriber = connect("sub", false);
+        subscriber.send(new Subscribe(1, List.of(new TopicSubscription("t", 2))));
+        subscriber.received();
+        connect("pub", true).send(publish("t", 2, 1, false)).send(new MqttPacket.Ack(PacketType.PUBREL, 1));
+        assertEquals(List.of("PUBLISH t q2 r0 m"), subscriber.received());
+        store.block();
+
+        subscriber.send(new MqttPacket.Ack(PacketType.PUBREC, 1));
+        assertTrue(store.writes.contains("sent sub t as 1 released"));
+        assertEquals(List.of(), subscriber.received(), "no PUBREL before the PUBREC is safe");
+        store.sync();
+        assertEquals(List.of("PUBREL 1"), subscriber.received());
     }
 
     @Test
