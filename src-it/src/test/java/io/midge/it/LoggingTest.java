@@ -213,9 +213,13 @@ class LoggingTest {
             b.awaitExactLogLine(mark, "Sending CONNACK to " + id + " (1, 0)", LOG_WAIT);
             c.disconnect();
         }
+        b.awaitExactLogLine(mark, "Client " + id + " disconnected.", LOG_WAIT);
+        int last = b.logLength();
         try (RawClient c = RawClient.connect(b.port(), id, true)) {
             c.disconnect();
         }
+        // The tests share a broker: this one's last line must be written before the next one looks.
+        b.awaitExactLogLine(last, "Client " + id + " disconnected.", LOG_WAIT);
     }
 
     @Test
