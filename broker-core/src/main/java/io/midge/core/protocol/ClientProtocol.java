@@ -24,6 +24,7 @@ import io.midge.core.session.Session;
 import io.midge.core.session.SessionRegistry;
 import io.midge.core.store.BrokerStore;
 import io.midge.core.store.Commit;
+import io.midge.core.sys.SysTopics;
 import io.midge.core.topic.Topics;
 import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
@@ -312,7 +313,8 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         context.stats().publishReceived(publish.payload().length);
         Message message = new Message(mountPoint + publish.topic(), publish.payload(), publish.qos(), publish.retain(), origin);
         // MQTT 3.1.1 cannot refuse a PUBLISH: a denied one is acknowledged as usual and dropped.
-        boolean allowed = origin.mayWrite(message.topic());
+        // $SYS/ is the broker's own, whatever the ACL says, as in mosquitto.
+        boolean allowed = !SysTopics.closedToClients(message.topic()) && origin.mayWrite(message.topic());
         packetLog.publish(allowed ? "Received" : "Denied", clientId, publish.dup(), publish.qos(), publish.retain(),
                 publish.packetId(), message.topic(), publish.payload().length);
         switch (publish.qos()) {
@@ -343,6 +345,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
             }
             case REPLACED -> log.warn("Reused message ID {} from {} detected. Clearing from storage.", packetId, clientId);
             case DROPPED -> {
+                context.stats().messageDropped();
                 if (!droppingQos2) {
                     droppingQos2 = true;
                     log.warn("Warning: Client {} has too many QoS 2 messages awaiting PUBREL; dropping new ones.", clientId);
@@ -512,7 +515,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         if (will != null) {
             Message lastWill = will;
             will = null;
-            if (origin.mayWrite(lastWill.topic())) {
+            if (!SysTopics.closedToClients(lastWill.topic()) && origin.mayWrite(lastWill.topic())) {
                 context.router().publish(lastWill);
             } else {
                 log.debug("Denied will of {} on '{}'.", clientId, lastWill.topic());

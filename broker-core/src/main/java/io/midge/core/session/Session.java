@@ -8,6 +8,7 @@ import io.midge.core.store.BrokerStore;
 import io.midge.core.store.Commit;
 import io.midge.core.store.StoredOutbound;
 import io.midge.core.store.StoredSession;
+import io.midge.core.sys.BrokerStats;
 import io.midge.core.route.DrainWaiter;
 import io.midge.core.route.Subscriber;
 import io.netty.util.concurrent.EventExecutor;
@@ -37,6 +38,7 @@ public final class Session implements Subscriber {
     private final String clientId;
     private final SessionLimits limits;
     private final BrokerStore store;
+    private final BrokerStats stats;
     private volatile EventExecutor owner;
     /**
      * Non-zero while this is a persistent session whose state the store keeps; it changes
@@ -92,10 +94,15 @@ public final class Session implements Subscriber {
     }
 
     Session(String clientId, EventExecutor owner, SessionLimits limits, BrokerStore store) {
+        this(clientId, owner, limits, store, new BrokerStats());
+    }
+
+    Session(String clientId, EventExecutor owner, SessionLimits limits, BrokerStore store, BrokerStats stats) {
         this.clientId = clientId;
         this.owner = owner;
         this.limits = limits;
         this.store = store;
+        this.stats = stats;
     }
 
     public String clientId() { return clientId; }
@@ -213,6 +220,17 @@ public final class Session implements Subscriber {
 
     public int queuedCount() { return queue.size(); }
 
+    /** Queued, in flight and inbound QoS 2 awaiting release; may be read, a moment stale, from any thread. */
+    long heldMessages() {
+        Map<Integer, AwaitingRelease> awaiting = inboundQos2AwaitingRelease;
+        return (long) inflight.size() + queue.size() + (awaiting == null ? 0 : awaiting.size());
+    }
+
+    /** Payload bytes of the queue; may be read, a moment stale, from any thread. */
+    long queuedPayloadBytes() {
+        return queue.bytes();
+    }
+
     // ---- outbound ----
 
     /**
@@ -274,6 +292,7 @@ public final class Session implements Subscriber {
         }
         doneWith(message, stored);
         droppedMessages++;
+        stats.messageDropped();
         if (!dropping) {
             // Once per episode, as mosquitto does: a slow consumer would otherwise flood the log.
             dropping = true;

@@ -1,6 +1,7 @@
 package io.midge.core.session;
 
 import io.midge.core.store.BrokerStore;
+import io.midge.core.sys.BrokerStats;
 import io.midge.core.store.StoredSession;
 import io.netty.util.concurrent.EventExecutor;
 
@@ -28,6 +29,7 @@ public final class SessionRegistry {
     private final Consumer<Session> discardSubscriptions;
     private final Clock clock;
     private final BrokerStore store;
+    private final BrokerStats stats;
 
     /**
      * @param discardSubscriptions removes a session's subscriptions from the routing index; called on the owner loop
@@ -38,10 +40,17 @@ public final class SessionRegistry {
 
     /** @param store keeps persistent sessions across restarts */
     public SessionRegistry(SessionLimits limits, Consumer<Session> discardSubscriptions, Clock clock, BrokerStore store) {
+        this(limits, discardSubscriptions, clock, store, new BrokerStats());
+    }
+
+    /** @param stats where sessions count the messages they drop and the registry the sessions that expire */
+    public SessionRegistry(SessionLimits limits, Consumer<Session> discardSubscriptions, Clock clock, BrokerStore store,
+                           BrokerStats stats) {
         this.limits = limits;
         this.discardSubscriptions = discardSubscriptions;
         this.clock = clock;
         this.store = store;
+        this.stats = stats;
     }
 
     /**
@@ -49,7 +58,7 @@ public final class SessionRegistry {
      * connects; the caller adds its subscriptions to the routing index.
      */
     public Session restore(StoredSession stored, EventExecutor owner) {
-        Session session = new Session(stored.clientId(), owner, limits, store);
+        Session session = new Session(stored.clientId(), owner, limits, store, stats);
         session.restore(stored, clock.millis());
         if (stored.disconnectedAtMillis() == 0) {
             // Its client was connected when the broker stopped: it is away from now on, and its will is published once.
@@ -63,6 +72,28 @@ public final class SessionRegistry {
         return sessions.size();
     }
 
+    /**
+     * Messages the sessions hold for their clients (queued, in flight, or received at QoS 2 and
+     * awaiting release), for $SYS. Read from another thread than the sessions' owners, so a
+     * figure from a moment ago.
+     */
+    public long heldMessages() {
+        long held = 0;
+        for (Session session : sessions.values()) {
+            held += session.heldMessages();
+        }
+        return held;
+    }
+
+    /** Payload bytes of the messages queued for clients; see {@link #heldMessages}. */
+    public long heldPayloadBytes() {
+        long bytes = 0;
+        for (Session session : sessions.values()) {
+            bytes += session.queuedPayloadBytes();
+        }
+        return bytes;
+    }
+
     public Session get(String clientId) {
         return sessions.get(clientId);
     }
@@ -74,7 +105,7 @@ public final class SessionRegistry {
      */
     public void connect(String clientId, boolean cleanSession, EventExecutor loop,
                         ClientConnection connection, Consumer<Attached> onAttached) {
-        Session session = sessions.computeIfAbsent(clientId, id -> new Session(id, loop, limits, store));
+        Session session = sessions.computeIfAbsent(clientId, id -> new Session(id, loop, limits, store, stats));
         handOver(session, new ConnectRequest(cleanSession, loop, connection, onAttached));
     }
 
@@ -167,6 +198,7 @@ public final class SessionRegistry {
                 if (!session.isDestroyed() && !session.isConnected() && session.disconnectedAtMillis() < cutoff
                         && session.owner().inEventLoop()) {
                     destroy(session);
+                    stats.clientExpired();
                 }
             });
         }

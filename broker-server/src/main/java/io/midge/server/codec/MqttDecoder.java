@@ -9,6 +9,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 
 import java.util.List;
+import java.util.function.IntConsumer;
 
 /**
  * Strict MQTT 3.1.1 (and 3.1) decoder: turns inbound bytes into {@link MqttPacket}s.
@@ -48,6 +49,8 @@ public final class MqttDecoder extends ByteToMessageDecoder {
     private boolean failed;
     /** Bytes of an oversized PUBLISH's payload still to be skipped. */
     private int discarding;
+    /** Told how many bytes each decode step consumed ($SYS bytes/received). */
+    private final IntConsumer consumed;
 
     /**
      * A server-side decoder, accepting only the packets a client may send.
@@ -64,10 +67,15 @@ public final class MqttDecoder extends ByteToMessageDecoder {
      * {@code maxPayloadSize} into {@link OversizedPublish}es instead of buffering them.
      */
     public MqttDecoder(int maxPacketSize, int maxPayloadSize) {
-        this(maxPacketSize, maxPayloadSize, SENT_BY_CLIENTS, "client");
+        this(maxPacketSize, maxPayloadSize, bytes -> { });
     }
 
-    private MqttDecoder(int maxPacketSize, int maxPayloadSize, int acceptedTypes, String peer) {
+    /** @param consumed told the number of bytes taken from the stream, whole packets or not */
+    public MqttDecoder(int maxPacketSize, int maxPayloadSize, IntConsumer consumed) {
+        this(maxPacketSize, maxPayloadSize, SENT_BY_CLIENTS, "client", consumed);
+    }
+
+    private MqttDecoder(int maxPacketSize, int maxPayloadSize, int acceptedTypes, String peer, IntConsumer consumed) {
         if (maxPacketSize < 0 || maxPacketSize > MqttWire.MAX_REMAINING_LENGTH) {
             throw new IllegalArgumentException("maxPacketSize must be 0.." + MqttWire.MAX_REMAINING_LENGTH
                     + ", was " + maxPacketSize);
@@ -79,15 +87,25 @@ public final class MqttDecoder extends ByteToMessageDecoder {
         this.maxPayloadSize = maxPayloadSize;
         this.acceptedTypes = acceptedTypes;
         this.peer = peer;
+        this.consumed = consumed;
     }
 
     /** A client-side decoder (benchmark client, tests), accepting only the packets a server may send. */
     public static MqttDecoder forClient(int maxPacketSize) {
-        return new MqttDecoder(maxPacketSize, maxPacketSize, SENT_BY_SERVERS, "server");
+        return new MqttDecoder(maxPacketSize, maxPacketSize, SENT_BY_SERVERS, "server", bytes -> { });
     }
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        int readable = in.readableBytes();
+        try {
+            decodeStep(in, out);
+        } finally {
+            consumed.accept(readable - in.readableBytes());
+        }
+    }
+
+    private void decodeStep(ByteBuf in, List<Object> out) {
         if (failed) {
             in.skipBytes(in.readableBytes());
             return;

@@ -50,6 +50,7 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel channel) {
+        broker.stats().socketOpened();
         int maxConnections = listener.config().maxConnections();
         if (maxConnections >= 0) {
             if (open.incrementAndGet() > maxConnections) {
@@ -73,7 +74,8 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
                     .addLast("websocket-frames", WebSocketFrameCodec.INSTANCE);
         }
         // Oversized PUBLISH payloads are skipped, not buffered, so the packet limit can be the protocol's own.
-        pipeline.addLast("decoder", new MqttDecoder(ConnectionSettings.PROTOCOL_MAX_PACKET, broker.settings().maxPayloadBytes()))
+        pipeline.addLast("decoder", new MqttDecoder(ConnectionSettings.PROTOCOL_MAX_PACKET, broker.settings().maxPayloadBytes(),
+                        broker.stats()::bytesReceived))
                 .addLast("mqtt", new MqttConnection(protocolContext, broker.settings(), connectCheck));
     }
 

@@ -88,11 +88,12 @@ public final class MidgeServer implements AutoCloseable {
         Router router = new Router(retained, config.retainAvailable(), config.checkRetainSource(), store);
         SessionLimits limits = new SessionLimits(config.maxInflightMessages(), config.maxQueuedMessages(),
                 config.maxQueuedBytes(), config.queueQos0Messages(), config.upgradeOutgoingQos());
-        SessionRegistry sessions = new SessionRegistry(limits, router::discardSubscriptions, Clock.systemUTC(), store);
+        BrokerStats stats = new BrokerStats();
+        SessionRegistry sessions = new SessionRegistry(limits, router::discardSubscriptions, Clock.systemUTC(), store, stats);
         ConnectionSettings settings = new ConnectionSettings(config.maxKeepalive(), config.allowZeroLengthClientId(),
                 config.autoIdPrefix(), config.effectiveMessageSizeLimit(), config.connectionMessages(), config.retainAvailable(),
                 CONNECT_TIMEOUT_MILLIS);
-        this.services = new BrokerServices(router, sessions, new BrokerStats(), settings);
+        this.services = new BrokerServices(router, sessions, stats, settings);
         this.security = new ListenerSecurity(config);
         if (durableRetained != null) {
             recover(durableRetained);

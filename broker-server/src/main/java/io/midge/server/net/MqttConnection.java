@@ -11,6 +11,7 @@ import io.midge.core.protocol.Transport;
 import io.midge.server.codec.MalformedPacketException;
 import io.midge.server.codec.MqttEncoder;
 import io.midge.server.codec.PacketTooLargeException;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
@@ -71,6 +72,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Trans
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         MqttPacket packet = (MqttPacket) msg;
+        context.stats().packetReceived();
         if (packet instanceof Connect connect && protocol.awaitingConnect()) {
             KeepAliveSweeper.of(ctx.executor()).unwatch(this);
             protocol.received(connect);
@@ -194,7 +196,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Trans
     /** Encodes here rather than in a pipeline handler: one handler less per connection and per write. */
     @Override
     public void write(MqttPacket packet) {
-        ctx.write(MqttEncoder.encode(ctx.alloc(), packet), ctx.voidPromise());
+        ByteBuf encoded = MqttEncoder.encode(ctx.alloc(), packet);
+        // Counted as written, not as flushed: mosquitto's figures differ only for a packet still queued.
+        context.stats().packetSent(encoded.readableBytes());
+        ctx.write(encoded, ctx.voidPromise());
     }
 
     @Override
