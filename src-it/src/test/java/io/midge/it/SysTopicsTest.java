@@ -57,6 +57,12 @@ class SysTopicsTest {
         long publishBytesIn;
         long publishesOut;
         long publishBytesOut;
+        /**
+         * mosquitto 2.0.11 tests the fixed header against CMD_PUBLISH with a mask that keeps some
+         * flag bits, so it counts received PUBLISHes only at QoS 0 or 1 without retain. Midge
+         * counts every PUBLISH (docs/sys-topics.md).
+         */
+        long mosquittoPublishesIn;
 
         void in(byte[] packet) {
             packetsIn++;
@@ -72,12 +78,16 @@ class SysTopicsTest {
             in(packet);
             publishesIn++;
             publishBytesIn += payloadLength;
+            if ((packet[0] & 0xF5) == 0x30) {
+                mosquittoPublishesIn++;
+            }
         }
 
         void publishOut(byte[] packet, int payloadLength) {
             out(packet);
             publishesOut++;
             publishBytesOut += payloadLength;
+
         }
 
         Map<String, String> counters() {
@@ -86,7 +96,7 @@ class SysTopicsTest {
             c.put("messages/sent", Long.toString(packetsOut));
             c.put("bytes/received", Long.toString(bytesIn));
             c.put("bytes/sent", Long.toString(bytesOut));
-            c.put("publish/messages/received", Long.toString(publishesIn));
+            c.put("publish/messages/received", Long.toString(Reference.expect(publishesIn, mosquittoPublishesIn)));
             c.put("publish/messages/sent", Long.toString(publishesOut));
             c.put("publish/bytes/received", Long.toString(publishBytesIn));
             c.put("publish/bytes/sent", Long.toString(publishBytesOut));
@@ -175,10 +185,10 @@ class SysTopicsTest {
             tally.in(Mqtt.disconnect());
             Await.until(RawClient.TIMEOUT, sub::peerClosed, "the subscriber's connection closed");
 
-            Map<String, String> before = new LinkedHashMap<>();
-            Map<String, String> sys = readSysUntil(port, tally, before, values -> values.get("messages/received") != null
-                    && before.entrySet().stream().allMatch(e -> e.getValue().equals(values.get(e.getKey())))
-                    && "0".equals(values.get("clients/connected")));
+            List<Map<String, String>> checkpoints = new ArrayList<>();
+            Map<String, String> sys = readSysUntil(port, tally, checkpoints, values -> "0".equals(values.get("clients/connected"))
+                    && checkpoints.contains(subMap(values, tally.counters().keySet())));
+            Map<String, String> before = subMap(sys, tally.counters().keySet());
 
             assertEquals(new TreeSet<>(MOSQUITTO_TOPICS), new TreeSet<>(sys.keySet()), "the $SYS/broker/ topics");
             assertFalse(sys.containsKey("fake"), "a client's PUBLISH to $SYS is dropped");
@@ -236,21 +246,25 @@ class SysTopicsTest {
 
     /**
      * Reads the retained $SYS values with a new client each time until {@code wanted} holds,
-     * adding each reader's own traffic to {@code tally} as it goes; {@code before} is the tally as
-     * it was before the reader of the values tested.
+     * adding each reader's own traffic to {@code tally} as it goes; {@code checkpoints} are the
+     * tallies as they were before each reader.
      */
-    private static Map<String, String> readSysUntil(int port, Tally tally, Map<String, String> before,
+    private static Map<String, String> readSysUntil(int port, Tally tally, List<Map<String, String>> checkpoints,
                                                     java.util.function.Predicate<Map<String, String>> wanted) {
         List<Map<String, String>> seen = new ArrayList<>();
         Await.until(Duration.ofSeconds(20), () -> {
-            // What an update made before this reader connected must show.
-            before.clear();
-            before.putAll(tally.counters());
+            // An update made between two readers shows one of these. mosquitto, idle between
+            // readers, makes its update when the next reader's connection wakes it up, so its
+            // reader sees the update made as the reader before it arrived.
+            checkpoints.add(tally.counters());
             Map<String, String> values = readSysOnce(port, seen.size(), tally);
             seen.add(values);
             return wanted.test(values);
-        }, () -> "a $SYS reading that matches the traffic before it " + before + "; last reading: "
-                + (seen.isEmpty() ? "none" : subMap(seen.get(seen.size() - 1), tally.counters().keySet())));
+        }, () -> "a $SYS reading that matches the traffic between two readers " + checkpoints.get(checkpoints.size() - 1)
+                + "; last reading: " + (seen.isEmpty() ? "none" : subMap(seen.get(seen.size() - 1), tally.counters().keySet()))
+                + "; the checkpoint with its packet count: " + checkpoints.stream()
+                        .filter(c -> !seen.isEmpty() && c.get("messages/received").equals(seen.get(seen.size() - 1).get("messages/received")))
+                        .findFirst().orElse(null));
         return seen.get(seen.size() - 1);
     }
 
