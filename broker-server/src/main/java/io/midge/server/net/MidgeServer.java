@@ -26,7 +26,8 @@ import io.midge.server.cli.ExitCodes;
 import io.midge.server.cli.MidgeVersion;
 import io.midge.server.config.BrokerConfig;
 import io.midge.server.config.ListenerConfig;
-import io.midge.server.tls.TlsContexts;
+import io.midge.server.log.LogMarkers;
+import io.midge.server.tls.ReloadableTlsContext;
 import io.midge.server.tls.TlsSetupException;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
@@ -35,7 +36,6 @@ import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.handler.ssl.SslContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,27 +62,41 @@ public final class MidgeServer implements AutoCloseable {
             "For more details see https://mosquitto.org/documentation/authentication-methods/");
 
     private final BrokerConfig config;
-    private final BrokerServices services;
     private final Transport transport = Transport.best();
     private final EventLoopGroup loops;
     private final List<Channel> listeners = new ArrayList<>();
+    private final List<ReloadableTlsContext> tlsContexts = new ArrayList<>();
     private final ListenerSecurity security;
-    private final BrokerStore store;
+    /** Set by {@link #start}, once the listeners are bound. */
+    private BrokerServices services;
+    private BrokerStore store = BrokerStore.NONE;
     /** mosquitto's persistence file, read before this start created Midge's store, to be imported into it; else null. */
-    private final MosquittoImport.Found toImport;
+    private MosquittoImport.Found toImport;
+
+    /** What runs between binding the listeners and opening the store: giving up root ({@code user}). */
+    @FunctionalInterface
+    public interface BoundListeners {
+        void run() throws StartupException;
+    }
+
+    /** Nothing is opened yet: {@link #start} binds, opens the store and starts accepting. */
+    public MidgeServer(BrokerConfig config) {
+        this.config = config;
+        this.loops = transport.newGroup(eventLoopThreads());
+        this.security = new ListenerSecurity(config);
+    }
 
     /**
      * Opens the persistent store (with {@code persistence true}) and puts back everything it
-     * holds; no socket is open yet.
+     * holds, after the listeners are bound and {@code user} took effect, so that the store's
+     * files belong to that user.
      *
      * @throws StartupException if the store cannot be opened or read: the broker must not start
      *                          with data silently missing
      */
-    public MidgeServer(BrokerConfig config) throws StartupException {
-        this.config = config;
+    private void openStoreAndServices() throws StartupException {
         this.toImport = mosquittoFileToImport(config);
         this.store = openStore(config);
-        this.loops = transport.newGroup(eventLoopThreads());
         DurableRetainedStore durableRetained = store.isPersistent() ? new DurableRetainedStore(store) : null;
         RetainedStore retained = durableRetained != null ? durableRetained : new MemoryRetainedStore();
         Router router = new Router(retained, config.retainAvailable(), config.checkRetainSource(), store);
@@ -93,7 +107,6 @@ public final class MidgeServer implements AutoCloseable {
                 config.autoIdPrefix(), config.effectiveMessageSizeLimit(), config.connectionMessages(), config.retainAvailable(),
                 CONNECT_TIMEOUT_MILLIS);
         this.services = new BrokerServices(router, sessions, new BrokerStats(), settings);
-        this.security = new ListenerSecurity(config);
         if (durableRetained != null) {
             recover(durableRetained);
         }
@@ -190,13 +203,13 @@ public final class MidgeServer implements AutoCloseable {
     }
 
     /**
-     * Opens every listener, then starts accepting on all of them at once, so that no client is
-     * served before every port is open. TLS contexts and password/ACL files are loaded before
-     * any socket is bound: the sockets then open within moments of each other, where a TLS set-up
-     * between two of them used to take seconds. On failure, {@link #close()} releases what was
-     * opened.
+     * Opens every listener, runs {@code bound} (which gives up root), opens the store, then starts
+     * accepting on all listeners at once, so that no client is served before every port is open
+     * and everything is restored. TLS contexts and password/ACL files are loaded before any socket
+     * is bound: the sockets then open within moments of each other, where a TLS set-up between two
+     * of them used to take seconds. On failure, {@link #close()} releases what was opened.
      */
-    public void start() throws StartupException {
+    public void start(BoundListeners bound) throws StartupException {
         List<PreparedListener> prepared = new ArrayList<>();
         for (ListenerConfig listener : config.listeners()) {
             prepared.add(prepare(listener));
@@ -211,6 +224,11 @@ public final class MidgeServer implements AutoCloseable {
             // Only local only mode gets here; each failure was logged as it happened.
             throw new StartupException(null, ExitCodes.STARTUP_FAILED);
         }
+        bound.run();
+        openStoreAndServices();
+        for (PreparedListener listener : prepared) {
+            listener.initializer().become(new ListenerInitializer(services, listener.context(), listener.tls()));
+        }
         for (Channel channel : listeners) {
             channel.config().setAutoRead(true);
         }
@@ -224,14 +242,19 @@ public final class MidgeServer implements AutoCloseable {
                 SESSION_EXPIRY_SWEEP_SECONDS, SESSION_EXPIRY_SWEEP_SECONDS, TimeUnit.SECONDS));
     }
 
-    /** A listener ready to bind: its sockets, and the pipeline set-up they share (and so its max_connections count). */
-    private record PreparedListener(ListenerConfig config, List<ListenSocket> sockets, ListenerInitializer initializer) {}
+    /**
+     * A listener ready to bind: its sockets, its security and TLS, and the pipeline set-up its
+     * sockets share (and so its max_connections count), which exists once the services do.
+     */
+    private record PreparedListener(ListenerConfig config, List<ListenSocket> sockets, ListenerContext context,
+                                    ReloadableTlsContext tls, LateInitializer initializer) {}
 
     private PreparedListener prepare(ListenerConfig listener) throws StartupException {
-        SslContext tls = null;
+        ReloadableTlsContext tls = null;
         if (listener.isTls()) {
             try {
-                tls = TlsContexts.forListener(listener);
+                tls = ReloadableTlsContext.load(listener);
+                tlsContexts.add(tls);
             } catch (TlsSetupException e) {
                 throw new StartupException("Error: " + sentence(e.getMessage()), ExitCodes.STARTUP_FAILED);
             }
@@ -243,7 +266,7 @@ public final class MidgeServer implements AutoCloseable {
             throw new StartupException("Error: " + sentence(e.getMessage()), exitCodeFor(e));
         }
         List<ListenSocket> sockets = ListenSockets.of(listener, transport.canBindIpv6Only());
-        return new PreparedListener(listener, sockets, new ListenerInitializer(services, context, tls));
+        return new PreparedListener(listener, sockets, context, tls, new LateInitializer());
     }
 
     /** As mosquitto: a file that cannot be opened is MOSQ_ERR_UNKNOWN, one that does not parse MOSQ_ERR_INVAL. */
@@ -261,7 +284,7 @@ public final class MidgeServer implements AutoCloseable {
     private void openSockets(PreparedListener listener) throws StartupException {
         int opened = 0;
         for (ListenSocket socket : listener.sockets()) {
-            log.info("Opening {} listen socket on port {}.", socket.kind(), socket.address().getPort());
+            log.info(LogMarkers.INFORMATION, "Opening {} listen socket on port {}.", socket.kind(), socket.address().getPort());
             ChannelFuture bound = bind(socket, listener.initializer());
             if (bound.isSuccess()) {
                 listeners.add(bound.channel());
@@ -284,7 +307,7 @@ public final class MidgeServer implements AutoCloseable {
         }
     }
 
-    private ChannelFuture bind(ListenSocket socket, ListenerInitializer initializer) {
+    private ChannelFuture bind(ListenSocket socket, LateInitializer initializer) {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops)
                 .option(ChannelOption.SO_BACKLOG, 1024)
@@ -310,6 +333,21 @@ public final class MidgeServer implements AutoCloseable {
     public void reloadSecurityFiles() {
         security.reload();
         services.sessions().forEachConnected(ClientConnection::recheckCredentials);
+    }
+
+    /**
+     * SIGHUP: rebuilds each TLS listener's context from its files; new connections get the new
+     * certificate. Files that do not make a context are reported and the old context kept.
+     */
+    public void reloadTlsContexts() {
+        for (ReloadableTlsContext tls : tlsContexts) {
+            try {
+                tls.reload();
+            } catch (TlsSetupException e) {
+                log.error("Error: {} Keeping the previous certificate for the listener on port {}.",
+                        sentence(e.getMessage()), tls.listener().port());
+            }
+        }
     }
 
     @Override
