@@ -25,6 +25,8 @@ interface Libc extends Library {
 
     int initgroups(String user, int gid);
 
+    int chown(String path, int uid, int gid);
+
     int setgid(int gid);
 
     int setuid(int uid);

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -124,7 +125,7 @@ public final class MidgeCommand implements Callable<Integer> {
         SystemdNotifier systemd = SystemdNotifier.fromEnvironment();
         MidgeServer server = new MidgeServer(config);
         try {
-            server.start(() -> Privileges.dropTo(config.user()));
+            server.start(() -> Privileges.dropTo(config.user(), filesToHandOver(config)));
         } catch (StartupException e) {
             if (e.getMessage() != null) {
                 log.error(e.getMessage());
@@ -149,6 +150,15 @@ public final class MidgeCommand implements Callable<Integer> {
         log.info(LogMarkers.INFORMATION, "midge version {} terminating", MidgeVersion.VERSION);
         server.close();
         return ExitCodes.OK;
+    }
+
+    /** The log file and the pid file, which the broker reopens or removes after giving up root. */
+    private static List<Path> filesToHandOver(BrokerConfig config) {
+        List<Path> files = new ArrayList<>();
+        config.pidFile().ifPresent(files::add);
+        config.logDests().forEach(dest -> dest.file().ifPresent(files::add));
+        files.removeIf(file -> !Files.exists(file));
+        return files;
     }
 
     private List<Integer> portNumbers() {

@@ -6,6 +6,9 @@ import io.midge.server.net.StartupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
+import java.util.List;
+
 /**
  * The {@code user} option, with mosquitto 2.0's rules and words (its {@code drop_privileges}):
  * only a broker running as root switches; {@code user root} stays root; the default account
@@ -21,14 +24,24 @@ final class Privileges {
 
     private Privileges() {}
 
-    /** @throws StartupException (already logged as mosquitto does) when the switch cannot be made */
-    static void dropTo(String user) throws StartupException {
+    /**
+     * @param opened files the broker opened as root and reopens later (the log file on SIGHUP, the
+     *               pid file it removes): they are given to {@code user} first, which mosquitto,
+     *               switching before it opens anything, never needs
+     * @throws StartupException (already logged as mosquitto does) when the switch cannot be made
+     */
+    static void dropTo(String user, List<Path> opened) throws StartupException {
         if (!runningAsRoot()) {
             return;
         }
         Libc libc = Libc.load();
         if (!user.equals("root")) {
             Account account = account(user);
+            for (Path file : opened) {
+                if (libc.chown(file.toString(), account.uid(), account.gid()) == -1) {
+                    log.warn("Warning: Unable to give {} to user '{}': {}.", file, user, Libc.lastError());
+                }
+            }
             if (libc.initgroups(user, account.gid()) == -1) {
                 throw failed("Error setting groups whilst dropping privileges: " + Libc.lastError() + ".");
             }

@@ -133,10 +133,38 @@ public final class MidgeServer implements AutoCloseable {
         if (!config.persistence()) {
             return BrokerStore.NONE;
         }
+        checkWritable(config.storeDirectory());
         try {
             return RocksStore.open(config.storeSettings(), AllowAllAuthorizer.INSTANCE, MidgeServer::storeFailed);
         } catch (StoreException e) {
             throw new StartupException("Error: " + sentence(e.getMessage()), ExitCodes.STARTUP_FAILED);
+        }
+    }
+
+    /**
+     * The store is opened after {@code user} took effect: one that an earlier run as root (or as
+     * another user) left behind is named as such, rather than as a damaged store.
+     */
+    private static void checkWritable(Path storeDirectory) throws StartupException {
+        Path unwritable = null;
+        if (!Files.exists(storeDirectory)) {
+            Path parent = storeDirectory.toAbsolutePath().getParent();
+            if (parent != null && Files.isDirectory(parent) && !Files.isWritable(parent)) {
+                unwritable = parent;
+            }
+        } else if (!Files.isWritable(storeDirectory)) {
+            unwritable = storeDirectory;
+        } else {
+            try (var files = Files.list(storeDirectory)) {
+                unwritable = files.filter(file -> !Files.isWritable(file)).findFirst().orElse(null);
+            } catch (IOException e) {
+                unwritable = storeDirectory;
+            }
+        }
+        if (unwritable != null) {
+            throw new StartupException("Error: Unable to open persistence store " + storeDirectory + ": " + unwritable
+                    + " is not writable by the user the broker runs as (see the user option); give the directory"
+                    + " to that user, e.g. chown -R.", ExitCodes.STARTUP_FAILED);
         }
     }
 
