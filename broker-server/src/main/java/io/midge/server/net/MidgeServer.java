@@ -36,6 +36,10 @@ import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +70,7 @@ public final class MidgeServer implements AutoCloseable {
     private final EventLoopGroup loops;
     private final List<Channel> listeners = new ArrayList<>();
     private final List<ReloadableTlsContext> tlsContexts = new ArrayList<>();
+    private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final ListenerSecurity security;
     /** Set by {@link #start}, once the listeners are bound. */
     private BrokerServices services;
@@ -294,7 +299,7 @@ public final class MidgeServer implements AutoCloseable {
             throw new StartupException("Error: " + sentence(e.getMessage()), exitCodeFor(e));
         }
         List<ListenSocket> sockets = ListenSockets.of(listener, transport.canBindIpv6Only());
-        return new PreparedListener(listener, sockets, context, tls, new LateInitializer());
+        return new PreparedListener(listener, sockets, context, tls, new LateInitializer(clients));
     }
 
     /** As mosquitto: a file that cannot be opened is MOSQ_ERR_UNKNOWN, one that does not parse MOSQ_ERR_INVAL. */
@@ -378,13 +383,30 @@ public final class MidgeServer implements AutoCloseable {
         }
     }
 
+    /**
+     * SIGTERM, as mosquitto: stop accepting; close every connection, which publishes the wills of
+     * clients that did not disconnect (mosquitto sends every will at shutdown) and hands their
+     * sessions back; let the loops pass on what that produced; then close the store while the
+     * loops still run, so that every write finishes and its completion still has a loop to run
+     * on; then stop the loops.
+     */
     @Override
     public void close() {
         for (Channel channel : listeners) {
             channel.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         }
-        loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
-        // After the loops: what they wrote last is still made durable.
+        clients.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        settleLoops();
         store.close();
+        loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+    }
+
+    /** Runs an empty task through every loop, twice: what one loop hands to another arrives too. */
+    private void settleLoops() {
+        for (int pass = 0; pass < 2; pass++) {
+            List<Future<?>> passes = new ArrayList<>();
+            loops.forEach(loop -> passes.add(loop.submit(() -> { })));
+            passes.forEach(done -> done.awaitUninterruptibly(1, TimeUnit.SECONDS));
+        }
     }
 }
