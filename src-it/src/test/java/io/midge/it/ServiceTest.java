@@ -207,6 +207,37 @@ class ServiceTest {
         }
     }
 
+    @Test
+    void atShutdownTheWillsOfConnectedClientsArePublishedAsMosquittoDoes() throws Exception {
+        int port = BrokerProcess.freePorts(1)[0];
+        BrokerLaunch launch = BrokerLaunch.create();
+        Path data = launch.writableDir("data");
+        String subscriberId = Ids.client("will-watcher");
+        BrokerProcess broker = launch.config(List.of(
+                "listener " + port + " 127.0.0.1", "allow_anonymous true",
+                "persistence true", "persistence_location " + data + "/")).startAndAwait(port);
+        try {
+            try (RawClient subscriber = RawClient.connect(port, subscriberId, false)) {
+                subscriber.subscribe("shutdown/will", 1);
+                subscriber.disconnect();
+            }
+            RawClient stillConnected = RawClient.connect(port,
+                    Mqtt.connect(Ids.client("will-owner")).will("shutdown/will", "gone at shutdown", 1, false));
+            broker.signal("TERM");
+            assertEquals(0, broker.awaitExit(LIMIT), broker.tail(10));
+            stillConnected.close();
+
+            broker = broker.restart();
+            try (RawClient subscriber = RawClient.connect(port, subscriberId, false)) {
+                Packet will = subscriber.nextPublish(LIMIT);
+                assertNotNull(will, "the will queued for the offline session at shutdown");
+                assertEquals("gone at shutdown", will.payloadString());
+            }
+        } finally {
+            broker.close();
+        }
+    }
+
     /** "CONNACK rc 0" if a client connecting now is served, else what happened. */
     private static String connackOf(int port) {
         try (RawClient client = RawClient.open(port)) {

@@ -74,6 +74,8 @@ public final class LoggingSetup {
      * reloads its configuration.
      */
     public void reopenFiles() {
+        // What was logged before (such as "Reloading config.") still goes to the old file.
+        drain();
         for (LogFileAppender file : files) {
             try {
                 file.open();

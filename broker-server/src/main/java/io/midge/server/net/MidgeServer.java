@@ -201,6 +201,7 @@ public final class MidgeServer implements AutoCloseable {
             contents = store.load();
         } catch (StoreException e) {
             store.close();
+            store = BrokerStore.NONE; // closed once: close() must not close it again
             throw new StartupException("Error: " + sentence(e.getMessage()), ExitCodes.STARTUP_FAILED);
         }
         if (toImport != null) {
