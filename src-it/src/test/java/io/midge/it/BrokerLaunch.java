@@ -32,6 +32,7 @@ final class BrokerLaunch {
     private final List<String> args = new ArrayList<>();
     private final List<String> wrapper = new ArrayList<>();
     private final List<String> midgeJvmOptions = new ArrayList<>();
+    private final java.util.Map<String, String> env = new java.util.HashMap<>();
     private Path configFile;
 
     private BrokerLaunch(Path dir) {
@@ -74,6 +75,12 @@ final class BrokerLaunch {
         return this;
     }
 
+    /** An environment variable for the broker, such as {@code NOTIFY_SOCKET}. */
+    BrokerLaunch env(String name, String value) {
+        env.put(name, value);
+        return this;
+    }
+
     Path dir() {
         return dir;
     }
@@ -104,7 +111,7 @@ final class BrokerLaunch {
     /** Starts the broker and waits until every port of {@code ports} accepts TCP connections. */
     BrokerProcess startAndAwait(int... ports) {
         try {
-            return BrokerProcess.launch(command(), Arrays.stream(ports).boxed().toList(), dir);
+            return BrokerProcess.launch(command(), env, Arrays.stream(ports).boxed().toList(), dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -117,8 +124,11 @@ final class BrokerLaunch {
         try {
             List<String> cmd = command();
             Files.writeString(dir.resolve("command.txt"), String.join(" ", cmd) + "\n", StandardCharsets.UTF_8);
-            Process p = new ProcessBuilder(cmd).directory(dir.toFile())
-                    .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+            BrokerUser.own(dir);
+            ProcessBuilder builder = new ProcessBuilder(cmd).directory(dir.toFile())
+                    .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+            builder.environment().putAll(env);
+            Process p = builder.start();
             p.getOutputStream().close();
             if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();

@@ -227,10 +227,18 @@ public final class BrokerProcess implements AutoCloseable {
 
     /** Starts {@code cmd} in {@code dir}, its stdout and stderr in the run's log, and waits until every port of {@code ports} listens. */
     static BrokerProcess launch(List<String> cmd, List<Integer> ports, Path dir) throws IOException {
+        return launch(cmd, java.util.Map.of(), ports, dir);
+    }
+
+    /** As {@link #launch(List, List, Path)}, with {@code env} added to the broker's environment. */
+    static BrokerProcess launch(List<String> cmd, java.util.Map<String, String> env, List<Integer> ports, Path dir)
+            throws IOException {
         Path log = dir.resolve("broker.log");
         Files.writeString(dir.resolve("command.txt"), String.join(" ", cmd) + "\n", StandardCharsets.UTF_8);
+        BrokerUser.own(dir);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
+        pb.environment().putAll(env);
         // Appended, so that a restarted broker's log follows its predecessor's.
         ProcessBuilder appending = pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         BrokerProcess broker = new BrokerProcess(appending.start(), ports.isEmpty() ? 0 : ports.get(0), dir, log, cmd, ports);

@@ -3,6 +3,7 @@ package io.midge.server.cli;
 import io.midge.server.config.BrokerConfig;
 import io.midge.server.config.ConfigException;
 import io.midge.server.config.ConfigParser;
+import io.midge.server.log.LogMarkers;
 import io.midge.server.log.LoggingSetup;
 import io.midge.server.net.MidgeServer;
 import io.midge.server.net.StartupException;
@@ -13,6 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +57,10 @@ public final class MidgeCommand implements Callable<Integer> {
         LoggingSetup.bootstrap();
         CommandLine commandLine = new CommandLine(new MidgeCommand())
                 .setParameterExceptionHandler(new UsageErrors());
-        System.exit(commandLine.execute(args));
+        int exitCode = commandLine.execute(args);
+        // Asynchronous log destinations write what is still queued, such as the "terminating" line.
+        LoggingSetup.flush();
+        System.exit(exitCode);
     }
 
     @Override
@@ -85,14 +90,20 @@ public final class MidgeCommand implements Callable<Integer> {
         // Like mosquitto's, warnings about the configuration come while it is read: on stderr,
         // before the configured log destinations take over.
         config.warnings().forEach(warning -> log.warn("Warning: {}", warning));
-        return Daemon.isChild() && config.pidFile().isPresent() ? runWithPidFile(config, signals) : run(config, signals);
+        return runWithPidFile(config, signals);
     }
 
-    /** The background broker of -d: mosquitto writes pid_file then only, and removes it when it stops. */
+    /**
+     * mosquitto 2.0 writes pid_file whenever it is set, with or without -d, and removes it when
+     * it stops. It is written first, before logging starts and while still root.
+     */
     private int runWithPidFile(BrokerConfig config, Signals signals) throws InterruptedException {
+        if (config.pidFile().isEmpty()) {
+            return run(config, signals);
+        }
         PidFile pidFile;
         try {
-            pidFile = PidFile.write(config.pidFile().orElseThrow());
+            pidFile = PidFile.write(config.pidFile().get());
         } catch (IOException e) {
             log.error("Error: Unable to write pid file.");
             return ExitCodes.STARTUP_FAILED;
@@ -102,19 +113,19 @@ public final class MidgeCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Log files (opened by {@link LoggingSetup#apply}) and listeners are opened as the starting
+     * user, then {@code user} takes effect, then the store is opened, so that a broker started as
+     * root can bind port 1883 (or 883) and still keep its data as an ordinary user.
+     */
     private int run(BrokerConfig config, Signals signals) throws InterruptedException {
         LoggingSetup logging = LoggingSetup.apply(config, verbose);
-        log.info("midge version {} starting", MidgeVersion.VERSION);
-        log.info(configFile != null ? "Config loaded from " + configFile + "." : "Using default config.");
-        MidgeServer server;
+        log.info(LogMarkers.INFORMATION, "midge version {} starting", MidgeVersion.VERSION);
+        log.info(LogMarkers.INFORMATION, configFile != null ? "Config loaded from " + configFile + "." : "Using default config.");
+        SystemdNotifier systemd = SystemdNotifier.fromEnvironment();
+        MidgeServer server = new MidgeServer(config);
         try {
-            server = new MidgeServer(config);
-        } catch (StartupException e) {
-            log.error(e.getMessage());
-            return e.exitCode();
-        }
-        try {
-            server.start();
+            server.start(() -> Privileges.dropTo(config.user(), filesToHandOver(config)));
         } catch (StartupException e) {
             if (e.getMessage() != null) {
                 log.error(e.getMessage());
@@ -122,16 +133,32 @@ public final class MidgeCommand implements Callable<Integer> {
             server.close();
             return e.exitCode();
         }
-        log.info("midge version {} running", MidgeVersion.VERSION);
+        logging.publishOnTopics(server.services().router());
+        log.info(LogMarkers.INFORMATION, "midge version {} running", MidgeVersion.VERSION);
+        systemd.ready();
+        logging.drain();
         Daemon.detachIfChild();
         while (signals.next() == Signals.Event.RELOAD) {
-            log.info("Reloading config.");
+            systemd.reloading();
+            log.info(LogMarkers.INFORMATION, "Reloading config.");
             logging.reopenFiles();
             server.reloadSecurityFiles();
+            server.reloadTlsContexts();
+            systemd.ready();
         }
-        log.info("midge version {} terminating", MidgeVersion.VERSION);
+        systemd.stopping();
+        log.info(LogMarkers.INFORMATION, "midge version {} terminating", MidgeVersion.VERSION);
         server.close();
         return ExitCodes.OK;
+    }
+
+    /** The log file and the pid file, which the broker reopens or removes after giving up root. */
+    private static List<Path> filesToHandOver(BrokerConfig config) {
+        List<Path> files = new ArrayList<>();
+        config.pidFile().ifPresent(files::add);
+        config.logDests().forEach(dest -> dest.file().ifPresent(files::add));
+        files.removeIf(file -> !Files.exists(file));
+        return files;
     }
 
     private List<Integer> portNumbers() {

@@ -49,7 +49,8 @@ import java.util.OptionalInt;
  * @param passwordFile global {@code password_file}
  * @param aclFile global {@code acl_file}
  * @param sysInterval {@code sys_interval} in seconds, 0 = no $SYS updates
- * @param pidFile {@code pid_file}, which mosquitto (and Midge) write only when running with {@code -d}
+ * @param pidFile {@code pid_file}, written at start (with or without {@code -d}, as mosquitto 2.0) and removed at exit
+ * @param user {@code user}: the account a broker started as root switches to once its listeners are open
  * @param maxConnections {@code max_connections} given outside any listener block, -1 = unlimited;
  *     like mosquitto, it belongs to the default listener and is already reflected there
  * @param bridges bridge connections (parsed, not run yet)
@@ -89,6 +90,7 @@ public record BrokerConfig(
         Optional<Path> aclFile,
         int sysInterval,
         Optional<Path> pidFile,
+        String user,
         int maxConnections,
         List<BridgeConfig> bridges,
         List<String> warnings) {
@@ -111,6 +113,7 @@ public record BrokerConfig(
         Objects.requireNonNull(passwordFile, "passwordFile");
         Objects.requireNonNull(aclFile, "aclFile");
         Objects.requireNonNull(pidFile, "pidFile");
+        Objects.requireNonNull(user, "user");
         bridges = List.copyOf(bridges);
         warnings = List.copyOf(warnings);
     }

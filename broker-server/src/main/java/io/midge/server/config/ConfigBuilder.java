@@ -41,6 +41,8 @@ final class ConfigBuilder {
     int persistenceSyncIntervalMillis = 50;
     int sysInterval = 10;
     Path pidFile;
+    /** mosquitto's default account. */
+    String user = "mosquitto";
 
     ConfigBuilder(ParseContext context) {
         this.context = context;
@@ -75,7 +77,7 @@ final class ConfigBuilder {
                 persistenceLocation != null ? persistenceLocation : context.workingDirectory(),
                 persistenceFile, autosaveInterval, autosaveOnChanges, persistenceDurability,
                 persistenceSyncIntervalMillis, security.passwordFile(), security.aclFile(), sysInterval,
-                Optional.ofNullable(pidFile),
+                Optional.ofNullable(pidFile), user,
                 listeners.defaultListener().maxConnections, bridgeConfigs, context.warnings());
     }
 }

@@ -26,5 +26,6 @@ final class GeneralOptions {
         table.general("persistent_client_expiration", (c, d) -> c.persistentClientExpiration = d.expiryDuration());
         table.general("sys_interval", (c, d) -> c.sysInterval = d.intInRange(0, MAX_INT));
         table.general("pid_file", (c, d) -> c.pidFile = d.path());
+        table.general("user", (c, d) -> c.user = d.string());
     }
 }

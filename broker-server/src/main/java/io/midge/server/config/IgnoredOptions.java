@@ -27,7 +27,6 @@ final class IgnoredOptions {
     }
 
     static void register(OptionTable table) {
-        ignore(table, "user", Directive::string, Report.UNSUPPORTED);
         ignore(table, "memory_limit", d -> d.longInRange(0, Long.MAX_VALUE), Report.UNSUPPORTED);
         ignore(table, "max_packet_size", d -> d.intInRange(20, Integer.MAX_VALUE), Report.UNSUPPORTED);
         ignore(table, "max_inflight_bytes", d -> d.longInRange(0, Long.MAX_VALUE), Report.UNSUPPORTED);

@@ -47,11 +47,11 @@ final class LoggingOptions {
             return;
         }
         LogDest.Kind dest = LogDest.Kind.valueOf(kind.toUpperCase(Locale.ROOT));
-        logging.addDest(LogDest.of(dest));
-        if (dest == LogDest.Kind.TOPIC || dest == LogDest.Kind.DLT) {
-            directive.warn("log_dest " + kind + " is not supported yet; ignored (warnings and errors go to stderr"
-                    + " when no other destination shows them).");
+        if (dest == LogDest.Kind.DLT) {
+            // A mosquitto built without WITH_DLT takes the line and logs nothing there; refusing says so.
+            throw directive.error("log_dest dlt is not supported: Midge has no DLT (Diagnostic Log and Trace) support.");
         }
+        logging.addDest(LogDest.of(dest));
     }
 
     private static void logFile(LogSettingsBuilder logging, Directive directive) throws ConfigException {

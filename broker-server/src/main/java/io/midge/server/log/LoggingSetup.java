@@ -5,12 +5,14 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.filter.ThresholdFilter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import io.midge.server.config.BrokerConfig;
 import io.midge.server.config.LogDest;
 import io.midge.server.config.LogType;
+import io.midge.core.route.Router;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
@@ -24,8 +26,10 @@ import java.util.Set;
  * Points Logback at the destinations and levels of log_dest, log_type and log_timestamp*, with
  * mosquitto's fallbacks: a log file that cannot be opened leaves errors only, on stderr; and,
  * unlike mosquitto, warnings and errors go to stderr when no configured destination can show
- * them (syslog unreachable, topic or dlt, which Midge does not have), so a broker is never
- * silenced by accident. {@code log_dest none} alone is taken at its word.
+ * them (syslog unreachable, or only topic, which cannot show start-up errors), so a broker is
+ * never silenced by accident. {@code log_dest none} alone is taken at its word. Every destination
+ * is written by a writer thread of its own ({@link AsyncDispatcher}), in order: stdout, stderr,
+ * file and syslog share one, topic has another, so that publishing never delays the files.
  */
 public final class LoggingSetup {
 
@@ -34,6 +38,9 @@ public final class LoggingSetup {
     private final LoggerContext context;
     private final BrokerConfig config;
     private final List<LogFileAppender> files = new ArrayList<>();
+    private AsyncDispatcher written;
+    private AsyncDispatcher published;
+    private TopicAppender topic;
 
     private LoggingSetup(LoggerContext context, BrokerConfig config) {
         this.context = context;
@@ -47,7 +54,7 @@ public final class LoggingSetup {
     public static void bootstrap() {
         LoggerContext context = resetContext(Level.INFO);
         MosquittoStyleLayout layout = new MosquittoStyleLayout(true, null);
-        attach(context, console(false), layout, null);
+        context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(started(context, console(false), layout, null));
     }
 
     public static LoggingSetup apply(BrokerConfig config, boolean verbose) {
@@ -67,6 +74,8 @@ public final class LoggingSetup {
      * reloads its configuration.
      */
     public void reopenFiles() {
+        // What was logged before (such as "Reloading config.") still goes to the old file.
+        drain();
         for (LogFileAppender file : files) {
             try {
                 file.open();
@@ -77,23 +86,65 @@ public final class LoggingSetup {
         }
     }
 
+    /** {@code log_dest topic}: from now on log lines are published through {@code router}. */
+    public void publishOnTopics(Router router) {
+        if (topic != null) {
+            topic.publishTo(router, published.writerThreadName());
+        }
+    }
+
+    /** Waits until every line logged so far is written (before -d lets go of the terminal, say). */
+    public void drain() {
+        if (written != null) {
+            written.drain();
+        }
+    }
+
+    /** At exit: writes what is still queued, so the last lines are not lost. */
+    public static void flush() {
+        ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
+    }
+
     private void attachDestinations() {
+        List<Appender<ILoggingEvent>> destinations = new ArrayList<>();
         boolean shown = false;
         for (LogDest dest : config.logDests()) {
             Optional<OutputStreamAppender<ILoggingEvent>> stream = streamFor(dest);
             if (stream.isPresent()) {
-                attach(context, stream.get(), layout(), null);
+                destinations.add(started(context, stream.get(), layout(), null));
                 shown = true;
             } else if (dest.kind() == LogDest.Kind.FILE) {
                 fallBackToErrorsOnStderr(dest.file().orElseThrow());
                 return;
             } else if (dest.kind() == LogDest.Kind.SYSLOG) {
-                shown |= attachSyslog();
+                Optional<SyslogAppender> syslog = syslog();
+                syslog.ifPresent(destinations::add);
+                shown |= syslog.isPresent();
+            } else if (dest.kind() == LogDest.Kind.TOPIC && topic == null) {
+                topic = new TopicAppender(startedLayout());
+                topic.setContext(context);
+                topic.start();
             }
         }
         if (!shown && !config.logDests().isEmpty()) {
-            attach(context, console(false), layout(), Level.WARN);
+            destinations.add(started(context, console(false), layout(), Level.WARN));
         }
+        written = dispatch(context, "written", destinations);
+        if (topic != null) {
+            published = dispatch(context, "published", List.of(topic));
+        }
+    }
+
+    /** Attaches one writer thread for {@code destinations}; null when there are none. */
+    private static AsyncDispatcher dispatch(LoggerContext context, String name, List<Appender<ILoggingEvent>> destinations) {
+        if (destinations.isEmpty()) {
+            return null;
+        }
+        AsyncDispatcher dispatcher = new AsyncDispatcher(name, destinations);
+        dispatcher.setContext(context);
+        dispatcher.start();
+        context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(dispatcher);
+        return dispatcher;
     }
 
     /** stdout, stderr or an opened log file; empty for other kinds and for a file that cannot be opened. */
@@ -118,10 +169,10 @@ public final class LoggingSetup {
         }
     }
 
-    private boolean attachSyslog() {
+    private Optional<SyslogAppender> syslog() {
         Optional<DevLog> devLog = DevLog.connect();
         if (devLog.isEmpty()) {
-            return false;
+            return Optional.empty();
         }
         int facility = config.logFacility().isPresent()
                 ? SyslogAppender.localFacility(config.logFacility().getAsInt())
@@ -129,8 +180,7 @@ public final class LoggingSetup {
         SyslogAppender syslog = new SyslogAppender(devLog.get(), facility, startedLayout());
         syslog.setContext(context);
         syslog.start();
-        context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(syslog);
-        return true;
+        return Optional.of(syslog);
     }
 
     /** mosquitto's reaction to a log file it cannot open: errors only, on stderr, and say so. */
@@ -138,8 +188,10 @@ public final class LoggingSetup {
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.detachAndStopAllAppenders();
         files.clear();
+        topic = null;
+        published = null;
         root.setLevel(Level.ERROR);
-        attach(context, console(false), layout(), null);
+        written = dispatch(context, "written", List.of(started(context, console(false), layout(), null)));
         log.error("Error: Unable to open log file {} for writing.", file);
     }
 
@@ -174,8 +226,8 @@ public final class LoggingSetup {
     }
 
     /** @param threshold the least level this destination shows, or null for every level logged */
-    private static void attach(LoggerContext context, OutputStreamAppender<ILoggingEvent> appender,
-                               MosquittoStyleLayout layout, Level threshold) {
+    private static Appender<ILoggingEvent> started(LoggerContext context, OutputStreamAppender<ILoggingEvent> appender,
+                                                   MosquittoStyleLayout layout, Level threshold) {
         layout.setContext(context);
         layout.start();
         LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
@@ -191,7 +243,7 @@ public final class LoggingSetup {
             appender.addFilter(filter);
         }
         appender.start();
-        context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(appender);
+        return appender;
     }
 
     /** The most detailed level any configured log type asks for; mosquitto's notice and information are both INFO. */

@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Builds a connection's pipeline for its listener: [TLS] → [HTTP upgrade and WebSocket frames ⇄
@@ -31,13 +32,13 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
 
     private final BrokerServices broker;
     private final ListenerContext listener;
-    private final SslContext tls;
+    private final Supplier<SslContext> tls;
     private final ConnectCheck connectCheck;
     private final ProtocolContext protocolContext;
     private final AtomicInteger open = new AtomicInteger();
 
-    /** @param tls the listener's TLS context, or null for plain TCP */
-    ListenerInitializer(BrokerServices broker, ListenerContext listener, SslContext tls) {
+    /** @param tls the listener's current TLS context (SIGHUP may replace it), or null for plain TCP */
+    ListenerInitializer(BrokerServices broker, ListenerContext listener, Supplier<SslContext> tls) {
         this.broker = broker;
         this.listener = listener;
         this.tls = tls;
@@ -64,7 +65,7 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
         channel.config().setOption(ChannelOption.TCP_NODELAY, true);
         ChannelPipeline pipeline = channel.pipeline();
         if (tls != null) {
-            pipeline.addLast("tls", tls.newHandler(channel.alloc()))
+            pipeline.addLast("tls", tls.get().newHandler(channel.alloc()))
                     .addLast("tls-record-boundaries", new TlsRecordBoundaries());
         }
         if (listener.config().protocol() == ListenerProtocol.WEBSOCKETS) {

@@ -26,7 +26,8 @@ import io.midge.server.cli.ExitCodes;
 import io.midge.server.cli.MidgeVersion;
 import io.midge.server.config.BrokerConfig;
 import io.midge.server.config.ListenerConfig;
-import io.midge.server.tls.TlsContexts;
+import io.midge.server.log.LogMarkers;
+import io.midge.server.tls.ReloadableTlsContext;
 import io.midge.server.tls.TlsSetupException;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
@@ -35,7 +36,10 @@ import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.handler.ssl.SslContext;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,27 +66,42 @@ public final class MidgeServer implements AutoCloseable {
             "For more details see https://mosquitto.org/documentation/authentication-methods/");
 
     private final BrokerConfig config;
-    private final BrokerServices services;
     private final Transport transport = Transport.best();
     private final EventLoopGroup loops;
     private final List<Channel> listeners = new ArrayList<>();
+    private final List<ReloadableTlsContext> tlsContexts = new ArrayList<>();
+    private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final ListenerSecurity security;
-    private final BrokerStore store;
+    /** Set by {@link #start}, once the listeners are bound. */
+    private BrokerServices services;
+    private BrokerStore store = BrokerStore.NONE;
     /** mosquitto's persistence file, read before this start created Midge's store, to be imported into it; else null. */
-    private final MosquittoImport.Found toImport;
+    private MosquittoImport.Found toImport;
+
+    /** What runs between binding the listeners and opening the store: giving up root ({@code user}). */
+    @FunctionalInterface
+    public interface BoundListeners {
+        void run() throws StartupException;
+    }
+
+    /** Nothing is opened yet: {@link #start} binds, opens the store and starts accepting. */
+    public MidgeServer(BrokerConfig config) {
+        this.config = config;
+        this.loops = transport.newGroup(eventLoopThreads());
+        this.security = new ListenerSecurity(config);
+    }
 
     /**
      * Opens the persistent store (with {@code persistence true}) and puts back everything it
-     * holds; no socket is open yet.
+     * holds, after the listeners are bound and {@code user} took effect, so that the store's
+     * files belong to that user.
      *
      * @throws StartupException if the store cannot be opened or read: the broker must not start
      *                          with data silently missing
      */
-    public MidgeServer(BrokerConfig config) throws StartupException {
-        this.config = config;
+    private void openStoreAndServices() throws StartupException {
         this.toImport = mosquittoFileToImport(config);
         this.store = openStore(config);
-        this.loops = transport.newGroup(eventLoopThreads());
         DurableRetainedStore durableRetained = store.isPersistent() ? new DurableRetainedStore(store) : null;
         RetainedStore retained = durableRetained != null ? durableRetained : new MemoryRetainedStore();
         Router router = new Router(retained, config.retainAvailable(), config.checkRetainSource(), store);
@@ -94,7 +113,6 @@ public final class MidgeServer implements AutoCloseable {
                 config.autoIdPrefix(), config.effectiveMessageSizeLimit(), config.connectionMessages(), config.retainAvailable(),
                 CONNECT_TIMEOUT_MILLIS);
         this.services = new BrokerServices(router, sessions, stats, settings);
-        this.security = new ListenerSecurity(config);
         if (durableRetained != null) {
             recover(durableRetained);
         }
@@ -121,10 +139,38 @@ public final class MidgeServer implements AutoCloseable {
         if (!config.persistence()) {
             return BrokerStore.NONE;
         }
+        checkWritable(config.storeDirectory());
         try {
             return RocksStore.open(config.storeSettings(), AllowAllAuthorizer.INSTANCE, MidgeServer::storeFailed);
         } catch (StoreException e) {
             throw new StartupException("Error: " + sentence(e.getMessage()), ExitCodes.STARTUP_FAILED);
+        }
+    }
+
+    /**
+     * The store is opened after {@code user} took effect: one that an earlier run as root (or as
+     * another user) left behind is named as such, rather than as a damaged store.
+     */
+    private static void checkWritable(Path storeDirectory) throws StartupException {
+        Path unwritable = null;
+        if (!Files.exists(storeDirectory)) {
+            Path parent = storeDirectory.toAbsolutePath().getParent();
+            if (parent != null && Files.isDirectory(parent) && !Files.isWritable(parent)) {
+                unwritable = parent;
+            }
+        } else if (!Files.isWritable(storeDirectory)) {
+            unwritable = storeDirectory;
+        } else {
+            try (var files = Files.list(storeDirectory)) {
+                unwritable = files.filter(file -> !Files.isWritable(file)).findFirst().orElse(null);
+            } catch (IOException e) {
+                unwritable = storeDirectory;
+            }
+        }
+        if (unwritable != null) {
+            throw new StartupException("Error: Unable to open persistence store " + storeDirectory + ": " + unwritable
+                    + " is not writable by the user the broker runs as (see the user option); give the directory"
+                    + " to that user, e.g. chown -R.", ExitCodes.STARTUP_FAILED);
         }
     }
 
@@ -156,6 +202,7 @@ public final class MidgeServer implements AutoCloseable {
             contents = store.load();
         } catch (StoreException e) {
             store.close();
+            store = BrokerStore.NONE; // closed once: close() must not close it again
             throw new StartupException("Error: " + sentence(e.getMessage()), ExitCodes.STARTUP_FAILED);
         }
         if (toImport != null) {
@@ -191,13 +238,13 @@ public final class MidgeServer implements AutoCloseable {
     }
 
     /**
-     * Opens every listener, then starts accepting on all of them at once, so that no client is
-     * served before every port is open. TLS contexts and password/ACL files are loaded before
-     * any socket is bound: the sockets then open within moments of each other, where a TLS set-up
-     * between two of them used to take seconds. On failure, {@link #close()} releases what was
-     * opened.
+     * Opens every listener, runs {@code bound} (which gives up root), opens the store, then starts
+     * accepting on all listeners at once, so that no client is served before every port is open
+     * and everything is restored. TLS contexts and password/ACL files are loaded before any socket
+     * is bound: the sockets then open within moments of each other, where a TLS set-up between two
+     * of them used to take seconds. On failure, {@link #close()} releases what was opened.
      */
-    public void start() throws StartupException {
+    public void start(BoundListeners bound) throws StartupException {
         List<PreparedListener> prepared = new ArrayList<>();
         for (ListenerConfig listener : config.listeners()) {
             prepared.add(prepare(listener));
@@ -212,6 +259,11 @@ public final class MidgeServer implements AutoCloseable {
             // Only local only mode gets here; each failure was logged as it happened.
             throw new StartupException(null, ExitCodes.STARTUP_FAILED);
         }
+        bound.run();
+        openStoreAndServices();
+        for (PreparedListener listener : prepared) {
+            listener.initializer().become(new ListenerInitializer(services, listener.context(), listener.tls()));
+        }
         for (Channel channel : listeners) {
             channel.config().setAutoRead(true);
         }
@@ -225,14 +277,19 @@ public final class MidgeServer implements AutoCloseable {
                 SESSION_EXPIRY_SWEEP_SECONDS, SESSION_EXPIRY_SWEEP_SECONDS, TimeUnit.SECONDS));
     }
 
-    /** A listener ready to bind: its sockets, and the pipeline set-up they share (and so its max_connections count). */
-    private record PreparedListener(ListenerConfig config, List<ListenSocket> sockets, ListenerInitializer initializer) {}
+    /**
+     * A listener ready to bind: its sockets, its security and TLS, and the pipeline set-up its
+     * sockets share (and so its max_connections count), which exists once the services do.
+     */
+    private record PreparedListener(ListenerConfig config, List<ListenSocket> sockets, ListenerContext context,
+                                    ReloadableTlsContext tls, LateInitializer initializer) {}
 
     private PreparedListener prepare(ListenerConfig listener) throws StartupException {
-        SslContext tls = null;
+        ReloadableTlsContext tls = null;
         if (listener.isTls()) {
             try {
-                tls = TlsContexts.forListener(listener);
+                tls = ReloadableTlsContext.load(listener);
+                tlsContexts.add(tls);
             } catch (TlsSetupException e) {
                 throw new StartupException("Error: " + sentence(e.getMessage()), ExitCodes.STARTUP_FAILED);
             }
@@ -244,7 +301,7 @@ public final class MidgeServer implements AutoCloseable {
             throw new StartupException("Error: " + sentence(e.getMessage()), exitCodeFor(e));
         }
         List<ListenSocket> sockets = ListenSockets.of(listener, transport.canBindIpv6Only());
-        return new PreparedListener(listener, sockets, new ListenerInitializer(services, context, tls));
+        return new PreparedListener(listener, sockets, context, tls, new LateInitializer(clients));
     }
 
     /** As mosquitto: a file that cannot be opened is MOSQ_ERR_UNKNOWN, one that does not parse MOSQ_ERR_INVAL. */
@@ -262,7 +319,7 @@ public final class MidgeServer implements AutoCloseable {
     private void openSockets(PreparedListener listener) throws StartupException {
         int opened = 0;
         for (ListenSocket socket : listener.sockets()) {
-            log.info("Opening {} listen socket on port {}.", socket.kind(), socket.address().getPort());
+            log.info(LogMarkers.INFORMATION, "Opening {} listen socket on port {}.", socket.kind(), socket.address().getPort());
             ChannelFuture bound = bind(socket, listener.initializer());
             if (bound.isSuccess()) {
                 listeners.add(bound.channel());
@@ -285,7 +342,7 @@ public final class MidgeServer implements AutoCloseable {
         }
     }
 
-    private ChannelFuture bind(ListenSocket socket, ListenerInitializer initializer) {
+    private ChannelFuture bind(ListenSocket socket, LateInitializer initializer) {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops)
                 .option(ChannelOption.SO_BACKLOG, 1024)
@@ -313,13 +370,45 @@ public final class MidgeServer implements AutoCloseable {
         services.sessions().forEachConnected(ClientConnection::recheckCredentials);
     }
 
+    /**
+     * SIGHUP: rebuilds each TLS listener's context from its files; new connections get the new
+     * certificate. Files that do not make a context are reported and the old context kept.
+     */
+    public void reloadTlsContexts() {
+        for (ReloadableTlsContext tls : tlsContexts) {
+            try {
+                tls.reload();
+            } catch (TlsSetupException e) {
+                log.error("Error: {} Keeping the previous certificate for the listener on port {}.",
+                        sentence(e.getMessage()), tls.listener().port());
+            }
+        }
+    }
+
+    /**
+     * SIGTERM, as mosquitto: stop accepting; close every connection, which publishes the wills of
+     * clients that did not disconnect (mosquitto sends every will at shutdown) and hands their
+     * sessions back; let the loops pass on what that produced; then close the store while the
+     * loops still run, so that every write finishes and its completion still has a loop to run
+     * on; then stop the loops.
+     */
     @Override
     public void close() {
         for (Channel channel : listeners) {
             channel.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         }
-        loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
-        // After the loops: what they wrote last is still made durable.
+        clients.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        settleLoops();
         store.close();
+        loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+    }
+
+    /** Runs an empty task through every loop, twice: what one loop hands to another arrives too. */
+    private void settleLoops() {
+        for (int pass = 0; pass < 2; pass++) {
+            List<Future<?>> passes = new ArrayList<>();
+            loops.forEach(loop -> passes.add(loop.submit(() -> { })));
+            passes.forEach(done -> done.awaitUninterruptibly(1, TimeUnit.SECONDS));
+        }
     }
 }

@@ -11,7 +11,7 @@ public final class StartupException extends Exception {
 
     private final int exitCode;
 
-    StartupException(String message, int exitCode) {
+    public StartupException(String message, int exitCode) {
         super(message, null, false, false);
         this.exitCode = exitCode;
     }

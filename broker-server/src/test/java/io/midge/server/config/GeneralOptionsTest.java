@@ -107,8 +107,15 @@ class GeneralOptionsTest extends ConfigFileTest {
     }
 
     @Test
-    void pidFileIsKeptForDaemonMode() throws Exception {
+    void pidFileIsKept() throws Exception {
         assertEquals(Optional.of(dir.resolve("run/midge.pid")), files.parse("pid_file run/midge.pid").pidFile());
         assertEquals(Optional.empty(), files.parse("max_keepalive 60").pidFile());
+    }
+
+    @Test
+    void userDefaultsToMosquittoAsInMosquitto() throws Exception {
+        assertEquals("mosquitto", files.parse("max_keepalive 60").user());
+        assertEquals("midge", files.parse("user midge").user());
+        assertTrue(files.parse("user midge").warnings().isEmpty());
     }
 }

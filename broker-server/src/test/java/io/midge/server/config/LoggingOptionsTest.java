@@ -89,14 +89,20 @@ class LoggingOptionsTest extends ConfigFileTest {
     }
 
     @Test
-    void unsupportedDestinationsAreKeptWithAWarning() throws Exception {
-        BrokerConfig config = files.parse("log_dest syslog", "log_dest topic", "log_dest dlt", "log_dest stderr");
+    void topicIsADestinationWithoutWarning() throws Exception {
+        BrokerConfig config = files.parse("log_dest syslog", "log_dest topic", "log_dest stderr");
 
-        assertEquals(4, config.logDests().size());
-        String fallback = " (warnings and errors go to stderr when no other destination shows them).";
-        assertEquals(List.of(
-                files.at(2) + "log_dest topic is not supported yet; ignored" + fallback,
-                files.at(3) + "log_dest dlt is not supported yet; ignored" + fallback), config.warnings());
+        assertEquals(List.of(LogDest.of(LogDest.Kind.SYSLOG), LogDest.of(LogDest.Kind.TOPIC),
+                LogDest.of(LogDest.Kind.STDERR)), config.logDests());
+        assertTrue(config.warnings().isEmpty(), config.warnings().toString());
+    }
+
+    @Test
+    void dltIsRefusedNamingFileAndLine() {
+        ConfigException e = files.fail("log_dest stderr", "log_dest dlt");
+
+        assertEquals(files.at(2) + "log_dest dlt is not supported: Midge has no DLT (Diagnostic Log and Trace) support.",
+                e.getMessage());
     }
 
     @Test

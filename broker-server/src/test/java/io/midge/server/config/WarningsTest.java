@@ -33,7 +33,7 @@ class WarningsTest extends ConfigFileTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
-        "user mosquitto", "memory_limit 100", "max_packet_size 1000",
+        "memory_limit 100", "max_packet_size 1000",
         "max_inflight_bytes 100"})
     void ignoredOptionsThatWouldChangeBehaviourWarn(String line) throws Exception {
         String name = line.split(" ")[0];
