@@ -91,8 +91,14 @@ class DebPackageTest {
             assertEquals(fields[3], Files.getAttribute(d, "unix:gid").toString(), dir + " of group midge");
             assertEquals("rwxr-x---", PosixFilePermissions.toString(Files.getPosixFilePermissions(d)), dir);
         }
-        assertEquals(Files.readString(Command.REPO.resolve("conf/jvm.options")),
-                Files.readString(root.resolve("usr/share/midge/jvm.options")));
+        for (String[] repoInstalled : new String[][] {
+                {"conf/jvm.options", "usr/share/midge/jvm.options"},
+                {"conf/midge.service", "lib/systemd/system/midge.service"},
+                {"conf/midge.conf", "etc/midge/midge.conf"},
+                {"packaging/midge", "usr/bin/midge"}}) {
+            assertEquals(Files.readString(Command.REPO.resolve(repoInstalled[0])),
+                    Files.readString(root.resolve(repoInstalled[1])), repoInstalled[1] + " is " + repoInstalled[0]);
+        }
 
         servesAClient(root.resolve("usr/bin/midge"));
 
