@@ -97,8 +97,8 @@ for f in "$bench_jar" "$midge_jar"; do
   [ -f "$f" ] || { echo "compare.sh: $f is missing (run without --no-build)" >&2; exit 2; }
 done
 
-# The ./midge launcher's JVM options, read from the launcher itself so the record cannot drift.
-midge_default_opts="$(sed -n 's/^default_opts="\(.*\)"$/\1/p' "$root/midge")"
+# The launchers' JVM options, read from conf/jvm.options (comments dropped) so the record cannot drift.
+midge_default_opts="$(sed -e 's/#.*//' "$root/conf/jvm.options" | xargs)"
 midge_opts="${MIDGE_JAVA_OPTS:-$midge_default_opts}"
 # bin/run.sh of HiveMQ CE 2025.x (module opens, IPv4, crash on OOM); no heap or GC options there.
 hivemq_default_opts="--add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/java.nio=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -Djava.net.preferIPv4Stack=true -XX:+CrashOnOutOfMemoryError"

@@ -4,13 +4,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
-/** The JVM options of the {@code ./midge} launcher, read from it, so tests run the broker as users do. */
+/**
+ * The launchers' JVM options, read from {@code conf/jvm.options} (the file they all pass to
+ * {@code java @FILE}), so tests run the broker as users do.
+ */
 final class LauncherOptions {
 
-    private static final Path LAUNCHER = Path.of(System.getProperty("user.dir")).resolve("../midge").normalize();
+    static final Path FILE = Path.of(System.getProperty("user.dir")).resolve("../conf/jvm.options").normalize();
 
     static final String DEFAULT = read();
 
@@ -18,11 +20,10 @@ final class LauncherOptions {
 
     private static String read() {
         try {
-            Matcher line = Pattern.compile("(?m)^default_opts=\"([^\"]*)\"$").matcher(Files.readString(LAUNCHER));
-            if (!line.find()) {
-                throw new IllegalStateException(LAUNCHER + " has no default_opts line");
-            }
-            return line.group(1);
+            return Files.readAllLines(FILE).stream()
+                    .map(line -> line.replaceFirst("#.*", "").trim())
+                    .filter(line -> !line.isEmpty())
+                    .collect(Collectors.joining(" "));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
