@@ -82,7 +82,7 @@ final class BridgeOptions {
         table.bridge("notifications", "publish the bridge's state on a topic", (b, d) -> b.notifications = d.bool());
         table.bridge("notifications_local_only", "publish that state on this broker only",
                 (b, d) -> b.notificationsLocalOnly = d.bool());
-        table.bridge("notification_topic", "topic of that state",
+        table.bridge("notification_topic", "topic of the bridge's state",
                 (b, d) -> b.notificationTopic = notificationTopic(d));
         table.bridge("bridge_outgoing_retain", "keep the retain flag on messages sent to the remote",
                 (b, d) -> b.outgoingRetain = d.bool());

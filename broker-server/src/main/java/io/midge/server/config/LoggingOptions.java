@@ -20,8 +20,8 @@ final class LoggingOptions {
     static void register(OptionTable table) {
         table.logging("log_type", "a kind of log line to show: error, warning, notice, information, subscribe,"
                 + " unsubscribe, websockets, debug, all or none; repeatable", LoggingOptions::logType);
-        table.logging("log_dest", "where log lines go: stdout, stderr, file PATH, syslog, topic, dlt or none;"
-                + " repeatable", "topic and dlt are accepted with a warning, not used", LoggingOptions::logDest);
+        table.logging("log_dest", "where log lines go: stdout, stderr, file PATH, syslog (/dev/log), topic, dlt or"
+                + " none; repeatable", "topic and dlt are accepted with a warning, not used", LoggingOptions::logDest);
         table.logging("log_timestamp", "prefix log lines with the time", (l, d) -> l.timestamp = d.bool());
         table.logging("log_timestamp_format", "strftime format of that time; default seconds since the epoch",
                 LoggingOptions::timestampFormat);
