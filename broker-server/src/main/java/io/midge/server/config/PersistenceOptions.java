@@ -3,6 +3,7 @@ package io.midge.server.config;
 import static io.midge.server.config.OptionTable.midgeOnly;
 
 import io.midge.core.store.Durability;
+import java.util.List;
 
 /**
  * {@code persistence*} and {@code autosave_*} options, and Midge's {@code persistence_durability}
@@ -14,8 +15,11 @@ final class PersistenceOptions {
     }
 
     static void register(OptionTable table) {
-        table.general("persistence", "keep retained messages and persistent sessions across restarts",
-                (c, d) -> c.persistence = d.bool());
+        // retained_persistence is an undocumented older name mosquitto 2.0 still reads.
+        for (String name : List.of("persistence", "retained_persistence")) {
+            table.general(name, "keep retained messages and persistent sessions across restarts"
+                    + " (retained_persistence: the older name)", (c, d) -> c.persistence = d.bool());
+        }
         table.general("persistence_file", "mosquitto's persistence file, imported on the first start",
                 (c, d) -> c.persistenceFile = d.string());
         table.general("persistence_location", "directory of the store (midge.db/) and of persistence_file",

@@ -101,6 +101,7 @@ class EveryOptionTest extends ConfigFileTest {
         row("auth_opt_", "auth_opt_host db.example", null);
         // Persistence.
         row("persistence", "persistence true", "on");
+        row("retained_persistence", "retained_persistence true", "on");
         row("persistence_file", "persistence_file broker.db", null);
         row("persistence_location", "persistence_location /var/lib/midge/", null);
         row("autosave_interval", "autosave_interval 60", "-1");
