@@ -19,7 +19,9 @@ final class BridgeOptions {
     }
 
     static void register(OptionTable table) {
-        table.add("connection", BridgeOptions::openBridge);
+        table.add("connection", OptionScope.BRIDGE, OptionStatus.ACCEPTED_IGNORED_WARNING,
+                OptionTable.BRIDGES_NOT_RUN + "; one warning per bridge",
+                "connection NAME starts a bridge; the options after it are its own", BridgeOptions::openBridge);
         registerConnection(table);
         registerCredentials(table);
         registerBehaviour(table);
@@ -27,59 +29,83 @@ final class BridgeOptions {
     }
 
     private static void registerConnection(OptionTable table) {
-        table.bridge("address", BridgeOptions::addresses);
-        table.bridge("addresses", BridgeOptions::addresses);
-        table.bridge("round_robin", (b, d) -> b.roundRobin = d.bool());
-        table.bridge("topic", (b, d) -> b.topics.add(topic(d)));
-        table.bridge("bridge_bind_address", (b, d) -> b.bindAddress = d.word());
-        table.bridge("bridge_protocol_version",
+        table.bridge("address", "remote broker(s): host[:port] ...", BridgeOptions::addresses);
+        table.bridge("addresses", "same as address", BridgeOptions::addresses);
+        table.bridge("round_robin", "treat all addresses as equals instead of the first as the main one",
+                (b, d) -> b.roundRobin = d.bool());
+        table.bridge("topic", "pattern [in|out|both [qos [local-prefix remote-prefix]]] to bridge; repeatable",
+                (b, d) -> b.topics.add(topic(d)));
+        table.bridge("bridge_bind_address", "local address the bridge connects from",
+                (b, d) -> b.bindAddress = d.word());
+        table.bridge("bridge_protocol_version", "mqttv50, mqttv311 or mqttv31",
                 (b, d) -> b.protocolVersion = d.keyword(BridgeConfig.ProtocolVersion.class));
-        table.bridge("bridge_max_packet_size", (b, d) -> b.maxPacketSize = d.intInRange(0, Integer.MAX_VALUE));
+        table.bridge("bridge_max_packet_size", "largest packet the bridge accepts from the remote; 0: no limit",
+                (b, d) -> b.maxPacketSize = d.intInRange(0, Integer.MAX_VALUE));
     }
 
     private static void registerCredentials(OptionTable table) {
         // clientid, username and password are the pre-1.5 names mosquitto still accepts.
         for (String name : List.of("remote_clientid", "clientid")) {
-            table.bridge(name, (b, d) -> b.remoteClientId = d.string());
+            table.bridge(name, "client id on the remote broker (clientid: the older name)",
+                    (b, d) -> b.remoteClientId = d.string());
         }
         for (String name : List.of("remote_username", "username")) {
-            table.bridge(name, (b, d) -> b.remoteUsername = d.string());
+            table.bridge(name, "user name on the remote broker (username: the older name)",
+                    (b, d) -> b.remoteUsername = d.string());
         }
         for (String name : List.of("remote_password", "password")) {
-            table.bridge(name, (b, d) -> b.remotePassword = d.string());
+            table.bridge(name, "password on the remote broker (password: the older name)",
+                    (b, d) -> b.remotePassword = d.string());
         }
-        table.bridge("local_clientid", (b, d) -> b.localClientId = d.string());
-        table.bridge("local_username", (b, d) -> b.localUsername = d.string());
-        table.bridge("local_password", (b, d) -> b.localPassword = d.string());
+        table.bridge("local_clientid", "client id of the bridge on this broker",
+                (b, d) -> b.localClientId = d.string());
+        table.bridge("local_username", "user name of the bridge on this broker",
+                (b, d) -> b.localUsername = d.string());
+        table.bridge("local_password", "password of the bridge on this broker",
+                (b, d) -> b.localPassword = d.string());
     }
 
     private static void registerBehaviour(OptionTable table) {
-        table.bridge("cleansession", (b, d) -> b.cleanSession = d.bool());
-        table.bridge("local_cleansession", (b, d) -> b.localCleanSession = d.bool());
-        table.bridge("keepalive_interval", (b, d) -> b.keepaliveInterval = d.intInRange(0, 65535));
-        table.bridge("start_type", (b, d) -> b.startType = d.keyword(BridgeConfig.StartType.class));
-        table.bridge("restart_timeout", BridgeOptions::restartTimeout);
-        table.bridge("idle_timeout", (b, d) -> b.idleTimeout = d.intInRange(0, Integer.MAX_VALUE));
-        table.bridge("threshold", (b, d) -> b.threshold = d.intInRange(1, Integer.MAX_VALUE));
-        table.bridge("try_private", (b, d) -> b.tryPrivate = d.bool());
-        table.bridge("notifications", (b, d) -> b.notifications = d.bool());
-        table.bridge("notifications_local_only", (b, d) -> b.notificationsLocalOnly = d.bool());
-        table.bridge("notification_topic", (b, d) -> b.notificationTopic = notificationTopic(d));
-        table.bridge("bridge_outgoing_retain", (b, d) -> b.outgoingRetain = d.bool());
-        table.bridge("bridge_attempt_unsubscribe", (b, d) -> b.attemptUnsubscribe = d.bool());
+        table.bridge("cleansession", "clean session on the remote broker", (b, d) -> b.cleanSession = d.bool());
+        table.bridge("local_cleansession", "clean session on this broker", (b, d) -> b.localCleanSession = d.bool());
+        table.bridge("keepalive_interval", "keep alive towards the remote broker, seconds",
+                (b, d) -> b.keepaliveInterval = d.intInRange(0, 65535));
+        table.bridge("start_type", "automatic, lazy or once",
+                (b, d) -> b.startType = d.keyword(BridgeConfig.StartType.class));
+        table.bridge("restart_timeout", "seconds before reconnecting: base and cap, or a constant",
+                BridgeOptions::restartTimeout);
+        table.bridge("idle_timeout", "lazy bridges disconnect after this many idle seconds",
+                (b, d) -> b.idleTimeout = d.intInRange(0, Integer.MAX_VALUE));
+        table.bridge("threshold", "lazy bridges connect once this many messages are queued",
+                (b, d) -> b.threshold = d.intInRange(1, Integer.MAX_VALUE));
+        table.bridge("try_private", "tell the remote broker it is a bridge", (b, d) -> b.tryPrivate = d.bool());
+        table.bridge("notifications", "publish the bridge's state on a topic", (b, d) -> b.notifications = d.bool());
+        table.bridge("notifications_local_only", "publish that state on this broker only",
+                (b, d) -> b.notificationsLocalOnly = d.bool());
+        table.bridge("notification_topic", "topic of the bridge's state",
+                (b, d) -> b.notificationTopic = notificationTopic(d));
+        table.bridge("bridge_outgoing_retain", "keep the retain flag on messages sent to the remote",
+                (b, d) -> b.outgoingRetain = d.bool());
+        table.bridge("bridge_attempt_unsubscribe", "unsubscribe on the remote at connect when clean session is off",
+                (b, d) -> b.attemptUnsubscribe = d.bool());
     }
 
     private static void registerTls(OptionTable table) {
-        table.bridge("bridge_cafile", (b, d) -> b.cafile = d.path());
-        table.bridge("bridge_capath", (b, d) -> b.capath = d.path());
-        table.bridge("bridge_certfile", (b, d) -> b.certfile = d.path());
-        table.bridge("bridge_keyfile", (b, d) -> b.keyfile = d.path());
-        table.bridge("bridge_insecure", (b, d) -> b.insecure = d.bool());
-        table.bridge("bridge_tls_version", (b, d) -> b.tlsVersion = d.choice(ListenerOptions.TLS_VERSIONS));
-        table.bridge("bridge_alpn", (b, d) -> b.alpn = d.word());
-        table.bridge("bridge_require_ocsp", (b, d) -> b.requireOcsp = d.bool());
-        table.bridge("bridge_identity", (b, d) -> b.pskIdentity = d.word());
-        table.bridge("bridge_psk", (b, d) -> b.psk = d.hex());
+        table.bridge("bridge_cafile", "CA certificates the remote broker's certificate must chain to",
+                (b, d) -> b.cafile = d.path());
+        table.bridge("bridge_capath", "directory of such CA certificates", (b, d) -> b.capath = d.path());
+        table.bridge("bridge_certfile", "the bridge's client certificate", (b, d) -> b.certfile = d.path());
+        table.bridge("bridge_keyfile", "the bridge's private key", (b, d) -> b.keyfile = d.path());
+        table.bridge("bridge_insecure", "skip the check of the remote broker's host name",
+                (b, d) -> b.insecure = d.bool());
+        table.bridge("bridge_tls_version", "TLS version towards the remote broker",
+                (b, d) -> b.tlsVersion = d.choice(ListenerOptions.TLS_VERSIONS));
+        table.bridge("bridge_alpn", "ALPN protocol to ask the remote broker for", (b, d) -> b.alpn = d.word());
+        table.bridge("bridge_require_ocsp", "require an OCSP-stapled certificate from the remote",
+                (b, d) -> b.requireOcsp = d.bool());
+        table.bridge("bridge_identity", "TLS-PSK identity towards the remote broker",
+                (b, d) -> b.pskIdentity = d.word());
+        table.bridge("bridge_psk", "TLS-PSK key (hex) towards the remote broker", (b, d) -> b.psk = d.hex());
     }
 
     private static void openBridge(Directive directive, FileScope scope) throws ConfigException {

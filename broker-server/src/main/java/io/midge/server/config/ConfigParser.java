@@ -6,6 +6,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -23,6 +24,8 @@ public final class ConfigParser {
 
     private static final OptionTable OPTIONS = OptionTable.mosquitto();
     private static final String INCLUDE_DIR = "include_dir";
+    private static final OptionInfo INCLUDE_DIR_INFO = new OptionInfo(INCLUDE_DIR, false, OptionScope.GENERAL,
+            OptionStatus.SUPPORTED, "read every *.conf file of a directory, in name order; main file only", "");
     private static final String CONF_SUFFIX = ".conf";
     private static final char BYTE_ORDER_MARK = '\uFEFF';
 
@@ -80,6 +83,14 @@ public final class ConfigParser {
         } catch (ConfigException e) {
             throw new IllegalStateException("built-in defaults are invalid", e);
         }
+    }
+
+    /** What the configuration reference lists: every option, {@code include_dir} too, sorted by name. */
+    static List<OptionInfo> reference() {
+        List<OptionInfo> options = new ArrayList<>(OPTIONS.infos());
+        options.add(INCLUDE_DIR_INFO);
+        options.sort(Comparator.comparing(OptionInfo::name));
+        return List.copyOf(options);
     }
 
     /** @param includedBy the {@code include_dir} line for included files, {@code null} for the main file */

@@ -6,19 +6,17 @@ package io.midge.server.config;
  */
 final class IgnoredOptions {
 
-    /** How an ignored option is reported. */
-    private enum Report {
-        /** Midge already behaves as the option asks, or the option has no visible effect. */
-        SILENT(null),
-        /** The option would change behaviour. */
-        UNSUPPORTED(" is not supported; ignored."),
-        /** mosquitto 2.0 itself ignores the option. */
-        OBSOLETE(" is obsolete; ignored.");
+    /** Why an option that would change behaviour is ignored, and the warning that says so. */
+    private enum Warned {
+        UNSUPPORTED("not supported", " is not supported; ignored."),
+        OBSOLETE("obsolete; mosquitto 2.0 ignores it too", " is obsolete; ignored.");
 
-        /** Appended to the option name to form the warning; {@code null} for no warning. */
+        private final String reason;
+        /** Appended to the option name to form the warning. */
         private final String warningSuffix;
 
-        Report(String warningSuffix) {
+        Warned(String reason, String warningSuffix) {
+            this.reason = reason;
             this.warningSuffix = warningSuffix;
         }
     }
@@ -27,26 +25,41 @@ final class IgnoredOptions {
     }
 
     static void register(OptionTable table) {
-        ignore(table, "memory_limit", d -> d.longInRange(0, Long.MAX_VALUE), Report.UNSUPPORTED);
-        ignore(table, "max_packet_size", d -> d.intInRange(20, Integer.MAX_VALUE), Report.UNSUPPORTED);
-        ignore(table, "max_inflight_bytes", d -> d.longInRange(0, Long.MAX_VALUE), Report.UNSUPPORTED);
-        // Netty channels are always opened with TCP_NODELAY.
-        ignore(table, "set_tcp_nodelay", Directive::bool, Report.SILENT);
-        ignore(table, "websockets_log_level", d -> d.intInRange(0, Integer.MAX_VALUE), Report.SILENT);
-        ignore(table, "websockets_headers_size", d -> d.intInRange(0, 65535), Report.SILENT);
-        ignore(table, "allow_duplicate_messages", Directive::bool, Report.SILENT);
-        // Topic aliases exist in MQTT 5 only; mosquitto too ignores the option for MQTT 3.1.1 clients.
-        ignore(table, "max_topic_alias", d -> d.intInRange(0, 65535), Report.SILENT);
-        ignore(table, "retry_interval", d -> d.intInRange(0, Integer.MAX_VALUE), Report.OBSOLETE);
-        ignore(table, "store_clean_interval", d -> d.intInRange(0, Integer.MAX_VALUE), Report.OBSOLETE);
+        warned(table, "memory_limit", "bytes of memory the broker may allocate; 0: no limit",
+                d -> d.longInRange(0, Long.MAX_VALUE), Warned.UNSUPPORTED);
+        warned(table, "max_packet_size", "largest packet a client may send",
+                d -> d.intInRange(20, Integer.MAX_VALUE), Warned.UNSUPPORTED);
+        warned(table, "max_inflight_bytes", "bytes of QoS 1 and 2 payload in flight to one client",
+                d -> d.longInRange(0, Long.MAX_VALUE), Warned.UNSUPPORTED);
+        silent(table, "set_tcp_nodelay", "disable Nagle's algorithm on client sockets", Directive::bool,
+                "Midge always opens sockets with TCP_NODELAY");
+        silent(table, "websockets_log_level", "libwebsockets' log level", d -> d.intInRange(0, Integer.MAX_VALUE),
+                "Midge does not use libwebsockets");
+        silent(table, "websockets_headers_size", "libwebsockets' header buffer size", d -> d.intInRange(0, 65535),
+                "Midge does not use libwebsockets");
+        silent(table, "allow_duplicate_messages", "whether overlapping subscriptions may each get a copy",
+                Directive::bool, "Midge sends one copy either way, as MQTT 3.1.1 asks");
+        silent(table, "max_topic_alias", "topic aliases a client may use", d -> d.intInRange(0, 65535),
+                "topic aliases are MQTT 5 only; mosquitto too ignores it for MQTT 3.1.1 clients");
+        warned(table, "retry_interval", "seconds before resending an unacknowledged message",
+                d -> d.intInRange(0, Integer.MAX_VALUE), Warned.OBSOLETE);
+        warned(table, "store_clean_interval", "seconds between clean-ups of the message store",
+                d -> d.intInRange(0, Integer.MAX_VALUE), Warned.OBSOLETE);
     }
 
-    private static void ignore(OptionTable table, String name, OptionTable.Validator validator, Report report) {
-        table.add(name, (directive, scope) -> {
-            validator.check(directive);
-            if (report.warningSuffix != null) {
-                directive.warn(name + report.warningSuffix);
-            }
-        });
+    private static void warned(OptionTable table, String name, String description, OptionTable.Validator validator,
+            Warned why) {
+        table.add(name, OptionScope.GENERAL, OptionStatus.ACCEPTED_IGNORED_WARNING, why.reason, description,
+                (directive, scope) -> {
+                    validator.check(directive);
+                    directive.warn(name + why.warningSuffix);
+                });
+    }
+
+    /** Midge already behaves as the option asks, or the option has no visible effect. */
+    private static void silent(OptionTable table, String name, String description, OptionTable.Validator validator,
+            String reason) {
+        table.add(name, OptionScope.GENERAL, OptionStatus.ACCEPTED_SILENT, reason, description,
+                (directive, scope) -> validator.check(directive));
     }
 }

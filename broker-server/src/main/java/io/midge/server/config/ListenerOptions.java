@@ -23,40 +23,60 @@ final class ListenerOptions {
     }
 
     private static void registerSockets(OptionTable table) {
-        table.add("listener", ListenerOptions::openListener);
+        table.add("listener", "listener PORT [BIND_ADDRESS] opens a listener; the options after it are its own",
+                ListenerOptions::openListener);
         // port and bind_address always configure the default listener, wherever they appear.
-        table.add("port", (d, scope) -> addressDefaultListener(scope, d).port = d.intInRange(0, UINT16_MAX));
-        table.add("bind_address", (d, scope) -> addressDefaultListener(scope, d).bindAddress = d.word());
-        table.listener("protocol", ListenerOptions::protocol);
-        table.listener("socket_domain", (l, d) -> l.socketDomain = d.keyword(SocketDomain.class));
-        table.listener("mount_point", (l, d) -> l.mountPoint = mountPoint(d));
-        table.listener("max_connections", (l, d) -> l.maxConnections = d.intInRange(-1, Integer.MAX_VALUE));
+        table.add("port", "port of the default listener (mosquitto 1.x style; use listener)",
+                (d, scope) -> addressDefaultListener(scope, d).port = d.intInRange(0, UINT16_MAX));
+        table.add("bind_address", "address of the default listener (mosquitto 1.x style; use listener)",
+                (d, scope) -> addressDefaultListener(scope, d).bindAddress = d.word());
+        table.listener("protocol", "mqtt or websockets", ListenerOptions::protocol);
+        table.listener("socket_domain", "ipv4 or ipv6 only, for a listener without a bind address",
+                (l, d) -> l.socketDomain = d.keyword(SocketDomain.class));
+        table.listener("mount_point", "topic prefix added to this listener's clients' topics",
+                (l, d) -> l.mountPoint = mountPoint(d));
+        table.listener("max_connections", "clients this listener accepts at once; -1: no limit",
+                (l, d) -> l.maxConnections = d.intInRange(-1, Integer.MAX_VALUE));
         // maximum_qos is mosquitto's older name for the same option.
         for (String name : List.of("max_qos", "maximum_qos")) {
-            table.listener(name, (l, d) -> l.maxQos = d.intInRange(0, 2));
+            table.listener(name, "highest QoS this listener grants (maximum_qos: the older name)",
+                    (l, d) -> l.maxQos = d.intInRange(0, 2));
         }
-        table.listener("use_username_as_clientid", (l, d) -> l.useUsernameAsClientId = d.bool());
-        table.listener("bind_interface", notYet(validateOnly(Directive::word)));
-        table.listener("http_dir", notYet(validateOnly(Directive::path)));
+        table.listener("use_username_as_clientid", "replace the client id with the user name",
+                (l, d) -> l.useUsernameAsClientId = d.bool());
+        table.listener("bind_interface", "network interface to listen on", notYet(validateOnly(Directive::word)));
+        table.listener("http_dir", "directory a websockets listener serves over HTTP",
+                notYet(validateOnly(Directive::path)));
     }
 
     private static void registerTls(OptionTable table) {
-        table.listener("cafile", (l, d) -> l.cafile = d.path());
-        table.listener("capath", (l, d) -> l.capath = d.path());
-        table.listener("certfile", (l, d) -> l.certfile = d.path());
-        table.listener("keyfile", (l, d) -> l.keyfile = d.path());
-        table.listener("crlfile", (l, d) -> l.crlfile = d.path());
-        table.listener("require_certificate", (l, d) -> l.requireCertificate = d.bool());
-        table.listener("use_identity_as_username", (l, d) -> l.useIdentityAsUsername = d.bool());
-        table.listener("use_subject_as_username", (l, d) -> l.useSubjectAsUsername = d.bool());
-        table.listener("tls_version", (l, d) -> l.tlsVersion = d.choice(TLS_VERSIONS));
-        table.listener("ciphers", (l, d) -> l.ciphers = d.string());
-        table.listener("ciphers_tls1.3", notYet(validateOnly(Directive::string)));
-        table.listener("dhparamfile", notYet(validateOnly(Directive::path)));
-        table.listener("tls_engine", notYet(validateOnly(Directive::string)));
-        table.listener("tls_engine_kpass_sha1", notYet(validateOnly(d -> d.hex())));
-        table.listener("tls_keyform", notYet(validateOnly(d -> d.choice(List.of("pem", "engine")))));
-        table.add("psk_hint", OptionTable.refused(NO_TLS_PSK));
+        table.listener("cafile", "CA certificates (PEM) that client certificates must chain to",
+                (l, d) -> l.cafile = d.path());
+        table.listener("capath", "directory of CA certificates (PEM), as cafile", (l, d) -> l.capath = d.path());
+        table.listener("certfile", "server certificate chain (PEM); with keyfile, makes the listener TLS",
+                (l, d) -> l.certfile = d.path());
+        table.listener("keyfile", "server private key (PEM: PKCS#8, PKCS#1 RSA or SEC1 EC, unencrypted)",
+                (l, d) -> l.keyfile = d.path());
+        table.listener("crlfile", "certificate revocation list (PEM) for client certificates",
+                (l, d) -> l.crlfile = d.path());
+        table.listener("require_certificate", "clients must present a valid certificate",
+                (l, d) -> l.requireCertificate = d.bool());
+        table.listener("use_identity_as_username", "the certificate's CN is the user name; no password check",
+                (l, d) -> l.useIdentityAsUsername = d.bool());
+        table.listener("use_subject_as_username", "the certificate's subject is the user name; no password check",
+                (l, d) -> l.useSubjectAsUsername = d.bool());
+        table.listener("tls_version", "lowest TLS version allowed: tlsv1.3, tlsv1.2 or tlsv1.1",
+                (l, d) -> l.tlsVersion = d.choice(TLS_VERSIONS));
+        table.listener("ciphers", "TLS 1.2 and older cipher suites, OpenSSL names", (l, d) -> l.ciphers = d.string());
+        table.listener("ciphers_tls1.3", "TLS 1.3 cipher suites", notYet(validateOnly(Directive::string)));
+        table.listener("dhparamfile", "Diffie-Hellman parameters for DHE ciphers",
+                notYet(validateOnly(Directive::path)));
+        table.listener("tls_engine", "OpenSSL engine for TLS", notYet(validateOnly(Directive::string)));
+        table.listener("tls_engine_kpass_sha1", "SHA-1 of the engine's key password",
+                notYet(validateOnly(d -> d.hex())));
+        table.listener("tls_keyform", "pem or engine: how keyfile is read",
+                notYet(validateOnly(d -> d.choice(List.of("pem", "engine")))));
+        table.refuse("psk_hint", OptionScope.LISTENER, "TLS-PSK identity hint of this listener", NO_TLS_PSK);
     }
 
     private static void openListener(Directive directive, FileScope scope) throws ConfigException {

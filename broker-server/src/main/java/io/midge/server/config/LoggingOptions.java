@@ -18,11 +18,15 @@ final class LoggingOptions {
     }
 
     static void register(OptionTable table) {
-        table.logging("log_type", LoggingOptions::logType);
-        table.logging("log_dest", LoggingOptions::logDest);
-        table.logging("log_timestamp", (l, d) -> l.timestamp = d.bool());
-        table.logging("log_timestamp_format", LoggingOptions::timestampFormat);
-        table.logging("log_facility", (l, d) -> l.facility = d.intInRange(0, 7));
+        table.logging("log_type", "a kind of log line to show: error, warning, notice, information, subscribe,"
+                + " unsubscribe, websockets, debug, all or none; repeatable", LoggingOptions::logType);
+        table.logging("log_dest", "where log lines go: stdout, stderr, file PATH, syslog (/dev/log), topic, dlt or"
+                + " none; repeatable", "topic publishes each line on $SYS/broker/log/...; dlt is refused (a start-up error)", LoggingOptions::logDest);
+        table.logging("log_timestamp", "prefix log lines with the time", (l, d) -> l.timestamp = d.bool());
+        table.logging("log_timestamp_format", "strftime format of that time; default seconds since the epoch",
+                LoggingOptions::timestampFormat);
+        table.logging("log_facility", "syslog facility local0..local7 (0..7) instead of daemon",
+                (l, d) -> l.facility = d.intInRange(0, 7));
     }
 
     private static void logType(LogSettingsBuilder logging, Directive directive) throws ConfigException {

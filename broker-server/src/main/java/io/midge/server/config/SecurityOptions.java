@@ -13,17 +13,23 @@ final class SecurityOptions {
     }
 
     static void register(OptionTable table) {
-        table.add("per_listener_settings", SecurityOptions::perListenerSettings);
-        table.security("allow_anonymous", (s, d) -> s.allowAnonymous = d.bool());
-        table.security("password_file", (s, d) -> s.passwordFile = d.path());
-        table.security("acl_file", (s, d) -> s.aclFile = d.path());
-        table.add("psk_file", OptionTable.refused(ListenerOptions.NO_TLS_PSK));
-        table.add("check_retain_source", SecurityOptions::checkRetainSource);
-        table.security("plugin", notYet(validateOnly(Directive::path)));
-        table.security("auth_plugin", notYet(validateOnly(Directive::path)));
-        table.security("auth_plugin_deny_special_chars", notYet(validateOnly(Directive::bool)));
-        table.securityPrefix("plugin_opt_", notYet(validateOnly(Directive::string)));
-        table.securityPrefix("auth_opt_", notYet(validateOnly(Directive::string)));
+        table.add("per_listener_settings", "true: security options apply to the listener they follow",
+                SecurityOptions::perListenerSettings);
+        table.security("allow_anonymous", "whether clients without a user name may connect",
+                (s, d) -> s.allowAnonymous = d.bool());
+        table.security("password_file", "user names and password hashes (mosquitto_passwd or midge passwd)",
+                (s, d) -> s.passwordFile = d.path());
+        table.security("acl_file", "access rules: topic, user, pattern lines", (s, d) -> s.aclFile = d.path());
+        table.refuse("psk_file", OptionScope.SECURITY, "TLS-PSK identities and keys", ListenerOptions.NO_TLS_PSK);
+        table.add("check_retain_source", "re-check a retained message's publisher's rights before delivering it",
+                SecurityOptions::checkRetainSource);
+        table.security("plugin", "authentication and access plugin (a mosquitto .so)",
+                notYet(validateOnly(Directive::path)));
+        table.security("auth_plugin", "older name of plugin", notYet(validateOnly(Directive::path)));
+        table.security("auth_plugin_deny_special_chars", "deny + and # in user names and client ids for plugins",
+                notYet(validateOnly(Directive::bool)));
+        table.securityPrefix("plugin_opt_", "an option passed to the plugin", notYet(validateOnly(Directive::string)));
+        table.securityPrefix("auth_opt_", "older name of plugin_opt_*", notYet(validateOnly(Directive::string)));
     }
 
     /**

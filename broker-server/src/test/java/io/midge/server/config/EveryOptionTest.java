@@ -7,12 +7,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * One accepted and one rejected value for every option the parser knows; a completeness check
@@ -23,8 +26,12 @@ class EveryOptionTest extends ConfigFileTest {
     /** Bridge options need an open connection block. */
     private static final String BRIDGE = "connection b\naddress remote.example\n";
 
+    /** The configuration reference's entry of every option, by name. */
+    private static final Map<String, OptionInfo> INFOS = OptionTable.mosquitto().infos().stream()
+            .collect(Collectors.toMap(OptionInfo::name, info -> info));
     /** Options recognised only to refuse them with a reason (no TLS-PSK in the JDK). */
-    private static final List<String> REFUSED = List.of("psk_hint", "psk_file");
+    private static final List<String> REFUSED = INFOS.values().stream()
+            .filter(info -> info.status() == OptionStatus.REFUSED).map(OptionInfo::name).toList();
 
     /** Option → {good value lines, bad value}; a bad value of null means "value missing". */
     private static final Map<String, String[]> CASES = new LinkedHashMap<>();
@@ -94,6 +101,7 @@ class EveryOptionTest extends ConfigFileTest {
         row("auth_opt_", "auth_opt_host db.example", null);
         // Persistence.
         row("persistence", "persistence true", "on");
+        row("retained_persistence", "retained_persistence true", "on");
         row("persistence_file", "persistence_file broker.db", null);
         row("persistence_location", "persistence_location /var/lib/midge/", null);
         row("autosave_interval", "autosave_interval 60", "-1");
@@ -167,6 +175,32 @@ class EveryOptionTest extends ConfigFileTest {
         TreeSet<String> covered = new TreeSet<>(CASES.keySet());
         covered.addAll(REFUSED);
         assertEquals(OptionTable.mosquitto().names(), covered);
+    }
+
+    @Test
+    void onlyThePskOptionsAreRefused() {
+        assertEquals(Set.of("psk_hint", "psk_file"), Set.copyOf(REFUSED));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"psk_hint", "psk_file"})
+    void refusedOptionStopsTheStart(String option) {
+        ConfigException e = files.fail("listener 8883", option + " value");
+
+        assertTrue(e.getMessage().startsWith(files.at(2) + option + ": "), e.getMessage());
+    }
+
+    /** The reference's status is what the loader does: a warning exactly for the "ignored, warns" ones. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void goodValueWarnsExactlyWhenTheReferenceSaysSo(String option, String goodLines, String badValue)
+            throws Exception {
+        OptionInfo info = INFOS.get(option);
+
+        List<String> warnings = files.parse(goodLines.split("\n")).warnings();
+
+        assertEquals(info.status() == OptionStatus.ACCEPTED_IGNORED_WARNING, !warnings.isEmpty(),
+                info + " gave " + warnings);
     }
 
     @ParameterizedTest(name = "{0}")

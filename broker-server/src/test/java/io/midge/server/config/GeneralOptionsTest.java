@@ -45,6 +45,13 @@ class GeneralOptionsTest extends ConfigFileTest {
         assertEquals(0, config.sysInterval());
     }
 
+    /** mosquitto 2.0's conf.c still reads the undocumented older name, so configurations may have it. */
+    @Test
+    void retainedPersistenceIsTheOlderNameOfPersistence() throws Exception {
+        assertTrue(files.parse("retained_persistence true").persistence());
+        assertFalse(files.parse("persistence true", "retained_persistence false").persistence());
+    }
+
     @Test
     void persistenceOptionsAreKept() throws Exception {
         BrokerConfig config = files.parse(
