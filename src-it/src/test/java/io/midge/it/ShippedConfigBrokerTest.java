@@ -58,7 +58,7 @@ class ShippedConfigBrokerTest {
         List<String> lines = new ArrayList<>();
         int swapped = 0;
         for (String line : Files.readAllLines(SHIPPED)) {
-            if (line.equals("listener 1883")) {
+            if (line.equals("listener 1883 127.0.0.1")) {
                 line = "listener " + port + " " + BrokerProcess.HOST;
                 swapped++;
             } else if (line.equals("persistence_location /var/lib/midge/")) {
@@ -67,7 +67,7 @@ class ShippedConfigBrokerTest {
             }
             lines.add(line);
         }
-        assertEquals(2, swapped, "conf/midge.conf has one listener 1883 and persistence_location /var/lib/midge/");
+        assertEquals(2, swapped, "conf/midge.conf has one listener 1883 127.0.0.1 and persistence_location /var/lib/midge/");
         return lines;
     }
 }

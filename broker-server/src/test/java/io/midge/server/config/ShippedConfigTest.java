@@ -35,7 +35,7 @@ class ShippedConfigTest {
         assertEquals(1, config.listeners().size());
         ListenerConfig listener = config.listeners().get(0);
         assertEquals(1883, listener.port());
-        assertEquals(null, listener.bindAddress(), "every interface");
+        assertEquals("127.0.0.1", listener.bindAddress(), "this machine only, until the operator opens it");
         assertEquals(ListenerProtocol.MQTT, listener.protocol());
         assertTrue(config.persistence());
         assertEquals(Path.of("/var/lib/midge"), config.persistenceLocation());
