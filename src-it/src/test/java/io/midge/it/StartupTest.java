@@ -9,13 +9,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.NetworkInterface;
 import java.net.ServerSocket;
-import java.net.SocketException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -111,7 +108,7 @@ class StartupTest {
             if (Tcp.canListenOn("::1")) {
                 assertTrue(Tcp.accepts("::1", port), "::1");
             }
-            for (InetAddress address : otherAddressesOfThisHost()) {
+            for (InetAddress address : Tcp.nonLoopbackAddresses()) {
                 assertFalse(Tcp.accepts(address.getHostAddress(), port), "not on " + address.getHostAddress());
             }
         }
@@ -248,23 +245,5 @@ class StartupTest {
             Thread.currentThread().interrupt();
             return false;
         }
-    }
-
-    private static List<InetAddress> otherAddressesOfThisHost() {
-        List<InetAddress> addresses = new ArrayList<>();
-        try {
-            for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-                if (nic.isUp() && !nic.isLoopback()) {
-                    for (InetAddress address : Collections.list(nic.getInetAddresses())) {
-                        if (!address.isLinkLocalAddress()) {
-                            addresses.add(address);
-                        }
-                    }
-                }
-            }
-        } catch (SocketException e) {
-            throw new UncheckedIOException(e);
-        }
-        return addresses;
     }
 }

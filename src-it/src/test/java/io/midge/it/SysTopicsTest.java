@@ -210,8 +210,11 @@ class SysTopicsTest {
             assertEquals(sys.get("messages/stored"), sys.get("store/messages/count"));
             long sysPayloads = sys.values().stream().mapToLong(String::length).sum();
             long storeBytes = Long.parseLong(sys.get("store/messages/bytes"));
-            // The update reads it while it publishes, so the later $SYS values of that update are still the old ones.
-            assertTrue(Math.abs(storeBytes - (5 + 2 * 20 + sysPayloads)) <= 20,
+            // The update reads it while it publishes, so the $SYS values published after it in that update
+            // are still the previous ones: a load average may have gained or lost a digit since, and the
+            // heap and uptime figures a few. SysPublisherTest checks the figure exactly.
+            long loadTopics = sys.keySet().stream().filter(topic -> topic.startsWith("load/")).count();
+            assertTrue(Math.abs(storeBytes - (5 + 2 * 20 + sysPayloads)) <= loadTopics + 16,
                     "store bytes " + storeBytes + " vs r/1, two queued and the $SYS payloads " + (5 + 2 * 20 + sysPayloads));
 
             assertTrue(sys.get("version").matches(Reference.expect("midge version \\S+", "mosquitto version 2\\.0\\.11")),
