@@ -39,10 +39,10 @@ final class Privileges {
             Account account = account(user);
             for (Path file : opened) {
                 if (libc.chown(file.toString(), account.uid(), account.gid()) == -1) {
-                    log.warn("Warning: Unable to give {} to user '{}': {}.", file, user, Libc.lastError());
+                    log.warn("Warning: Unable to give {} to user '{}': {}.", file, account.name(), Libc.lastError());
                 }
             }
-            if (libc.initgroups(user, account.gid()) == -1) {
+            if (libc.initgroups(account.name(), account.gid()) == -1) {
                 throw failed("Error setting groups whilst dropping privileges: " + Libc.lastError() + ".");
             }
             if (libc.setgid(account.gid()) == -1) {
@@ -66,10 +66,12 @@ final class Privileges {
         }
     }
 
-    private record Account(int uid, int gid) {}
+    /** The account switched to: {@code user}, or {@code nobody} in its place. */
+    private record Account(String name, int uid, int gid) {}
 
     private static Account account(String user) throws StartupException {
         Pointer passwd = Libc.load().getpwnam(user);
+        String name = user;
         if (passwd == null) {
             if (!user.equals(DEFAULT_USER)) {
                 throw failed("Error: Unable to drop privileges to '" + user + "' because this user does not exist.");
@@ -77,6 +79,7 @@ final class Privileges {
             // mosquitto logs this at error level although it goes on.
             log.error("Warning: Unable to drop privileges to '{}' because this user does not exist. Trying '{}' instead.",
                     user, FALLBACK_USER);
+            name = FALLBACK_USER;
             passwd = Libc.load().getpwnam(FALLBACK_USER);
             if (passwd == null) {
                 throw failed("Error: Unable to drop privileges to '" + FALLBACK_USER + "'.");
@@ -84,7 +87,7 @@ final class Privileges {
         }
         // struct passwd { char *pw_name; char *pw_passwd; uid_t pw_uid; gid_t pw_gid; ... }
         long uidOffset = 2L * Native.POINTER_SIZE;
-        return new Account(passwd.getInt(uidOffset), passwd.getInt(uidOffset + 4));
+        return new Account(name, passwd.getInt(uidOffset), passwd.getInt(uidOffset + 4));
     }
 
     private static StartupException failed(String message) {
