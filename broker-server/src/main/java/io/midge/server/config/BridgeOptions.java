@@ -2,10 +2,7 @@ package io.midge.server.config;
 
 import java.util.List;
 
-/**
- * {@code connection NAME} and the bridge options that follow it. Bridges are validated now and
- * run later; one warning per bridge says so.
- */
+/** {@code connection NAME} and the bridge options that follow it, as mosquitto.conf(5) has them. */
 final class BridgeOptions {
 
     private static final int DEFAULT_REMOTE_PORT = 1883;
@@ -19,8 +16,7 @@ final class BridgeOptions {
     }
 
     static void register(OptionTable table) {
-        table.add("connection", OptionScope.BRIDGE, OptionStatus.ACCEPTED_IGNORED_WARNING,
-                OptionTable.BRIDGES_NOT_RUN + "; one warning per bridge",
+        table.add("connection", OptionScope.BRIDGE, OptionStatus.SUPPORTED, "",
                 "connection NAME starts a bridge; the options after it are its own", BridgeOptions::openBridge);
         registerConnection(table);
         registerCredentials(table);
@@ -111,7 +107,6 @@ final class BridgeOptions {
     private static void openBridge(Directive directive, FileScope scope) throws ConfigException {
         String name = directive.word();
         scope.enterBridge(scope.config().openBridge(name, directive));
-        directive.warn("connection " + name + ": bridges are not supported yet; ignored.");
     }
 
     private static void addresses(BridgeBuilder bridge, Directive directive) throws ConfigException {
