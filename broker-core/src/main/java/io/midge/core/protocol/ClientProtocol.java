@@ -314,7 +314,8 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         Message message = new Message(mountPoint + publish.topic(), publish.payload(), publish.qos(), publish.retain(), origin);
         // MQTT 3.1.1 cannot refuse a PUBLISH: a denied one is acknowledged as usual and dropped.
         // $SYS/ is the broker's own, whatever the ACL says, as in mosquitto.
-        boolean allowed = !SysTopics.closedToClients(message.topic()) && origin.mayWrite(message.topic());
+        boolean allowed = context.bridge()
+                || !SysTopics.closedToClients(message.topic()) && origin.mayWrite(message.topic());
         packetLog.publish(allowed ? "Received" : "Denied", clientId, publish.dup(), publish.qos(), publish.retain(),
                 publish.packetId(), message.topic(), publish.payload().length);
         switch (publish.qos()) {

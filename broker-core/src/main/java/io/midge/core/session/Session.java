@@ -220,6 +220,15 @@ public final class Session implements Subscriber {
 
     public int queuedCount() { return queue.size(); }
 
+    /**
+     * A packet identifier for a bridge's own packets to its remote broker (SUBSCRIBE, UNSUBSCRIBE,
+     * its state notification), which share the identifiers of the messages it forwards; no message
+     * gets it until {@link #releasePacketId}. Call on the owner loop.
+     */
+    public int reservePacketId() { return inflight.reserve(); }
+
+    public void releasePacketId(int packetId) { inflight.release(packetId); }
+
     /** Queued, in flight and inbound QoS 2 awaiting release; may be read, a moment stale, from any thread. */
     long heldMessages() {
         Map<Integer, AwaitingRelease> awaiting = inboundQos2AwaitingRelease;
