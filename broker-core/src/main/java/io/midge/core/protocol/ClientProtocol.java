@@ -229,7 +229,9 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
                     mqtt31 ? 1 : 2, connect.cleanSession() ? 1 : 0, connect.keepAliveSeconds(),
                     origin.username() == null ? "" : ", u'" + origin.username() + "'");
         }
-        packetLog.will(will);
+        if (!context.bridge()) {
+            packetLog.will(will); // a bridge's local side has no will, and mosquitto says nothing of it
+        }
         // A persistent session is on disk before its client hears of it (and the will with it).
         session.connected(will);
         // MQTT 3.1's CONNACK has no session present flag: its first byte is reserved.
@@ -605,7 +607,10 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
     }
 
     private void writeNow(MqttPacket packet) {
-        packetLog.sent(clientId != null ? clientId : transport.remoteHost(), packet);
+        // A bridge's CONNACK only tells its link that the session is attached; nothing is sent.
+        if (packet.type() != PacketType.CONNACK || !context.bridge()) {
+            packetLog.sent(clientId != null ? clientId : transport.remoteHost(), packet);
+        }
         transport.write(packet);
     }
 
