@@ -70,14 +70,6 @@ final class BridgeBuilder {
         if (addresses.isEmpty()) {
             throw problem("has no address.");
         }
-        if (topics.isEmpty()) {
-            // mosquitto's words; a bridge that forwards nothing is a mistake, not a choice.
-            throw ConfigException.at(definedAt, "Invalid bridge configuration: no topics defined for connection \""
-                    + name + "\".");
-        }
-        if (protocolVersion == BridgeConfig.ProtocolVersion.MQTTV50) {
-            throw problem("uses bridge_protocol_version mqttv50; Midge does not speak MQTT 5 yet: use mqttv311.");
-        }
         if ((certfile == null) != (keyfile == null)) {
             throw problem("needs both bridge_certfile and bridge_keyfile.");
         }
@@ -86,6 +78,14 @@ final class BridgeBuilder {
         }
         if (psk != null && (cafile != null || capath != null)) {
             throw problem("cannot use both certificate and PSK encryption.");
+        }
+        if (topics.isEmpty()) {
+            // mosquitto's words; a bridge that forwards nothing is a mistake, not a choice.
+            throw ConfigException.at(definedAt, "Invalid bridge configuration: no topics defined for connection \""
+                    + name + "\".");
+        }
+        if (protocolVersion == BridgeConfig.ProtocolVersion.MQTTV50) {
+            throw problem("uses bridge_protocol_version mqttv50; Midge does not speak MQTT 5 yet: use mqttv311.");
         }
     }
 
