@@ -148,7 +148,7 @@ final class BridgeConnector {
         channel = connected.channel();
         connected.addListener(done -> {
             if (!done.isSuccess()) {
-                log.error("Error creating bridge: {}.", SystemErrors.strerror(done.cause()));
+                log.error("Error creating bridge: {}.", SystemErrors.connectFailure(done.cause()));
                 channel = null;
                 ended(false);
                 return;
