@@ -42,32 +42,36 @@ final class BridgeTrustManager extends X509ExtendedTrustManager {
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        throw new CertificateException("bridges check certificates on an SSLEngine");
+        checkServerTrusted(chain, authType, (SSLEngine) null);
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        throw new CertificateException("bridges check certificates on an SSLEngine");
+        checkServerTrusted(chain, authType, (SSLEngine) null);
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        throw new CertificateException("a bridge is a TLS client");
+        throw notAServer();
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        throw new CertificateException("a bridge is a TLS client");
+        throw notAServer();
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        throw new CertificateException("a bridge is a TLS client");
+        throw notAServer();
     }
 
     @Override
     public X509Certificate[] getAcceptedIssuers() {
         return chainCheck.getAcceptedIssuers();
+    }
+
+    private static CertificateException notAServer() {
+        return new CertificateException("a bridge is a TLS client");
     }
 
     /** mosquitto fails the handshake when the remote staples no response ("OCSP: no response"), without asking a responder. */

@@ -4,17 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.midge.server.config.BridgeTls;
-import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -22,33 +13,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** bridge_require_ocsp against {@code openssl s_server}, which staples the OCSP response it is given, as mosquitto's remote would. */
-class BridgeOcspTest {
+class BridgeOcspTest extends BridgeTlsTestBase {
 
-    @TempDir
-    static Path dir;
-    private static OpensslCertificates certs;
-    private static EventLoopGroup group;
     private Process server;
-
-    @BeforeAll
-    static void makeCertificates() throws IOException {
-        certs = new OpensslCertificates(dir);
-        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    }
-
-    @AfterAll
-    static void stopLoop() {
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-    }
 
     @AfterEach
     void stopServer() {
@@ -119,20 +91,6 @@ class BridgeOcspTest {
     }
 
     private static Future<?> handshake(BridgeTls tls, int port) throws Exception {
-        BridgeTlsContext context = BridgeTlsContext.load(tls);
-        CompletableFuture<SslHandler> handler = new CompletableFuture<>();
-        new Bootstrap().group(group).channel(NioSocketChannel.class)
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel channel) {
-                        SslHandler client = context.newHandler(channel.alloc(), "localhost", port);
-                        channel.pipeline().addLast(client);
-                        handler.complete(client);
-                    }
-                })
-                .connect("127.0.0.1", port).sync();
-        Future<?> handshake = handler.get(5, TimeUnit.SECONDS).handshakeFuture();
-        handshake.await(10, TimeUnit.SECONDS);
-        return handshake;
+        return bridgeSide.handshake(BridgeTlsContext.load(tls), "localhost", port).handshakeFuture();
     }
 }

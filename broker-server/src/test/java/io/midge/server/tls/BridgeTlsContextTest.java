@@ -6,16 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.midge.server.config.BridgeTls;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
@@ -33,35 +28,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A bridge's TLS client handler against a TLS server on loopback. */
-class BridgeTlsContextTest {
-
-    @TempDir
-    static Path dir;
-    private static OpensslCertificates certs;
-    private static EventLoopGroup group;
+class BridgeTlsContextTest extends BridgeTlsTestBase {
 
     private Channel server;
     /** What the server saw of the last handshake. */
     private final CompletableFuture<SSLSession> serverSession = new CompletableFuture<>();
     private final CompletableFuture<String> serverAlpn = new CompletableFuture<>();
-
-    @BeforeAll
-    static void makeCertificates() throws IOException {
-        certs = new OpensslCertificates(dir);
-        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    }
-
-    @AfterAll
-    static void stopLoop() {
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-    }
 
     @AfterEach
     void stopServer() {
@@ -74,7 +50,7 @@ class BridgeTlsContextTest {
     void handshakeSucceedsWithTheRemotesCa() throws Exception {
         int port = startServer(SslContextBuilder.forServer(certs.crt("server").toFile(), certs.key("server").toFile()));
 
-        SslHandler client = connect(load(tls(certs.crt("ca"))), "localhost", port);
+        SslHandler client = bridgeSide.handshake(load(tls(certs.crt("ca"))), "localhost", port);
 
         assertTrue(client.handshakeFuture().isSuccess(), () -> String.valueOf(client.handshakeFuture().cause()));
     }
@@ -88,7 +64,7 @@ class BridgeTlsContextTest {
 
         BridgeTls tls = new BridgeTls(Optional.empty(), Optional.of(capath), Optional.empty(), Optional.empty(),
                 false, null, null, false, null, null);
-        SslHandler client = connect(load(tls), "127.0.0.1", port);
+        SslHandler client = bridgeSide.handshake(load(tls), "127.0.0.1", port);
 
         assertTrue(client.handshakeFuture().isSuccess(), () -> String.valueOf(client.handshakeFuture().cause()));
     }
@@ -97,7 +73,7 @@ class BridgeTlsContextTest {
     void wrongCaFailsAsCertificateVerifyFailed() throws Exception {
         int port = startServer(SslContextBuilder.forServer(certs.crt("server").toFile(), certs.key("server").toFile()));
 
-        SslHandler client = connect(load(tls(certs.crt("other-ca"))), "localhost", port);
+        SslHandler client = bridgeSide.handshake(load(tls(certs.crt("other-ca"))), "localhost", port);
 
         assertEquals("certificate verify failed", BridgeTlsContext.describe(client.handshakeFuture().cause()));
     }
@@ -106,10 +82,10 @@ class BridgeTlsContextTest {
     void hostNameMismatchFailsUnlessInsecure() throws Exception {
         int port = startServer(SslContextBuilder.forServer(certs.crt("server").toFile(), certs.key("server").toFile()));
 
-        SslHandler checked = connect(load(tls(certs.crt("ca"))), "broker.example", port);
+        SslHandler checked = bridgeSide.handshake(load(tls(certs.crt("ca"))), "broker.example", port);
         BridgeTls insecure = new BridgeTls(Optional.of(certs.crt("ca")), Optional.empty(), Optional.empty(),
                 Optional.empty(), true, null, null, false, null, null);
-        SslHandler unchecked = connect(load(insecure), "broker.example", port);
+        SslHandler unchecked = bridgeSide.handshake(load(insecure), "broker.example", port);
 
         assertEquals("host name verification failed", BridgeTlsContext.describe(checked.handshakeFuture().cause()));
         assertTrue(unchecked.handshakeFuture().isSuccess(), () -> String.valueOf(unchecked.handshakeFuture().cause()));
@@ -121,7 +97,7 @@ class BridgeTlsContextTest {
         BridgeTls insecure = new BridgeTls(Optional.of(certs.crt("other-ca")), Optional.empty(), Optional.empty(),
                 Optional.empty(), true, null, null, false, null, null);
 
-        SslHandler client = connect(load(insecure), "localhost", port);
+        SslHandler client = bridgeSide.handshake(load(insecure), "localhost", port);
 
         assertEquals("certificate verify failed", BridgeTlsContext.describe(client.handshakeFuture().cause()));
     }
@@ -130,8 +106,8 @@ class BridgeTlsContextTest {
     void ipAddressIsCheckedAgainstIpAlternativeNames() throws Exception {
         int port = startServer(SslContextBuilder.forServer(certs.crt("server").toFile(), certs.key("server").toFile()));
 
-        SslHandler listed = connect(load(tls(certs.crt("ca"))), "127.0.0.1", port);
-        SslHandler unlisted = connect(load(tls(certs.crt("ca"))), "127.0.0.2", port);
+        SslHandler listed = bridgeSide.handshake(load(tls(certs.crt("ca"))), "127.0.0.1", port);
+        SslHandler unlisted = bridgeSide.handshake(load(tls(certs.crt("ca"))), "127.0.0.2", port);
 
         assertTrue(listed.handshakeFuture().isSuccess(), () -> String.valueOf(listed.handshakeFuture().cause()));
         assertEquals("host name verification failed", BridgeTlsContext.describe(unlisted.handshakeFuture().cause()));
@@ -144,7 +120,7 @@ class BridgeTlsContextTest {
         BridgeTls tls = new BridgeTls(Optional.of(certs.crt("ca")), Optional.empty(), Optional.of(certs.crt("bridge")),
                 Optional.of(certs.key("bridge")), false, null, null, false, null, null);
 
-        SslHandler client = connect(load(tls), "localhost", port);
+        SslHandler client = bridgeSide.handshake(load(tls), "localhost", port);
 
         assertTrue(client.handshakeFuture().isSuccess(), () -> String.valueOf(client.handshakeFuture().cause()));
         X509Certificate presented = (X509Certificate) serverSession.get(5, TimeUnit.SECONDS).getPeerCertificates()[0];
@@ -156,7 +132,7 @@ class BridgeTlsContextTest {
         int port = startServer(SslContextBuilder.forServer(certs.crt("server").toFile(), certs.key("server").toFile())
                 .trustManager(certs.crt("ca").toFile()).clientAuth(ClientAuth.OPTIONAL));
 
-        SslHandler client = connect(load(tls(certs.crt("ca"))), "localhost", port);
+        SslHandler client = bridgeSide.handshake(load(tls(certs.crt("ca"))), "localhost", port);
 
         assertTrue(client.handshakeFuture().isSuccess(), () -> String.valueOf(client.handshakeFuture().cause()));
         SSLSession seen = serverSession.get(5, TimeUnit.SECONDS);
@@ -168,7 +144,7 @@ class BridgeTlsContextTest {
         int tls13Only = startServer(SslContextBuilder.forServer(certs.crt("server").toFile(), certs.key("server").toFile())
                 .protocols("TLSv1.3"));
 
-        SslHandler client = connect(load(tlsVersion("tlsv1.2")), "localhost", tls13Only);
+        SslHandler client = bridgeSide.handshake(load(tlsVersion("tlsv1.2")), "localhost", tls13Only);
 
         assertTrue(client.handshakeFuture().isSuccess(), () -> String.valueOf(client.handshakeFuture().cause()));
         assertEquals("TLSv1.3", client.engine().getSession().getProtocol());
@@ -179,7 +155,7 @@ class BridgeTlsContextTest {
         int tls12Only = startServer(SslContextBuilder.forServer(certs.crt("server").toFile(), certs.key("server").toFile())
                 .protocols("TLSv1.2"));
 
-        SslHandler client = connect(load(tlsVersion("tlsv1.3")), "localhost", tls12Only);
+        SslHandler client = bridgeSide.handshake(load(tlsVersion("tlsv1.3")), "localhost", tls12Only);
 
         assertEquals("tlsv1 alert protocol version", BridgeTlsContext.describe(client.handshakeFuture().cause()));
     }
@@ -193,7 +169,7 @@ class BridgeTlsContextTest {
         BridgeTls tls = new BridgeTls(Optional.of(certs.crt("ca")), Optional.empty(), Optional.empty(), Optional.empty(),
                 false, null, "mqtt", false, null, null);
 
-        SslHandler client = connect(load(tls), "localhost", port);
+        SslHandler client = bridgeSide.handshake(load(tls), "localhost", port);
 
         assertTrue(client.handshakeFuture().isSuccess(), () -> String.valueOf(client.handshakeFuture().cause()));
         assertEquals("mqtt", serverAlpn.get(5, TimeUnit.SECONDS));
@@ -207,7 +183,7 @@ class BridgeTlsContextTest {
                         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                         ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, "mqtt")));
 
-        SslHandler client = connect(load(tls(certs.crt("ca"))), "localhost", port);
+        SslHandler client = bridgeSide.handshake(load(tls(certs.crt("ca"))), "localhost", port);
 
         assertTrue(client.handshakeFuture().isSuccess(), () -> String.valueOf(client.handshakeFuture().cause()));
         assertNull(client.applicationProtocol());
@@ -277,7 +253,7 @@ class BridgeTlsContextTest {
 
     private int startServer(SslContextBuilder builder) throws Exception {
         SslContext context = builder.sslProvider(SslProvider.JDK).build();
-        server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        server = new ServerBootstrap().group(bridgeSide.group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
@@ -295,23 +271,5 @@ class BridgeTlsContextTest {
                 })
                 .bind("127.0.0.1", 0).sync().channel();
         return ((InetSocketAddress) server.localAddress()).getPort();
-    }
-
-    /** Connects to 127.0.0.1:port as if to host, and waits for the handshake's outcome. */
-    private SslHandler connect(BridgeTlsContext context, String host, int port) throws Exception {
-        CompletableFuture<SslHandler> handler = new CompletableFuture<>();
-        new Bootstrap().group(group).channel(NioSocketChannel.class)
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        SslHandler tls = context.newHandler(ch.alloc(), host, port);
-                        ch.pipeline().addLast(tls);
-                        handler.complete(tls);
-                    }
-                })
-                .connect("127.0.0.1", port).sync();
-        SslHandler tls = handler.get(5, TimeUnit.SECONDS);
-        tls.handshakeFuture().await(10, TimeUnit.SECONDS);
-        return tls;
     }
 }
