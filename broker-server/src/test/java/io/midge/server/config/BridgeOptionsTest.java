@@ -162,13 +162,29 @@ class BridgeOptionsTest extends ConfigFileTest {
     }
 
     @Test
-    void certificateNeedsKeyAndPskNeedsIdentity() {
+    void certificateNeedsKey() {
         assertTrue(files.fail("connection a", "address h", "bridge_certfile c.crt").getMessage()
                 .endsWith("needs both bridge_certfile and bridge_keyfile."));
-        assertTrue(files.fail("connection a", "address h", "bridge_psk 00ff").getMessage()
-                .endsWith("needs both bridge_identity and bridge_psk."));
-        assertTrue(files.fail("connection a", "address h", "bridge_psk 00ff", "bridge_identity i",
-                "bridge_cafile ca.pem").getMessage().endsWith("cannot use both certificate and PSK encryption."));
+    }
+
+    /** The JDK has no TLS-PSK: a bridge configured for it stops the start rather than connect in plain text. */
+    @Test
+    void pskOptionsAreRefusedNamingFileAndLine() {
+        for (String option : List.of("bridge_psk 00ff", "bridge_identity i")) {
+            ConfigException e = files.fail("connection a", "address h", "bridge_cafile ca.pem", option);
+
+            String name = option.substring(0, option.indexOf(' '));
+            assertEquals(files.at(4) + name + ": " + BridgeOptions.NO_BRIDGE_TLS_PSK, e.getMessage());
+        }
+    }
+
+    /** OCSP stapling is checked by BridgeTlsContext, so the option is kept as the other TLS options. */
+    @Test
+    void requireOcspIsKept() throws Exception {
+        BridgeConfig bridge = files.parse("connection a", "address h", "bridge_cafile ca.pem",
+                "bridge_require_ocsp true").bridges().get(0);
+
+        assertTrue(bridge.tls().requireOcsp());
     }
 
     @Test
