@@ -7,7 +7,7 @@ import io.midge.core.sys.BrokerStats;
 import io.midge.server.codec.MalformedPacketException;
 import io.midge.server.codec.MqttEncoder;
 import io.midge.server.codec.PacketTooLargeException;
-import io.midge.server.net.SystemErrors;
+import io.midge.server.tls.BridgeTlsContext;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -110,7 +110,7 @@ final class BridgeChannel extends ChannelInboundHandlerAdapter implements Transp
                     + "), disconnecting.";
         }
         if (cause instanceof DecoderException && cause.getCause() instanceof SSLException tls) {
-            return "Bridge " + localClientId + ": TLS error with " + remote + ": " + tls.getMessage() + ".";
+            return "Bridge " + localClientId + ": TLS error with " + remote + ": " + BridgeTlsContext.describe(tls) + ".";
         }
         if (cause instanceof IOException) {
             return "Socket error on client " + localClientId + ", disconnecting.";

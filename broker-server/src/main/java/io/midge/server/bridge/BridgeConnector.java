@@ -10,6 +10,7 @@ import io.midge.server.codec.MqttWire;
 import io.midge.server.config.BridgeAddress;
 import io.midge.server.config.BridgeConfig;
 import io.midge.server.net.SystemErrors;
+import io.midge.server.tls.BridgeTlsContext;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -53,7 +54,7 @@ final class BridgeConnector {
     private final ProtocolContext local;
     private final EventLoop loop;
     private final Class<? extends Channel> channelClass;
-    private final BridgeTlsHandlers tls;
+    private final BridgeTlsContext tls;
     /** Host names are looked up off the event loops: a slow DNS server must not stall clients. */
     private final Executor resolver;
     private int addressIndex;
@@ -69,7 +70,7 @@ final class BridgeConnector {
     private boolean stopped;
 
     BridgeConnector(BridgeConfig config, BridgeSettings settings, ProtocolContext local, EventLoop loop,
-                    Class<? extends Channel> channelClass, BridgeTlsHandlers tls, Executor resolver) {
+                    Class<? extends Channel> channelClass, BridgeTlsContext tls, Executor resolver) {
         this.config = config;
         this.settings = settings;
         this.local = local;

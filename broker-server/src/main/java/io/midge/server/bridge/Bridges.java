@@ -11,6 +11,8 @@ import io.midge.server.config.BridgeConfig;
 import io.midge.server.config.BridgeTopic;
 import io.midge.server.net.BrokerServices;
 import io.midge.server.net.StartupException;
+import io.midge.server.tls.BridgeTlsContext;
+import io.midge.server.tls.TlsSetupException;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.Future;
@@ -35,7 +37,7 @@ public final class Bridges implements AutoCloseable {
     private final List<BridgeConnector> running = new ArrayList<>();
     private ExecutorService resolver;
 
-    private record Prepared(BridgeConfig config, BridgeSettings settings, BridgeTlsHandlers tls) {}
+    private record Prepared(BridgeConfig config, BridgeSettings settings, BridgeTlsContext tls) {}
 
     private Bridges(List<Prepared> prepared) {
         this.prepared = prepared;
@@ -64,12 +66,15 @@ public final class Bridges implements AutoCloseable {
         return new Bridges(prepared);
     }
 
-    private static BridgeTlsHandlers tls(BridgeConfig config) throws StartupException {
+    private static BridgeTlsContext tls(BridgeConfig config) throws StartupException {
         if (!config.tls().isEnabled()) {
             return null;
         }
-        throw new StartupException("Error: Bridge " + config.name() + ": TLS bridges are not supported yet.",
-                ExitCodes.STARTUP_FAILED);
+        try {
+            return BridgeTlsContext.load(config.tls());
+        } catch (TlsSetupException e) {
+            throw new StartupException("Error: Bridge " + config.name() + ": " + e.getMessage(), ExitCodes.STARTUP_FAILED);
+        }
     }
 
     /** Starts every bridge, each on an event loop of its own choosing, which also owns its local session. */

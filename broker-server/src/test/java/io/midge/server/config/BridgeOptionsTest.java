@@ -181,7 +181,7 @@ class BridgeOptionsTest extends ConfigFileTest {
     /** OCSP stapling is checked by BridgeTlsContext, so the option is kept as the other TLS options. */
     @Test
     void requireOcspIsKept() throws Exception {
-        BridgeConfig bridge = files.parse("connection a", "address h", "bridge_cafile ca.pem",
+        BridgeConfig bridge = files.parse("connection a", "address h", "topic #", "bridge_cafile ca.pem",
                 "bridge_require_ocsp true").bridges().get(0);
 
         assertTrue(bridge.tls().requireOcsp());
