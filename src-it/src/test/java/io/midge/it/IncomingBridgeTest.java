@@ -101,6 +101,17 @@ class IncomingBridgeTest {
     }
 
     @Test
+    void aBridgeWithAUserNameIsLoggedWithIt() {
+        String id = Ids.client("brusr");
+        int mark = broker.process().logLength();
+        try (RawClient bridge = RawClient.connect(broker.port(), bridgeConnect(id).username("alice"))) {
+            String line = broker.process().awaitLogLineAfter(mark, LOG_WAIT, "as " + id);
+            assertTrue(line.endsWith("New bridge connected from 127.0.0.1:" + bridge.localPort() + " as " + id
+                    + " (p2, c1, k60, u'alice')."), line);
+        }
+    }
+
+    @Test
     void anMqtt31BridgeIsAccepted() {
         String t = Ids.topic("br31");
         String id = Ids.client("br31");
