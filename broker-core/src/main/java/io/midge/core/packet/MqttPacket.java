@@ -16,8 +16,7 @@ public sealed interface MqttPacket {
     /**
      * When {@link #protocolSupported()} is false (e.g. "MQTT" level 5) the decoder stops after the
      * protocol level, so the broker can answer CONNACK 0x01: the other fields are then defaults.
-     */
-    /**
+     *
      * @param protocolLevel 3 or 4 for a supported protocol, without the bridge bit; for an
      *                      unsupported one the level byte as it came
      * @param bridge        the level byte had mosquitto's bridge bit (0x80, {@code try_private}):
