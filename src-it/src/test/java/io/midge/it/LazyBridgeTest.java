@@ -1,6 +1,7 @@
 package io.midge.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.midge.it.BridgedPair.Topology;
 import java.time.Duration;
@@ -32,6 +33,8 @@ class LazyBridgeTest {
                 pub.publish("lazy/t", Integer.toString(n), 1, false);
             }
             assertEquals(null, remote.paho().poll(QUIET), "below the threshold the bridge stays down");
+            assumeFalse(topology.localRunsMosquitto(), "mosquitto 2.0.11 drops a lazy bridge's first connection at once"
+                    + " and, some runs, never connects it again (\"Connecting bridge (step 1)\" without step 2)");
             pub.publish("lazy/t", "5", 1, false);
             for (int n = 1; n <= 5; n++) {
                 remote.await("lazy/t", Integer.toString(n), LIMIT);
@@ -48,6 +51,8 @@ class LazyBridgeTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = Topology.class, names = {"SAME", "TO_MOSQUITTO"})
     void onceBridgeDoesNotReconnect(Topology topology) {
+        assumeFalse(topology.localRunsMosquitto(),
+                "mosquitto 2.0.11 never connects a once bridge: it logs \"Connecting bridge (step 1)\" and no step 2");
         try (BridgedPair pair = BridgedPair.builder(topology, "once")
                 .bridge("topic once/# out 1", "start_type once")
                 .start();
