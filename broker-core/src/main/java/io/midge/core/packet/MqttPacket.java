@@ -17,17 +17,34 @@ public sealed interface MqttPacket {
      * When {@link #protocolSupported()} is false (e.g. "MQTT" level 5) the decoder stops after the
      * protocol level, so the broker can answer CONNACK 0x01: the other fields are then defaults.
      */
+    /**
+     * @param protocolLevel 3 or 4 for a supported protocol, without the bridge bit; for an
+     *                      unsupported one the level byte as it came
+     * @param bridge        the level byte had mosquitto's bridge bit (0x80, {@code try_private}):
+     *                      the peer is a bridge, whose subscriptions get no local and retain as published
+     */
     record Connect(String protocolName, int protocolLevel, boolean cleanSession, int keepAliveSeconds,
-                   String clientId, Will will, String username, byte[] password) implements MqttPacket {
+                   String clientId, Will will, String username, byte[] password, boolean bridge) implements MqttPacket {
         public PacketType type() { return PacketType.CONNECT; }
 
         public static final String PROTOCOL_MQTT = "MQTT";
         public static final String PROTOCOL_MQISDP = "MQIsdp";
         public static final int LEVEL_MQTT_3_1_1 = 4;
         public static final int LEVEL_MQTT_3_1 = 3;
+        /** Set in the level byte by a bridge that announces itself (mosquitto's {@code try_private}). */
+        public static final int BRIDGE_BIT = 0x80;
+
+        /** A client's CONNECT, not a bridge's. */
+        public Connect(String protocolName, int protocolLevel, boolean cleanSession, int keepAliveSeconds,
+                       String clientId, Will will, String username, byte[] password) {
+            this(protocolName, protocolLevel, cleanSession, keepAliveSeconds, clientId, will, username, password, false);
+        }
 
         /** "MQTT" level 4 (3.1.1) or "MQIsdp" level 3 (3.1). */
         public boolean protocolSupported() { return isSupported(protocolName, protocolLevel); }
+
+        /** The level byte on the wire: the level, with the bridge bit for a bridge. */
+        public int wireLevel() { return bridge ? protocolLevel | BRIDGE_BIT : protocolLevel; }
 
         public static boolean isSupported(String protocolName, int level) {
             return level == LEVEL_MQTT_3_1_1 ? PROTOCOL_MQTT.equals(protocolName)

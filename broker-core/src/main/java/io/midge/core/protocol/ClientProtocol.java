@@ -25,6 +25,7 @@ import io.midge.core.session.SessionRegistry;
 import io.midge.core.store.BrokerStore;
 import io.midge.core.store.Commit;
 import io.midge.core.sys.SysTopics;
+import io.midge.core.topic.SubscriptionOptions;
 import io.midge.core.topic.Topics;
 import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
@@ -63,6 +64,8 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
     private Origin origin;
     private boolean cleanSession;
     private Session session;
+    /** Connected as a bridge (mosquitto's try_private): its subscriptions get no local and retain as published. */
+    private boolean bridge;
     private Message will;
     /** Why the connection ended, for the one log line that says so; null until it is decided. */
     private CloseReason closeReason;
@@ -218,13 +221,17 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         state = State.CONNECTED;
         context.stats().clientConnected();
         boolean mqtt31 = connect.protocolLevel() == Connect.LEVEL_MQTT_3_1;
+        bridge = connect.bridge();
         if (context.connectionMessages()) {
             // mosquitto numbers the protocols p1 (3.1) and p2 (3.1.1).
-            log.info("New client connected from {} as {} (p{}, c{}, k{}{}).", transport.remoteAddress(), clientId,
+            log.info("New {} connected from {} as {} (p{}, c{}, k{}{}).", bridge ? "bridge" : "client",
+                    transport.remoteAddress(), clientId,
                     mqtt31 ? 1 : 2, connect.cleanSession() ? 1 : 0, connect.keepAliveSeconds(),
                     origin.username() == null ? "" : ", u'" + origin.username() + "'");
         }
-        packetLog.will(will);
+        if (!context.bridge()) {
+            packetLog.will(will); // a bridge's local side has no will, and mosquitto says nothing of it
+        }
         // A persistent session is on disk before its client hears of it (and the will with it).
         session.connected(will);
         // MQTT 3.1's CONNACK has no session present flag: its first byte is reserved.
@@ -314,7 +321,8 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         Message message = new Message(mountPoint + publish.topic(), publish.payload(), publish.qos(), publish.retain(), origin);
         // MQTT 3.1.1 cannot refuse a PUBLISH: a denied one is acknowledged as usual and dropped.
         // $SYS/ is the broker's own, whatever the ACL says, as in mosquitto.
-        boolean allowed = !SysTopics.closedToClients(message.topic()) && origin.mayWrite(message.topic());
+        boolean allowed = context.bridge()
+                || !SysTopics.closedToClients(message.topic()) && origin.mayWrite(message.topic());
         packetLog.publish(allowed ? "Received" : "Denied", clientId, publish.dup(), publish.qos(), publish.retain(),
                 publish.packetId(), message.topic(), publish.payload().length);
         switch (publish.qos()) {
@@ -491,7 +499,10 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
             TopicSubscription requested = subscribe.subscriptions().get(i);
             packetLog.filter(requested.filter(), requested.qos());
             int granted = Math.min(requested.qos(), context.maxQos());
-            context.router().subscribe(session, mountPoint + requested.filter(), granted);
+            // As mosquitto: what a bridge publishes must not come back to it, and a message
+            // published retained must cross it as retained.
+            int options = bridge ? granted | SubscriptionOptions.NO_LOCAL | SubscriptionOptions.RETAIN_AS_PUBLISHED : granted;
+            context.router().subscribe(session, mountPoint + requested.filter(), options);
             subscribeLog.info("{} {} {}", clientId, granted, requested.filter());
             codes[i] = (byte) granted;
         }
@@ -596,7 +607,10 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
     }
 
     private void writeNow(MqttPacket packet) {
-        packetLog.sent(clientId != null ? clientId : transport.remoteHost(), packet);
+        // A bridge's CONNACK only tells its link that the session is attached; nothing is sent.
+        if (packet.type() != PacketType.CONNACK || !context.bridge()) {
+            packetLog.sent(clientId != null ? clientId : transport.remoteHost(), packet);
+        }
         transport.write(packet);
     }
 

@@ -14,7 +14,19 @@ import io.midge.core.sys.BrokerStats;
  * @param maxQos                  the highest QoS a client may publish with or be granted (max_qos)
  * @param usernameFromCertificate use_identity_as_username / use_subject_as_username: the client
  *                                certificate, not a password, names the user
+ * @param bridge                  the local side of a bridge: what its remote broker sends is
+ *                                published whatever the ACL and $SYS rules say, as in mosquitto
  */
 public record ProtocolContext(Router router, SessionRegistry sessions, BrokerStats stats, String mountPoint,
                               int maxQos, boolean retainAvailable, boolean connectionMessages,
-                              Authenticator authenticator, Authorizer authorizer, boolean usernameFromCertificate) {}
+                              Authenticator authenticator, Authorizer authorizer, boolean usernameFromCertificate,
+                              boolean bridge) {
+
+    /** A listener's context. */
+    public ProtocolContext(Router router, SessionRegistry sessions, BrokerStats stats, String mountPoint,
+                           int maxQos, boolean retainAvailable, boolean connectionMessages,
+                           Authenticator authenticator, Authorizer authorizer, boolean usernameFromCertificate) {
+        this(router, sessions, stats, mountPoint, maxQos, retainAvailable, connectionMessages, authenticator,
+                authorizer, usernameFromCertificate, false);
+    }
+}

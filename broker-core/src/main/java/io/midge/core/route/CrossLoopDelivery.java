@@ -16,7 +16,7 @@ import java.util.Map;
  */
 final class CrossLoopDelivery {
 
-    private record Delivery(Subscriber subscriber, Message message, int qos, long stored) {}
+    private record Delivery(Subscriber subscriber, Message message, int qos, boolean retain, long stored) {}
 
     /** Deliveries gathered on one publishing thread, by target loop. */
     private static final class PendingBatches implements Runnable {
@@ -50,16 +50,19 @@ final class CrossLoopDelivery {
 
     private CrossLoopDelivery() {}
 
-    /** @param stored what {@link Subscriber#storeDelivery} returned for this delivery */
-    static void deliver(Subscriber subscriber, Message message, int qos, long stored) {
+    /**
+     * @param retain the retain flag to send
+     * @param stored what {@link Subscriber#storeDelivery} returned for this delivery
+     */
+    static void deliver(Subscriber subscriber, Message message, int qos, boolean retain, long stored) {
         EventExecutor owner = subscriber.owner();
         if (owner.inEventLoop()) {
-            subscriber.deliver(message, qos, false, stored);
+            subscriber.deliver(message, qos, retain, stored);
             return;
         }
         subscriber.incomingSent();
         EventExecutor current = ThreadExecutorMap.currentExecutor();
-        Delivery delivery = new Delivery(subscriber, message, qos, stored);
+        Delivery delivery = new Delivery(subscriber, message, qos, retain, stored);
         if (current == null) {
             owner.execute(() -> deliverHere(delivery));
         } else {
@@ -75,9 +78,9 @@ final class CrossLoopDelivery {
     private static void deliverHere(Delivery delivery) {
         Subscriber subscriber = delivery.subscriber;
         if (subscriber.owner().inEventLoop()) {
-            subscriber.deliver(delivery.message, delivery.qos, false, delivery.stored);
+            subscriber.deliver(delivery.message, delivery.qos, delivery.retain, delivery.stored);
         } else {
-            deliver(subscriber, delivery.message, delivery.qos, delivery.stored);
+            deliver(subscriber, delivery.message, delivery.qos, delivery.retain, delivery.stored);
         }
         subscriber.incomingArrived();
     }

@@ -5,6 +5,7 @@ import io.midge.core.session.Session;
 import io.midge.core.store.BrokerStore;
 import io.midge.core.store.Commit;
 import io.midge.core.topic.Matches;
+import io.midge.core.topic.SubscriptionOptions;
 import io.midge.core.topic.SubscriptionTrie;
 import io.midge.core.topic.Topics;
 
@@ -88,8 +89,13 @@ public final class Router {
         try {
             for (int i = 0; i < matches.size(); i++) {
                 Subscriber subscriber = matches.subscriber(i);
-                int qos = matches.qos(i);
-                CrossLoopDelivery.deliver(subscriber, message, qos, subscriber.storeDelivery(message, qos));
+                int options = matches.options(i);
+                if (SubscriptionOptions.noLocal(options) && isOwn(message, subscriber)) {
+                    continue;
+                }
+                int qos = SubscriptionOptions.qos(options);
+                boolean retain = message.retain() && SubscriptionOptions.retainAsPublished(options);
+                CrossLoopDelivery.deliver(subscriber, message, qos, retain, subscriber.storeDelivery(message, qos, retain));
                 if (subscriber.isCongested()) {
                     publisher.holdBackFor(subscriber);
                 }
@@ -98,6 +104,10 @@ public final class Router {
             matches.clear();
         }
         return store.commit();
+    }
+
+    private static boolean isOwn(Message message, Subscriber subscriber) {
+        return message.origin() != null && message.origin().clientId().equals(subscriber.clientId());
     }
 
     /**
@@ -111,30 +121,36 @@ public final class Router {
     /**
      * Adds or replaces a subscription of a session; call on its owner loop.
      *
-     * @param filter a filter for which {@link #isAcceptableFilter} holds
+     * @param filter  a filter for which {@link #isAcceptableFilter} holds
+     * @param options the granted QoS with any {@link SubscriptionOptions} flags; a plain QoS 0..2
+     *                for an ordinary MQTT 3.1.1 subscription
      */
-    public void subscribe(Session session, String filter, int qos) {
-        subscriptions.subscribe(filter, session, qos);
-        session.recordSubscription(filter, qos);
+    public void subscribe(Session session, String filter, int options) {
+        subscriptions.subscribe(filter, session, options);
+        session.recordSubscription(filter, options);
     }
 
     /**
      * Sends a session the retained messages a new or renewed subscription matches, with the
      * retain flag set. Separate from {@link #subscribe} because they must follow the SUBACK.
+     *
+     * @param qos the granted QoS (options are not looked at: retained messages are sent as
+     *            retained, also to a no local subscription of their own publisher)
      */
     public void deliverRetained(Session session, String filter, int qos) {
+        int granted = SubscriptionOptions.qos(qos);
         if (retainAvailable) {
             retained.forEachMatching(filter, message -> {
                 if (!checkRetainSource || message.origin() == null || message.origin().mayWrite(message.topic())) {
-                    session.deliver(message, qos, true);
+                    session.deliver(message, granted, true);
                 }
             });
         }
     }
 
     /** A subscription of a session read back from the store: indexed only, the session already holds it. */
-    public void restoreSubscription(Session session, String filter, int qos) {
-        subscriptions.subscribe(filter, session, qos);
+    public void restoreSubscription(Session session, String filter, int options) {
+        subscriptions.subscribe(filter, session, options);
     }
 
     /** @return whether the session had the subscription */

@@ -14,9 +14,17 @@ public interface Subscriber {
     EventExecutor owner();
 
     /**
+     * The client id whose own messages a {@link io.midge.core.topic.SubscriptionOptions#NO_LOCAL
+     * no local} subscription skips (compared with {@link Message#origin()}'s); null for a
+     * subscriber that is no client.
+     */
+    String clientId();
+
+    /**
      * Takes a routed message; call on {@link #owner()}.
      *
-     * @param retain the retain flag to send: set only for retained messages sent on subscribe
+     * @param retain the retain flag to send: set for retained messages sent on subscribe, and for
+     *               live ones published retained on a retain-as-published subscription
      * @return false if the message was dropped
      */
     default boolean deliver(Message message, int qos, boolean retain) {
@@ -35,9 +43,10 @@ public interface Subscriber {
      * loop: a subscriber whose state the store keeps stores the delivery now, so that the
      * publisher's ack can wait for it to be safe.
      *
+     * @param retain the retain flag the delivery is to carry, as given to {@link #deliver(Message, int, boolean, long)}
      * @return a token for {@link #deliver(Message, int, boolean, long)}, 0 if nothing was stored
      */
-    long storeDelivery(Message message, int qos);
+    long storeDelivery(Message message, int qos, boolean retain);
 
     /** A delivery to this subscriber leaves another loop (call from that loop). */
     void incomingSent();

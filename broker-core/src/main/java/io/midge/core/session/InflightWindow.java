@@ -3,9 +3,11 @@ package io.midge.core.session;
 import io.midge.core.message.Message;
 
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -39,6 +41,8 @@ final class InflightWindow {
 
     /** Created on first use and dropped when empty: most sessions, most of the time, have nothing in flight. */
     private Map<Integer, Entry> entries;
+    /** Identifiers a bridge holds for its own SUBSCRIBEs and notifications; null when none, as almost always. */
+    private Set<Integer> reserved;
     private int lastPacketId;
 
     int size() {
@@ -72,6 +76,7 @@ final class InflightWindow {
 
     void clear() {
         entries = null;
+        reserved = null;
     }
 
     /** Adds a message under a fresh packet identifier; the caller checks capacity first. */
@@ -97,13 +102,33 @@ final class InflightWindow {
         lastPacketId = Math.max(lastPacketId, packetId);
     }
 
+    /** A packet identifier no message holds, kept from messages until {@link #release}d. */
+    int reserve() {
+        if (reserved == null) {
+            reserved = new HashSet<>();
+        }
+        int packetId = nextFreePacketId();
+        reserved.add(packetId);
+        return packetId;
+    }
+
+    void release(int packetId) {
+        if (reserved != null && reserved.remove(packetId) && reserved.isEmpty()) {
+            reserved = null;
+        }
+    }
+
     private int nextFreePacketId() {
-        if (entries.size() >= MAX_PACKET_ID) {
+        if (size() + (reserved == null ? 0 : reserved.size()) >= MAX_PACKET_ID) {
             throw new IllegalStateException("all packet identifiers in use");
         }
         do {
             lastPacketId = lastPacketId == MAX_PACKET_ID ? 1 : lastPacketId + 1;
-        } while (entries.containsKey(lastPacketId));
+        } while (inUse(lastPacketId));
         return lastPacketId;
+    }
+
+    private boolean inUse(int packetId) {
+        return entries != null && entries.containsKey(packetId) || reserved != null && reserved.contains(packetId);
     }
 }

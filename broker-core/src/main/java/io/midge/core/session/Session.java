@@ -105,6 +105,7 @@ public final class Session implements Subscriber {
         this.stats = stats;
     }
 
+    @Override
     public String clientId() { return clientId; }
 
     @Override
@@ -132,19 +133,22 @@ public final class Session implements Subscriber {
 
     long disconnectedAtMillis() { return disconnectedAtMillis; }
 
-    /** Filters this session holds, with their granted QoS; read-only view. */
+    /**
+     * Filters this session holds, with their {@link io.midge.core.topic.SubscriptionOptions}
+     * (the granted QoS in the low bits); read-only view.
+     */
     public Map<String, Integer> subscriptions() {
         return subscriptions == null ? Map.of() : Collections.unmodifiableMap(subscriptions);
     }
 
-    /** @return the previously granted QoS, or -1. */
-    public int recordSubscription(String filter, int qos) {
+    /** @param options the granted QoS and option flags; @return the previous options, or -1. */
+    public int recordSubscription(String filter, int options) {
         if (subscriptions == null) {
             subscriptions = new HashMap<>();
         }
-        Integer previous = subscriptions.put(filter, qos);
+        Integer previous = subscriptions.put(filter, options);
         if (incarnation != 0) {
-            store.putSubscription(clientId, filter, qos);
+            store.putSubscription(clientId, filter, options);
         }
         return previous == null ? -1 : previous;
     }
@@ -166,13 +170,13 @@ public final class Session implements Subscriber {
 
     /** Stores under the incarnation of now, which {@link #deliver} compares with its own when the message arrives. */
     @Override
-    public long storeDelivery(Message message, int grantedQos) {
+    public long storeDelivery(Message message, int grantedQos, boolean retain) {
         long current = incarnation;
         int qos = deliveryQos(message, grantedQos);
         if (current == 0 || qos == 0) {
             return 0;
         }
-        store.putOutbound(clientId, current, message, qos, false);
+        store.putOutbound(clientId, current, message, qos, retain);
         return current;
     }
 
@@ -220,6 +224,15 @@ public final class Session implements Subscriber {
 
     public int queuedCount() { return queue.size(); }
 
+    /**
+     * A packet identifier for a bridge's own packets to its remote broker (SUBSCRIBE, UNSUBSCRIBE,
+     * its state notification), which share the identifiers of the messages it forwards; no message
+     * gets it until {@link #releasePacketId}. Call on the owner loop.
+     */
+    public int reservePacketId() { return inflight.reserve(); }
+
+    public void releasePacketId(int packetId) { inflight.release(packetId); }
+
     /** Queued, in flight and inbound QoS 2 awaiting release; may be read, a moment stale, from any thread. */
     long heldMessages() {
         Map<Integer, AwaitingRelease> awaiting = inboundQos2AwaitingRelease;
@@ -242,7 +255,7 @@ public final class Session implements Subscriber {
      * publisher's thread ({@link #storeDelivery}) for routed messages, here for the others.
      *
      * @param grantedQos        the subscription's QoS
-     * @param retain            the retain flag to send: set only for retained messages sent on subscribe
+     * @param retain            the retain flag to send (see {@link Subscriber#deliver(Message, int, boolean)})
      * @param storedIncarnation what {@link #storeDelivery} returned: the incarnation the entry was stored under, or 0
      * @return false if the message was dropped
      */

@@ -109,6 +109,27 @@ public final class SessionRegistry {
         handOver(session, new ConnectRequest(cleanSession, loop, connection, onAttached));
     }
 
+    /**
+     * Keeps a persistent session for a client id nobody is connected with, creating it if there is
+     * none: a bridge's, so that what its {@code out} topics match is kept for it before it first
+     * reaches its remote broker, as mosquitto does. {@code then} runs on the session's owner loop,
+     * unless a client holds the id by then.
+     */
+    public void holdOffline(String clientId, EventExecutor loop, Consumer<Session> then) {
+        Session session = sessions.computeIfAbsent(clientId, id -> new Session(id, loop, limits, store, stats));
+        session.owner().execute(() -> {
+            if (session.isDestroyed()) {
+                holdOffline(clientId, loop, then);
+            } else if (session.owner().inEventLoop() && !session.isConnected()) {
+                if (session.cleanSession()) {
+                    session.setCleanSession(false);
+                    session.persist();
+                }
+                then.accept(session);
+            }
+        });
+    }
+
     private record ConnectRequest(boolean cleanSession, EventExecutor loop, ClientConnection connection,
                                   Consumer<Attached> onAttached) {}
 

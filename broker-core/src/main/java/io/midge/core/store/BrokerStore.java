@@ -45,7 +45,8 @@ public interface BrokerStore extends AutoCloseable {
      */
     void removeSession(String clientId, long[] heldMessageIds);
 
-    void putSubscription(String clientId, String filter, int qos);
+    /** @param options the granted QoS and {@link io.midge.core.topic.SubscriptionOptions} flags */
+    void putSubscription(String clientId, String filter, int options);
 
     void removeSubscription(String clientId, String filter);
 

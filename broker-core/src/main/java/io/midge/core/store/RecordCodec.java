@@ -4,6 +4,7 @@ import io.midge.core.auth.Authorizer;
 import io.midge.core.message.Message;
 import io.midge.core.message.MessageProperties;
 import io.midge.core.message.Origin;
+import io.midge.core.topic.SubscriptionOptions;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -19,6 +20,22 @@ import java.util.Map;
 final class RecordCodec {
 
     static final int FORMAT_VERSION = 1;
+
+    /**
+     * A subscription's value: one byte, its {@link SubscriptionOptions}. Before the options
+     * existed the byte was the granted QoS alone, which reads as the same QoS with no option set,
+     * so the format did not change.
+     */
+    static byte[] subscription(int options) {
+        return new byte[] {(byte) options};
+    }
+
+    static int subscriptionOptions(byte[] value) throws StoreException {
+        if (value.length != 1 || !SubscriptionOptions.isValid(value[0])) {
+            throw new StoreException("subscription options are not a QoS 0, 1 or 2 with known flags");
+        }
+        return value[0];
+    }
     private static final int MESSAGE_VERSION = 1;
     private static final int SESSION_VERSION = 1;
     private static final int OUTBOUND_VERSION = 1;

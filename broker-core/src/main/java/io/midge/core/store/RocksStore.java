@@ -156,8 +156,8 @@ public final class RocksStore implements BrokerStore {
     }
 
     @Override
-    public void putSubscription(String clientId, String filter, int qos) {
-        submit(new StoreOp.PutSubscription(clientId, filter, qos));
+    public void putSubscription(String clientId, String filter, int options) {
+        submit(new StoreOp.PutSubscription(clientId, filter, options));
     }
 
     @Override
@@ -371,7 +371,7 @@ public final class RocksStore implements BrokerStore {
         } else if (op instanceof StoreOp.RemoveInbound remove) {
             batch.delete(StoreKeys.inbound(remove.clientId(), remove.packetId()));
         } else if (op instanceof StoreOp.PutSubscription put) {
-            batch.put(StoreKeys.subscription(put.clientId(), put.filter()), new byte[] {(byte) put.qos()});
+            batch.put(StoreKeys.subscription(put.clientId(), put.filter()), RecordCodec.subscription(put.options()));
         } else if (op instanceof StoreOp.RemoveSubscription remove) {
             batch.delete(StoreKeys.subscription(remove.clientId(), remove.filter()));
         } else if (op instanceof StoreOp.PutSession put) {

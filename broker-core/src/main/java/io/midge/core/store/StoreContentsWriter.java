@@ -49,7 +49,7 @@ public final class StoreContentsWriter {
         for (StoredSession session : contents.sessions()) {
             String clientId = session.clientId();
             store.putSession(clientId, session.incarnation(), session.disconnectedAtMillis(), session.will());
-            session.subscriptions().forEach((filter, qos) -> store.putSubscription(clientId, filter, qos));
+            session.subscriptions().forEach((filter, options) -> store.putSubscription(clientId, filter, options));
             for (StoredOutbound out : session.outbound()) {
                 store.putOutbound(clientId, session.incarnation(), out.message(), out.qos(), out.retain());
                 if (out.packetId() != 0) {

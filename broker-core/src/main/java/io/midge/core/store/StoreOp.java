@@ -15,7 +15,7 @@ sealed interface StoreOp {
 
     record RemoveSession(String clientId, long[] heldMessageIds) implements StoreOp {}
 
-    record PutSubscription(String clientId, String filter, int qos) implements StoreOp {}
+    record PutSubscription(String clientId, String filter, int options) implements StoreOp {}
 
     record RemoveSubscription(String clientId, String filter) implements StoreOp {}
 

@@ -85,7 +85,7 @@ final class StoreReader {
                             }
                         }
                         case StoreKeys.SUBSCRIPTION -> subscriptions.computeIfAbsent(StoreKeys.clientId(key), c -> new LinkedHashMap<>())
-                                .put(utf8(StoreKeys.afterClientId(key)), qos(value));
+                                .put(utf8(StoreKeys.afterClientId(key)), RecordCodec.subscriptionOptions(value));
                         case StoreKeys.OUTBOUND -> outbound.add(new OutboundKey(StoreKeys.clientId(key),
                                 StoreKeys.afterClientId(key).getLong(), RecordCodec.outbound(value), key));
                         case StoreKeys.INBOUND -> {
@@ -164,13 +164,6 @@ final class StoreReader {
             throw new StoreException("Persistence store " + location + " is damaged: " + what + StoreException.RECOVERY_HINT);
         }
         damaged.add(what);
-    }
-
-    private static int qos(byte[] value) throws StoreException {
-        if (value.length != 1 || value[0] < 0 || value[0] > 2) {
-            throw new StoreException("subscription QoS is not 0, 1 or 2");
-        }
-        return value[0];
     }
 
     private static String utf8(ByteBuffer bytes) {

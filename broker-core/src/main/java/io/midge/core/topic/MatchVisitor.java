@@ -13,7 +13,7 @@ public interface MatchVisitor<S> {
      * is called once per filter. Runs on the publishing thread, inside the match: keep it quick
      * and do not subscribe or unsubscribe from it.
      *
-     * @param qos the QoS granted for that filter, 0..2
+     * @param options that filter's {@link SubscriptionOptions}: its granted QoS and flags
      */
-    void accept(S subscriber, int qos);
+    void accept(S subscriber, int options);
 }

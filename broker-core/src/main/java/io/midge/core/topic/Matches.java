@@ -5,8 +5,10 @@ import java.util.Objects;
 
 /**
  * Collects the result of a {@link SubscriptionTrie#match} as distinct subscribers, each with the
- * highest QoS of its matching filters (MQTT 3.1.1 section 3.3.5 lets the server deliver one copy
- * for overlapping subscriptions).
+ * {@linkplain SubscriptionOptions options} of its matching filter of highest QoS (MQTT 3.1.1
+ * section 3.3.5 lets the server deliver one copy for overlapping subscriptions). Among filters of
+ * equal QoS the first matched keeps its options: the winner's options are applied whole, never
+ * mixed with another filter's.
  *
  * <p>Meant to be kept per thread and {@linkplain #clear() cleared} before each match: once its
  * arrays have grown to the largest fan-out seen, it no longer allocates. Not thread-safe.
@@ -18,7 +20,7 @@ public final class Matches<S> implements MatchVisitor<S> {
     private static final int INITIAL_CAPACITY = 8;
 
     private Object[] subscribers = new Object[INITIAL_CAPACITY];
-    private int[] qos = new int[INITIAL_CAPACITY];
+    private int[] options = new int[INITIAL_CAPACITY];
     private int size;
 
     // Open-addressing index from subscriber to its position in the arrays above. A slot is in
@@ -28,19 +30,21 @@ public final class Matches<S> implements MatchVisitor<S> {
     private int[] slotGeneration = new int[INITIAL_CAPACITY * 2];
     private int generation = 1;
 
-    /** Records a match, keeping the subscriber's highest QoS. */
+    /** Records a match, keeping the options of the subscriber's filter of highest QoS. */
     @Override
-    public void accept(S subscriber, int qos) {
+    public void accept(S subscriber, int options) {
         int mask = slotPosition.length - 1;
         for (int slot = firstProbe(subscriber, mask); ; slot = (slot + 1) & mask) {
             if (slotGeneration[slot] != generation) {
-                append(slot, subscriber, qos);
+                append(slot, subscriber, options);
                 return;
             }
             int position = slotPosition[slot];
             Object known = subscribers[position];
             if (known == subscriber || known.equals(subscriber)) {
-                this.qos[position] = Math.max(this.qos[position], qos);
+                if (SubscriptionOptions.qos(options) > SubscriptionOptions.qos(this.options[position])) {
+                    this.options[position] = options;
+                }
                 return;
             }
         }
@@ -69,19 +73,24 @@ public final class Matches<S> implements MatchVisitor<S> {
         return (S) subscribers[i];
     }
 
-    /** The highest QoS among the {@code i}-th subscriber's matching filters. */
-    public int qos(int i) {
+    /** The options of the {@code i}-th subscriber's winning filter (see the class comment). */
+    public int options(int i) {
         Objects.checkIndex(i, size);
-        return qos[i];
+        return options[i];
     }
 
-    private void append(int slot, S subscriber, int qosValue) {
+    /** The highest QoS among the {@code i}-th subscriber's matching filters. */
+    public int qos(int i) {
+        return SubscriptionOptions.qos(options(i));
+    }
+
+    private void append(int slot, S subscriber, int optionsValue) {
         if (size == subscribers.length) {
             subscribers = Arrays.copyOf(subscribers, size * 2);
-            qos = Arrays.copyOf(qos, size * 2);
+            options = Arrays.copyOf(options, size * 2);
         }
         subscribers[size] = subscriber;
-        qos[size] = qosValue;
+        options[size] = optionsValue;
         slotPosition[slot] = size;
         slotGeneration[slot] = generation;
         size++;

@@ -28,18 +28,18 @@ public final class SubscriptionTrie<S> {
     private volatile int subscriptionCount; // written under writeLock
 
     /**
-     * Adds a subscription, or replaces the QoS of an existing one for the same filter and
+     * Adds a subscription, or replaces the options of an existing one for the same filter and
      * subscriber.
      *
-     * @param filter a valid topic filter of at most {@value #MAX_FILTER_LEVELS} levels
-     * @param qos    the granted QoS, 0..2
-     * @return the previous QoS, or -1 if the subscription is new
-     * @throws IllegalArgumentException if the filter or QoS is invalid, or the filter too deep
+     * @param filter  a valid topic filter of at most {@value #MAX_FILTER_LEVELS} levels
+     * @param options the granted QoS and options ({@link SubscriptionOptions}); a plain QoS 0..2
+     * @return the previous options, or -1 if the subscription is new
+     * @throws IllegalArgumentException if the filter or options are invalid, or the filter too deep
      */
-    public int subscribe(String filter, S subscriber, int qos) {
+    public int subscribe(String filter, S subscriber, int options) {
         Objects.requireNonNull(subscriber, "subscriber");
-        if (qos < 0 || qos > 2) {
-            throw new IllegalArgumentException("qos " + qos);
+        if (!SubscriptionOptions.isValid(options)) {
+            throw new IllegalArgumentException("subscription options " + options);
         }
         if (!Topics.isValidTopicFilter(filter)) {
             throw new IllegalArgumentException("invalid topic filter: " + filter);
@@ -53,7 +53,7 @@ public final class SubscriptionTrie<S> {
             for (String level : levels) {
                 node = node.childOrCreate(level);
             }
-            int previous = node.putSubscriber(subscriber, qos);
+            int previous = node.putSubscriber(subscriber, options);
             if (previous < 0) {
                 subscriptionCount++;
             }

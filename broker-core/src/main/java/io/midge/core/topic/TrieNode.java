@@ -37,8 +37,8 @@ final class TrieNode<S> {
         }
     }
 
-    private static <S> void deliver(MatchVisitor<S> visitor, S subscriber, Integer qos) {
-        visitor.accept(subscriber, qos);
+    private static <S> void deliver(MatchVisitor<S> visitor, S subscriber, Integer options) {
+        visitor.accept(subscriber, options);
     }
 
     // ---- write side: callers hold the trie's write lock
@@ -84,12 +84,13 @@ final class TrieNode<S> {
         }
     }
 
-    /** Adds or replaces; returns the previous QoS, or -1 if the subscriber was not here. */
-    int putSubscriber(S subscriber, int qos) {
+    /** Adds or replaces; returns the previous options, or -1 if the subscriber was not here. */
+    int putSubscriber(S subscriber, int options) {
         if (subscribers == null) {
             subscribers = new ConcurrentReadTable<>();
         }
-        Integer previous = subscribers.put(subscriber, qos);
+        // Options are below 16, so the boxes are the JDK's cached Integers.
+        Integer previous = subscribers.put(subscriber, options);
         return previous == null ? -1 : previous;
     }
 

@@ -7,14 +7,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A transport that records what the protocol writes, as the client would read it once flushed. */
-final class RecordingTransport implements Transport {
+public final class RecordingTransport implements Transport {
 
-    final List<MqttPacket> written = new ArrayList<>();
+    public final List<MqttPacket> written = new ArrayList<>();
     private final EventExecutor loop;
-    boolean readingPaused;
-    boolean closeRequested;
+    public boolean readingPaused;
+    public boolean closeRequested;
 
-    RecordingTransport(EventExecutor loop) {
+    public RecordingTransport(EventExecutor loop) {
         this.loop = loop;
     }
 
@@ -62,7 +62,7 @@ final class RecordingTransport implements Transport {
     }
 
     /** Takes what was written so far. */
-    List<MqttPacket> take() {
+    public List<MqttPacket> take() {
         List<MqttPacket> taken = List.copyOf(written);
         written.clear();
         return taken;

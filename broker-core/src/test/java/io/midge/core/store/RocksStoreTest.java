@@ -4,12 +4,14 @@ import io.midge.core.auth.AllowAllAuthorizer;
 import io.midge.core.message.Message;
 import io.midge.core.message.MessageProperties;
 import io.midge.core.message.Origin;
+import io.midge.core.topic.SubscriptionOptions;
 import io.netty.util.concurrent.DefaultEventExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksIterator;
 
@@ -22,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -211,6 +214,52 @@ class RocksStoreTest {
         store.putRetained(message(1, "a", "x", 1).withRetain(true));
         assertTrue(store.commit().isDone());
         store.close();
+    }
+
+    @Test
+    void subscriptionOptionsSurviveARestart() throws Exception {
+        int bridge = SubscriptionOptions.NO_LOCAL | SubscriptionOptions.RETAIN_AS_PUBLISHED;
+        RocksStore store = open(Durability.FSYNC);
+        store.load();
+        store.putSession("b", 3, 0, null);
+        store.putSubscription("b", "t/#", 1 | bridge);
+        store.putSubscription("b", "n/+", 2 | SubscriptionOptions.NO_LOCAL);
+        store.putSubscription("b", "plain", 0);
+        store.close();
+
+        assertEquals(Map.of("t/#", 1 | bridge, "n/+", 2 | SubscriptionOptions.NO_LOCAL, "plain", 0),
+                reopen(Durability.FSYNC).sessions().get(0).subscriptions());
+    }
+
+    /** A subscription written before options existed holds the granted QoS alone: it reads as that QoS, no option set. */
+    @Test
+    void aSubscriptionRecordOfPlainQosReads() throws Exception {
+        RocksStore store = open(Durability.FSYNC);
+        store.load();
+        store.putSession("old", 5, 1000, null);
+        store.close();
+        try (RocksDB db = RocksDB.open(RocksStore.options(), dir.resolve("db").toString())) {
+            db.put(StoreKeys.subscription("old", "a/#"), new byte[] {2});
+            db.put(StoreKeys.subscription("old", "b"), new byte[] {0});
+        }
+        Map<String, Integer> subscriptions = reopen(Durability.FSYNC).sessions().get(0).subscriptions();
+        assertEquals(Map.of("a/#", 2, "b", 0), subscriptions);
+        assertEquals(2, SubscriptionOptions.qos(subscriptions.get("a/#")));
+        assertFalse(SubscriptionOptions.noLocal(subscriptions.get("a/#")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {3, 0x10, 0x80, 0x0F})
+    void aSubscriptionRecordWithAnUnknownBitOrQos3IsDamage(int value) throws Exception {
+        RocksStore store = open(Durability.FSYNC);
+        store.load();
+        store.putSession("c", 5, 1000, null);
+        store.close();
+        try (RocksDB db = RocksDB.open(RocksStore.options(), dir.resolve("db").toString())) {
+            db.put(StoreKeys.subscription("c", "a"), new byte[] {(byte) value});
+        }
+        StoreException e = assertThrows(StoreException.class, () -> reopen(Durability.FSYNC));
+        assertTrue(e.getMessage().contains("subscription"), e.getMessage());
     }
 
     @Test

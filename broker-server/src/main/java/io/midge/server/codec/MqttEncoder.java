@@ -186,7 +186,7 @@ public final class MqttEncoder extends ChannelOutboundHandlerAdapter {
         if (connect.password() != null && connect.username() == null) {
             throw new EncoderException("CONNECT password requires a user name [MQTT-3.1.2-22]");
         }
-        checkByte(connect.protocolLevel(), "CONNECT protocol level");
+        checkByte(connect.wireLevel(), "CONNECT protocol level");
         checkUnsignedShort(connect.keepAliveSeconds(), "CONNECT keep alive");
 
         int nameLength = MqttWire.utf8Length(connect.protocolName(), "CONNECT protocol name");
@@ -213,7 +213,7 @@ public final class MqttEncoder extends ChannelOutboundHandlerAdapter {
 
         ByteBuf out = allocate(alloc, PacketType.CONNECT, 0, remainingLength);
         MqttWire.writeUtf8(out, connect.protocolName(), nameLength);
-        out.writeByte(connect.protocolLevel());
+        out.writeByte(connect.wireLevel());
         out.writeByte(flags);
         out.writeShort(connect.keepAliveSeconds());
         MqttWire.writeUtf8(out, connect.clientId(), clientIdLength);

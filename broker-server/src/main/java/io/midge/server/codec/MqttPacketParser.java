@@ -150,6 +150,12 @@ final class MqttPacketParser {
                     + "' is unknown", "Invalid protocol \"" + protocolName.replace("%", "%%") + "\" in CONNECT from %2$s.");
         }
         int level = MqttWire.readUnsignedByte(body, "CONNECT protocol level");
+        // mosquitto accepts its bridges' try_private bit on 3.1 and 3.1.1 and marks them as bridges.
+        boolean bridge = (level & Connect.BRIDGE_BIT) != 0
+                && Connect.isSupported(protocolName, level & ~Connect.BRIDGE_BIT);
+        if (bridge) {
+            level &= ~Connect.BRIDGE_BIT;
+        }
         if (!Connect.isSupported(protocolName, level)) {
             // The broker must answer CONNACK 0x01 [MQTT-3.1.2-2]. The rest of the packet follows
             // another protocol's layout (MQTT 5 adds properties), so it is skipped, not judged.
@@ -177,7 +183,7 @@ final class MqttPacketParser {
         byte[] password = (flags & CONNECT_PASSWORD) != 0 && (strict || body.isReadable())
                 ? MqttWire.readBinary(body, "CONNECT password") : null;
         return new Connect(protocolName, level, (flags & CONNECT_CLEAN_SESSION) != 0, keepAlive, clientId,
-                will, username, password);
+                will, username, password, bridge);
     }
 
     /**

@@ -79,6 +79,14 @@ final class BridgeBuilder {
         if (psk != null && (cafile != null || capath != null)) {
             throw problem("cannot use both certificate and PSK encryption.");
         }
+        if (topics.isEmpty()) {
+            // mosquitto's words; a bridge that forwards nothing is a mistake, not a choice.
+            throw ConfigException.at(definedAt, "Invalid bridge configuration: no topics defined for connection \""
+                    + name + "\".");
+        }
+        if (protocolVersion == BridgeConfig.ProtocolVersion.MQTTV50) {
+            throw problem("uses bridge_protocol_version mqttv50; Midge does not speak MQTT 5 yet: use mqttv311.");
+        }
     }
 
     private ConfigException problem(String what) {

@@ -5,7 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One bridge ({@code connection NAME} block). Bridges are parsed and validated but not run yet.
+ * One bridge ({@code connection NAME} block), validated.
  *
  * @param name the connection name
  * @param addresses remote brokers, at least one

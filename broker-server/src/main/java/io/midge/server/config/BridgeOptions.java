@@ -2,16 +2,16 @@ package io.midge.server.config;
 
 import java.util.List;
 
-/**
- * {@code connection NAME} and the bridge options that follow it. Bridges are validated now and
- * run later; one warning per bridge says so.
- */
+/** {@code connection NAME} and the bridge options that follow it, as mosquitto.conf(5) has them. */
 final class BridgeOptions {
 
     private static final int DEFAULT_REMOTE_PORT = 1883;
     private static final String TOPIC_SYNTAX =
             "pattern [[[out | in | both] qos-level] local-prefix remote-prefix], qos-level 0..2";
     private static final String ADDRESS_SYNTAX = "one or more host[:port]";
+    /** Why bridge_identity and bridge_psk stop the broker: a bridge meant for TLS-PSK must never connect in plain text. */
+    static final String NO_BRIDGE_TLS_PSK = "TLS-PSK is not supported (the JDK has no TLS-PSK), and a bridge meant for it"
+            + " must not connect without encryption; use bridge_cafile or bridge_capath instead.";
     /** mosquitto's way of writing an empty topic pattern or prefix. */
     private static final String EMPTY = "\"\"";
 
@@ -19,8 +19,7 @@ final class BridgeOptions {
     }
 
     static void register(OptionTable table) {
-        table.add("connection", OptionScope.BRIDGE, OptionStatus.ACCEPTED_IGNORED_WARNING,
-                OptionTable.BRIDGES_NOT_RUN + "; one warning per bridge",
+        table.add("connection", OptionScope.BRIDGE, OptionStatus.SUPPORTED, "",
                 "connection NAME starts a bridge; the options after it are its own", BridgeOptions::openBridge);
         registerConnection(table);
         registerCredentials(table);
@@ -101,17 +100,18 @@ final class BridgeOptions {
         table.bridge("bridge_tls_version", "TLS version towards the remote broker",
                 (b, d) -> b.tlsVersion = d.choice(ListenerOptions.TLS_VERSIONS));
         table.bridge("bridge_alpn", "ALPN protocol to ask the remote broker for", (b, d) -> b.alpn = d.word());
-        table.bridge("bridge_require_ocsp", "require an OCSP-stapled certificate from the remote",
+        table.bridge("bridge_require_ocsp",
+                "refuse the remote broker unless it staples a good OCSP response for its certificate",
                 (b, d) -> b.requireOcsp = d.bool());
-        table.bridge("bridge_identity", "TLS-PSK identity towards the remote broker",
-                (b, d) -> b.pskIdentity = d.word());
-        table.bridge("bridge_psk", "TLS-PSK key (hex) towards the remote broker", (b, d) -> b.psk = d.hex());
+        table.refuse("bridge_identity", OptionScope.BRIDGE, "TLS-PSK identity towards the remote broker",
+                NO_BRIDGE_TLS_PSK);
+        table.refuse("bridge_psk", OptionScope.BRIDGE, "TLS-PSK key (hex) towards the remote broker",
+                NO_BRIDGE_TLS_PSK);
     }
 
     private static void openBridge(Directive directive, FileScope scope) throws ConfigException {
         String name = directive.word();
         scope.enterBridge(scope.config().openBridge(name, directive));
-        directive.warn("connection " + name + ": bridges are not supported yet; ignored.");
     }
 
     private static void addresses(BridgeBuilder bridge, Directive directive) throws ConfigException {

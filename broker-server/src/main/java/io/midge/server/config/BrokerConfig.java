@@ -53,7 +53,7 @@ import java.util.OptionalInt;
  * @param user {@code user}: the account a broker started as root switches to once its listeners are open
  * @param maxConnections {@code max_connections} given outside any listener block, -1 = unlimited;
  *     like mosquitto, it belongs to the default listener and is already reflected there
- * @param bridges bridge connections (parsed, not run yet)
+ * @param bridges bridge connections
  * @param warnings one {@code FILE:LINE: ...} line for each accepted option that has no effect yet
  */
 public record BrokerConfig(

@@ -36,7 +36,6 @@ final class OptionTable {
     }
 
     /** Why bridge options warn: their values are checked, but no bridge connects yet. */
-    static final String BRIDGES_NOT_RUN = "bridges are validated, not run yet";
     private static final String NOT_YET = "not supported yet";
 
     private final Map<String, Handler> byName = new HashMap<>();
@@ -138,7 +137,7 @@ final class OptionTable {
 
     /** A bridge option: validated and kept, but reported as ignored until bridges run. */
     void bridge(String name, String description, Setter<BridgeBuilder> setter) {
-        add(name, OptionScope.BRIDGE, OptionStatus.ACCEPTED_IGNORED_WARNING, BRIDGES_NOT_RUN, description,
+        add(name, OptionScope.BRIDGE, OptionStatus.SUPPORTED, "", description,
                 (directive, scope) -> setter.apply(scope.bridge(directive), directive));
     }
 

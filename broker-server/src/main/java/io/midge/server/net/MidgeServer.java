@@ -22,6 +22,7 @@ import io.midge.core.session.SessionLimits;
 import io.midge.core.session.SessionRegistry;
 import io.midge.core.sys.BrokerStats;
 import io.midge.core.sys.SysPublisher;
+import io.midge.server.bridge.Bridges;
 import io.midge.server.cli.ExitCodes;
 import io.midge.server.cli.MidgeVersion;
 import io.midge.server.config.BrokerConfig;
@@ -72,6 +73,8 @@ public final class MidgeServer implements AutoCloseable {
     private final List<ReloadableTlsContext> tlsContexts = new ArrayList<>();
     private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final ListenerSecurity security;
+    /** Prepared with the listeners, started once the broker serves. */
+    private Bridges bridges;
     /** Set by {@link #start}, once the listeners are bound. */
     private BrokerServices services;
     private BrokerStore store = BrokerStore.NONE;
@@ -249,6 +252,7 @@ public final class MidgeServer implements AutoCloseable {
         for (ListenerConfig listener : config.listeners()) {
             prepared.add(prepare(listener));
         }
+        bridges = Bridges.prepare(config.bridges());
         if (config.isLocalOnly()) {
             LOCAL_ONLY_NOTICE.forEach(log::info);
         }
@@ -275,6 +279,7 @@ public final class MidgeServer implements AutoCloseable {
         config.persistentClientExpiration().ifPresent(expiry -> loops.next().scheduleAtFixedRate(
                 () -> services.sessions().expireSessions(expiry.toMillis()),
                 SESSION_EXPIRY_SWEEP_SECONDS, SESSION_EXPIRY_SWEEP_SECONDS, TimeUnit.SECONDS));
+        bridges.start(services, loops, transport.clientChannel(), config.retainAvailable());
     }
 
     /**
@@ -396,6 +401,9 @@ public final class MidgeServer implements AutoCloseable {
     public void close() {
         for (Channel channel : listeners) {
             channel.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        }
+        if (bridges != null) {
+            bridges.close();
         }
         clients.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         settleLoops();

@@ -1,6 +1,7 @@
 package io.midge.server.net;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -10,9 +11,11 @@ import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.IntegerUnixChannelOption;
 
 import java.nio.channels.spi.SelectorProvider;
@@ -31,6 +34,11 @@ enum Transport {
     EventLoopGroup newGroup(int threads) {
         IoHandlerFactory factory = this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         return new MultiThreadIoEventLoopGroup(threads, factory);
+    }
+
+    /** The channel of outgoing connections (bridges). */
+    Class<? extends Channel> clientChannel() {
+        return this == EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
     }
 
     /** Whether an IPv6 socket can be kept off IPv4; Java NIO has no IPV6_V6ONLY. */

@@ -57,12 +57,18 @@ final class PemFiles {
         }
     }
 
+    /** A listener's keyfile. */
     static PrivateKey privateKey(Path file) throws TlsSetupException {
+        return privateKey(file, "server key file");
+    }
+
+    /** @param role what the file is to the reader of an error, e.g. "client key file" for a bridge's */
+    static PrivateKey privateKey(Path file, String role) throws TlsSetupException {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.US_ASCII);
         } catch (IOException e) {
-            throw new TlsSetupException("Unable to load server key file " + file + ": " + reason(e), e);
+            throw new TlsSetupException("Unable to load " + role + " " + file + ": " + reason(e), e);
         }
         Matcher block = BLOCK.matcher(text);
         while (block.find()) {
@@ -72,7 +78,7 @@ final class PemFiles {
                 case "PRIVATE KEY" -> der;
                 case "RSA PRIVATE KEY" -> Pkcs8.wrapRsa(der);
                 case "EC PRIVATE KEY" -> Pkcs8.wrapEc(der);
-                case "ENCRYPTED PRIVATE KEY" -> throw new TlsSetupException("Server key file " + file
+                case "ENCRYPTED PRIVATE KEY" -> throw new TlsSetupException(capitalized(role) + " " + file
                         + " is encrypted; Midge reads unencrypted keys (decrypt it with 'openssl pkey').");
                 default -> null; // e.g. "EC PARAMETERS" before the key
             };
@@ -80,7 +86,7 @@ final class PemFiles {
                 return decode(pkcs8, file);
             }
         }
-        throw new TlsSetupException("No private key found in server key file " + file + ".");
+        throw new TlsSetupException("No private key found in " + role + " " + file + ".");
     }
 
     private static PrivateKey decode(byte[] pkcs8, Path file) throws TlsSetupException {
@@ -92,6 +98,10 @@ final class PemFiles {
             }
         }
         throw new TlsSetupException("Unable to read the private key in " + file + " (unsupported key type).");
+    }
+
+    private static String capitalized(String text) {
+        return Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
 
     private static String reason(Exception e) {

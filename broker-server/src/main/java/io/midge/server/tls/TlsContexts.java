@@ -11,7 +11,6 @@ import javax.net.ssl.CertPathTrustManagerParameters;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -22,17 +21,12 @@ import java.security.cert.CollectionCertStoreParameters;
 import java.security.cert.PKIXBuilderParameters;
 import java.security.cert.X509CertSelector;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
-import java.util.stream.Stream;
 
 /** Builds a listener's server-side TLS context from mosquitto's options. */
 public final class TlsContexts {
-
-    /** tls_version is the lowest version allowed, as in mosquitto 2.0. */
-    private static final List<String> VERSIONS_NEWEST_FIRST = List.of("TLSv1.3", "TLSv1.2", "TLSv1.1");
 
     private TlsContexts() {}
 
@@ -44,8 +38,8 @@ public final class TlsContexts {
         PrivateKey key = PemFiles.privateKey(keyfile);
         SslContextBuilder builder = SslContextBuilder.forServer(key, chain.toArray(new X509Certificate[0]))
                 .sslProvider(SslProvider.JDK)
-                .protocols(protocols(listener.tlsVersion()));
-        List<X509Certificate> authorities = certificateAuthorities(listener);
+                .protocols(TlsVersions.allowedFrom(listener.tlsVersion()));
+        List<X509Certificate> authorities = TrustedAuthorities.load(listener.cafile(), listener.capath());
         if (!authorities.isEmpty()) {
             builder.trustManager(trustManagerFactory(authorities, listener));
         }
@@ -65,54 +59,10 @@ public final class TlsContexts {
         }
     }
 
-    private static String[] protocols(String tlsVersion) throws TlsSetupException {
-        if (tlsVersion == null) {
-            return new String[] {"TLSv1.3", "TLSv1.2"};
-        }
-        for (int i = 0; i < VERSIONS_NEWEST_FIRST.size(); i++) {
-            if (VERSIONS_NEWEST_FIRST.get(i).equalsIgnoreCase(tlsVersion)) {
-                return VERSIONS_NEWEST_FIRST.subList(0, i + 1).toArray(new String[0]);
-            }
-        }
-        throw new TlsSetupException("Unsupported tls_version " + tlsVersion + " (expected tlsv1.3, tlsv1.2 or tlsv1.1).");
-    }
-
-    private static List<X509Certificate> certificateAuthorities(ListenerConfig listener) throws TlsSetupException {
-        List<X509Certificate> authorities = new ArrayList<>();
-        if (listener.cafile().isPresent()) {
-            authorities.addAll(PemFiles.certificates(listener.cafile().get()));
-        }
-        if (listener.capath().isPresent()) {
-            authorities.addAll(certificatesIn(listener.capath().get()));
-        }
-        return authorities;
-    }
-
-    /** capath is a directory of PEM files (OpenSSL's hashed links among them); files that hold no certificate are skipped. */
-    private static List<X509Certificate> certificatesIn(Path directory) throws TlsSetupException {
-        List<X509Certificate> found = new ArrayList<>();
-        try (Stream<Path> files = Files.list(directory)) {
-            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
-                try {
-                    found.addAll(PemFiles.certificates(file));
-                } catch (TlsSetupException notACertificate) {
-                    // capath directories often hold CRLs and other files too
-                }
-            }
-        } catch (IOException e) {
-            throw new TlsSetupException("Unable to read capath directory " + directory + ": " + e.getMessage(), e);
-        }
-        return found;
-    }
-
     private static TrustManagerFactory trustManagerFactory(List<X509Certificate> authorities, ListenerConfig listener)
             throws TlsSetupException {
         try {
-            KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
-            trusted.load(null, null);
-            for (int i = 0; i < authorities.size(); i++) {
-                trusted.setCertificateEntry("ca-" + i, authorities.get(i));
-            }
+            KeyStore trusted = TrustedAuthorities.keyStore(authorities);
             TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
             if (listener.crlfile().isPresent()) {
                 Collection<? extends CRL> crls = PemFiles.crls(listener.crlfile().get());

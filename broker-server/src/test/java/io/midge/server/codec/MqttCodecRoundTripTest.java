@@ -56,6 +56,8 @@ class MqttCodecRoundTripTest {
                 new Connect("MQTT", 4, false, 0, "", null, null, null),
                 new Connect("MQTT", 4, false, 65535, "grüße-✓", new Will("ß/😀", new byte[0], 2, false), "ünïcode", null),
                 new Connect("MQIsdp", 3, true, 30, "legacy", null, "u", utf8("p")),
+                new Connect("MQTT", 4, false, 60, "bridge-1", null, null, null, true),
+                new Connect("MQIsdp", 3, true, 60, "bridge-31", null, null, null, true),
                 new ConnAck(true, 0),
                 new ConnAck(false, 5),
                 new Publish("a/b", utf8("hello"), 0, false, false, 0),
@@ -133,6 +135,14 @@ class MqttCodecRoundTripTest {
         assertArrayEquals(bytes(0x10, 0x19, 0, 4, 'M', 'Q', 'T', 'T', 4, 0xCE, 0, 10, 0, 1, 'c',
                         0, 1, 'w', 0, 1, 'x', 0, 1, 'u', 0, 1, 'p'),
                 encode(new Connect("MQTT", 4, true, 10, "c", new Will("w", utf8("x"), 1, false), "u", utf8("p"))));
+    }
+
+    @Test
+    void aBridgeConnectHasTheBridgeBitInItsLevel() {
+        assertArrayEquals(bytes(0x10, 0x0D, 0, 4, 'M', 'Q', 'T', 'T', 0x84, 0x00, 0, 60, 0, 1, 'b'),
+                encode(new Connect("MQTT", 4, false, 60, "b", null, null, null, true)));
+        assertArrayEquals(bytes(0x10, 0x0F, 0, 6, 'M', 'Q', 'I', 's', 'd', 'p', 0x83, 0x02, 0, 60, 0, 1, 'b'),
+                encode(new Connect("MQIsdp", 3, true, 60, "b", null, null, null, true)));
     }
 
     @Test

@@ -323,6 +323,44 @@ class MqttDecoderStrictnessTest {
         assertFalse(connect.protocolSupported());
     }
 
+    /** mosquitto's bridges set 0x80 in the level (try_private): 0x84 is a 3.1.1 bridge, 0x83 a 3.1 one. */
+    @Test
+    void levelWithTheBridgeBitParsesAsABridgeOfThatLevel() {
+        Connect v311 = (Connect) decode(new MqttDecoder(MAX),
+                packet(0x10, Body.of().str("MQTT").u8(0x84).u8(0x00).u16(60).str("vm.cloud").build()));
+        assertEquals(4, v311.protocolLevel());
+        assertTrue(v311.bridge());
+        assertTrue(v311.protocolSupported());
+        assertEquals("vm.cloud", v311.clientId());
+        assertFalse(v311.cleanSession());
+
+        Connect v31 = (Connect) decode(new MqttDecoder(MAX),
+                packet(0x10, Body.of().str("MQIsdp").u8(0x83).u8(0x02).u16(30).str("b31").build()));
+        assertEquals(3, v31.protocolLevel());
+        assertTrue(v31.bridge());
+        assertTrue(v31.protocolSupported());
+    }
+
+    @Test
+    void aPlainLevelIsNoBridge() {
+        Connect connect = (Connect) decode(new MqttDecoder(MAX), packet(0x10, connectHeader(0x02).str("c").build()));
+        assertFalse(connect.bridge());
+    }
+
+    /** 0x85 (an MQTT 5 bridge) and the bridge bit on the other name's level stay unsupported, reported as sent. */
+    @Test
+    void theBridgeBitOnAnUnsupportedLevelIsHandedToTheBrokerAsSent() {
+        Connect v5 = (Connect) decode(new MqttDecoder(MAX),
+                packet(0x10, Body.of().str("MQTT").u8(0x85).u8(0x02).u16(60).u8(0).str("c").build()));
+        assertEquals(0x85, v5.protocolLevel());
+        assertFalse(v5.bridge());
+        assertFalse(v5.protocolSupported());
+        Connect crossed = (Connect) decode(new MqttDecoder(MAX),
+                packet(0x10, Body.of().str("MQIsdp").u8(0x84).u8(0x02).u16(60).str("c").build()));
+        assertEquals(0x84, crossed.protocolLevel());
+        assertFalse(crossed.protocolSupported());
+    }
+
     @Test
     void knownNameWithTheOtherNamesLevelIsHandedToTheBroker() {
         Connect connect = (Connect) decode(new MqttDecoder(MAX),

@@ -12,12 +12,12 @@ class BridgeOptionsTest extends ConfigFileTest {
 
     @Test
     void bridgeWithMosquittoDefaults() throws Exception {
-        BridgeConfig bridge = files.parse("connection cloud", "address broker.example").bridges().get(0);
+        BridgeConfig bridge = files.parse("connection cloud", "address broker.example", "topic #").bridges().get(0);
 
         assertEquals("cloud", bridge.name());
         assertEquals(List.of(new BridgeAddress("broker.example", 1883)), bridge.addresses());
         assertFalse(bridge.roundRobin());
-        assertEquals(List.of(), bridge.topics());
+        assertEquals(List.of(new BridgeTopic("#", BridgeTopic.Direction.OUT, 0, "", "")), bridge.topics());
         assertEquals(new BridgeCredentials(null, null, null), bridge.remote());
         assertFalse(bridge.cleanSession());
         assertEquals(Optional.empty(), bridge.localCleanSession());
@@ -55,7 +55,8 @@ class BridgeOptionsTest extends ConfigFileTest {
                 "notifications false",
                 "notifications_local_only true",
                 "notification_topic bridges/cloud/state",
-                "bridge_protocol_version mqttv50",
+                "bridge_protocol_version mqttv31",
+                "topic #",
                 "bridge_outgoing_retain false",
                 "bridge_attempt_unsubscribe false",
                 "bridge_bind_address 10.0.0.2",
@@ -82,7 +83,7 @@ class BridgeOptionsTest extends ConfigFileTest {
         assertFalse(bridge.notifications());
         assertTrue(bridge.notificationsLocalOnly());
         assertEquals("bridges/cloud/state", bridge.notificationTopic());
-        assertEquals(BridgeConfig.ProtocolVersion.MQTTV50, bridge.protocolVersion());
+        assertEquals(BridgeConfig.ProtocolVersion.MQTTV31, bridge.protocolVersion());
         assertFalse(bridge.outgoingRetain());
         assertFalse(bridge.attemptUnsubscribe());
         assertEquals("10.0.0.2", bridge.bindAddress());
@@ -127,14 +128,14 @@ class BridgeOptionsTest extends ConfigFileTest {
 
     @Test
     void severalBridges() throws Exception {
-        BrokerConfig config = files.parse("connection a", "address h1", "connection b", "address h2");
+        BrokerConfig config = files.parse("connection a", "address h1", "topic #", "connection b", "address h2", "topic #");
 
         assertEquals(List.of("a", "b"), config.bridges().stream().map(BridgeConfig::name).toList());
     }
 
     @Test
     void generalOptionsInsideABridgeBlockStayGlobal() throws Exception {
-        BrokerConfig config = files.parse("connection a", "address h1", "max_keepalive 30");
+        BrokerConfig config = files.parse("connection a", "address h1", "topic #", "max_keepalive 30");
 
         assertEquals(30, config.maxKeepalive());
     }
@@ -161,18 +162,34 @@ class BridgeOptionsTest extends ConfigFileTest {
     }
 
     @Test
-    void certificateNeedsKeyAndPskNeedsIdentity() {
+    void certificateNeedsKey() {
         assertTrue(files.fail("connection a", "address h", "bridge_certfile c.crt").getMessage()
                 .endsWith("needs both bridge_certfile and bridge_keyfile."));
-        assertTrue(files.fail("connection a", "address h", "bridge_psk 00ff").getMessage()
-                .endsWith("needs both bridge_identity and bridge_psk."));
-        assertTrue(files.fail("connection a", "address h", "bridge_psk 00ff", "bridge_identity i",
-                "bridge_cafile ca.pem").getMessage().endsWith("cannot use both certificate and PSK encryption."));
+    }
+
+    /** The JDK has no TLS-PSK: a bridge configured for it stops the start rather than connect in plain text. */
+    @Test
+    void pskOptionsAreRefusedNamingFileAndLine() {
+        for (String option : List.of("bridge_psk 00ff", "bridge_identity i")) {
+            ConfigException e = files.fail("connection a", "address h", "bridge_cafile ca.pem", option);
+
+            String name = option.substring(0, option.indexOf(' '));
+            assertEquals(files.at(4) + name + ": " + BridgeOptions.NO_BRIDGE_TLS_PSK, e.getMessage());
+        }
+    }
+
+    /** OCSP stapling is checked by BridgeTlsContext, so the option is kept as the other TLS options. */
+    @Test
+    void requireOcspIsKept() throws Exception {
+        BridgeConfig bridge = files.parse("connection a", "address h", "bridge_cafile ca.pem",
+                "bridge_require_ocsp true").bridges().get(0);
+
+        assertTrue(bridge.tls().requireOcsp());
     }
 
     @Test
     void restartTimeoutTakesBaseAndCap() throws Exception {
-        BridgeConfig bridge = files.parse("connection a", "address h", "restart_timeout 2 60").bridges().get(0);
+        BridgeConfig bridge = files.parse("connection a", "address h", "topic #", "restart_timeout 2 60").bridges().get(0);
 
         assertEquals(2, bridge.restartTimeoutBase());
         assertEquals(60, bridge.restartTimeoutCap());
@@ -181,10 +198,24 @@ class BridgeOptionsTest extends ConfigFileTest {
     }
 
     @Test
-    void oneWarningPerBridge() throws Exception {
+    void aBridgeRunsWithoutWarnings() throws Exception {
         BrokerConfig config = files.parse("connection a", "address h", "topic #", "cleansession true");
 
-        assertEquals(List.of(files.at(1) + "connection a: bridges are not supported yet; ignored."),
-                config.warnings());
+        assertEquals(List.of(), config.warnings());
+    }
+
+    @Test
+    void aBridgeWithoutTopicsIsRefusedAsMosquittoRefusesIt() {
+        ConfigException e = files.fail("connection quiet", "address h");
+
+        assertEquals(files.at(1) + "Invalid bridge configuration: no topics defined for connection \"quiet\".",
+                e.getMessage());
+    }
+
+    @Test
+    void mqtt5BridgesWaitForMqtt5() {
+        ConfigException e = files.fail("connection a", "address h", "topic #", "bridge_protocol_version mqttv50");
+
+        assertTrue(e.getMessage().contains("Midge does not speak MQTT 5 yet"), e.getMessage());
     }
 }

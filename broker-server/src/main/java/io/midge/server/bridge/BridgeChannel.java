@@ -1,0 +1,172 @@
+package io.midge.server.bridge;
+
+import io.midge.core.bridge.BridgeLink;
+import io.midge.core.packet.MqttPacket;
+import io.midge.core.protocol.Transport;
+import io.midge.core.sys.BrokerStats;
+import io.midge.server.codec.MalformedPacketException;
+import io.midge.server.codec.MqttEncoder;
+import io.midge.server.codec.PacketTooLargeException;
+import io.midge.server.net.SystemErrors;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.concurrent.EventExecutor;
+
+import javax.net.ssl.SSLException;
+import java.io.IOException;
+import java.util.function.Function;
+
+/**
+ * The Netty end of a bridge's connection to its remote broker: channel events to {@link BridgeLink}
+ * calls, and the {@link Transport} the link writes to. Last in the pipeline, after the TLS handler
+ * (if any), the decoder of server packets, the encoder and the keep alive timer.
+ */
+final class BridgeChannel extends ChannelInboundHandlerAdapter implements Transport {
+
+    private final String localClientId;
+    private final String remote;
+    private final BrokerStats stats;
+    private final Function<Transport, BridgeLink> linkFactory;
+    private ChannelHandlerContext ctx;
+    private BridgeLink link;
+    /** Set when this side closes: the remote did not hang up, so "closed its connection" would be wrong. */
+    private boolean closedHere;
+
+    /**
+     * @param remote      the address connected to, as {@code host:port}
+     * @param linkFactory makes the link once the channel can write
+     */
+    BridgeChannel(String localClientId, String remote, BrokerStats stats, Function<Transport, BridgeLink> linkFactory) {
+        this.localClientId = localClientId;
+        this.remote = remote;
+        this.stats = stats;
+        this.linkFactory = linkFactory;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        link = linkFactory.apply(this);
+        link.start();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        stats.packetReceived();
+        if (link != null) {
+            link.received((MqttPacket) msg);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (link != null && ctx.channel().isWritable()) {
+            link.writable();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent && link != null) {
+            link.keepAliveDue();
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (link != null) {
+            link.closed(closedHere ? null : "Client " + localClientId + " closed its connection.");
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (link == null) {
+            ctx.close();
+            return;
+        }
+        link.closeWith(describe(cause));
+    }
+
+    private String describe(Throwable cause) {
+        if (cause instanceof PacketTooLargeException tooLarge) {
+            return "Bridge " + localClientId + ": the remote broker sent a packet over bridge_max_packet_size ("
+                    + tooLarge.getMessage() + "), disconnecting.";
+        }
+        if (cause instanceof MalformedPacketException malformed) {
+            return "Bridge " + localClientId + ": the remote broker sent an invalid packet (" + malformed.getMessage()
+                    + "), disconnecting.";
+        }
+        if (cause instanceof DecoderException && cause.getCause() instanceof SSLException tls) {
+            return "Bridge " + localClientId + ": TLS error with " + remote + ": " + tls.getMessage() + ".";
+        }
+        if (cause instanceof IOException) {
+            return "Socket error on client " + localClientId + ", disconnecting.";
+        }
+        return "Bridge " + localClientId + ": unexpected error (" + cause + "), disconnecting.";
+    }
+
+    // ---- Transport ----
+
+    @Override
+    public void write(MqttPacket packet) {
+        ByteBuf encoded = MqttEncoder.encode(ctx.alloc(), packet);
+        stats.packetSent(encoded.readableBytes());
+        ctx.write(encoded, ctx.voidPromise());
+    }
+
+    @Override
+    public void flush() {
+        ctx.flush();
+    }
+
+    @Override
+    public void close() {
+        closedHere = true;
+        ctx.flush();
+        ctx.close();
+    }
+
+    @Override
+    public void pauseReading() {
+        ctx.channel().config().setAutoRead(false);
+    }
+
+    @Override
+    public void resumeReading() {
+        ctx.channel().config().setAutoRead(true);
+    }
+
+    @Override
+    public boolean isWritable() {
+        return ctx.channel().isWritable();
+    }
+
+    @Override
+    public EventExecutor executor() {
+        return ctx.executor();
+    }
+
+    @Override
+    public String remoteAddress() {
+        return remote;
+    }
+
+    @Override
+    public String remoteHost() {
+        int colon = remote.lastIndexOf(':');
+        return colon < 0 ? remote : remote.substring(0, colon);
+    }
+}
