@@ -252,7 +252,8 @@ public final class BrokerProcess implements AutoCloseable {
         return StackWalker.getInstance().walk(frames -> frames
                 .map(StackWalker.StackFrame::getClassName)
                 .filter(n -> !n.startsWith(BrokerProcess.class.getName()) && !n.startsWith(SharedBroker.class.getName())
-                        && !n.startsWith(BrokerLaunch.class.getName()))
+                        && !n.startsWith(BrokerLaunch.class.getName())
+                        && !n.startsWith(BridgedPair.class.getName()))
                 .findFirst()
                 .map(n -> n.substring(n.lastIndexOf('.') + 1))
                 .orElse("broker"));
