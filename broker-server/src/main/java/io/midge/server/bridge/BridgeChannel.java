@@ -11,7 +11,6 @@ import io.midge.server.tls.BridgeTlsContext;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.EventExecutor;
 
@@ -109,13 +108,24 @@ final class BridgeChannel extends ChannelInboundHandlerAdapter implements Transp
             return "Bridge " + localClientId + ": the remote broker sent an invalid packet (" + malformed.getMessage()
                     + "), disconnecting.";
         }
-        if (cause instanceof DecoderException && cause.getCause() instanceof SSLException tls) {
+        SSLException tls = tlsFailure(cause);
+        if (tls != null) {
             return "Bridge " + localClientId + ": TLS error with " + remote + ": " + BridgeTlsContext.describe(tls) + ".";
         }
         if (cause instanceof IOException) {
             return "Socket error on client " + localClientId + ", disconnecting.";
         }
         return "Bridge " + localClientId + ": unexpected error (" + cause + "), disconnecting.";
+    }
+
+    /** The TLS failure behind a pipeline exception: a failed handshake arrives bare or inside a DecoderException. */
+    private static SSLException tlsFailure(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof SSLException tls) {
+                return tls;
+            }
+        }
+        return null;
     }
 
     // ---- Transport ----
