@@ -120,6 +120,11 @@ public final class BenchCommand implements Runnable {
                 description = "longest wait in seconds for messages still on their way after publishing stops (default: ${DEFAULT-VALUE})")
         double drain;
 
+        @Option(names = "--subscriber-port", defaultValue = "0",
+                description = "subscribers connect to this port of the same host instead: the far end of a bridge"
+                        + " that forwards the topic prefix (default: the broker's port)")
+        int subscriberPort;
+
         @Option(names = "--prefix", defaultValue = "bench", description = "topic prefix (default: ${DEFAULT-VALUE})")
         String prefix;
 
@@ -149,9 +154,13 @@ public final class BenchCommand implements Runnable {
         public Integer call() throws InterruptedException {
             LoadSpec run;
             try {
-                run = new LoadSpec(scenario(), connection.broker(), load.qos, load.payload, load.duration, load.warmup,
+                InetSocketAddress broker = connection.broker();
+                InetSocketAddress subscriberBroker = load.subscriberPort == 0 ? broker
+                        : new InetSocketAddress(broker.getAddress(), load.subscriberPort);
+                run = new LoadSpec(scenario(), broker, load.qos, load.payload, load.duration, load.warmup,
                         publishers(), subscribers(), load.inflight, rate(), connection.threads(), load.drain,
-                        load.prefix, connection.connectTimeout, connection.concurrency, load.persistent);
+                        load.prefix, connection.connectTimeout, connection.concurrency, load.persistent)
+                        .withSubscriberBroker(subscriberBroker);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }

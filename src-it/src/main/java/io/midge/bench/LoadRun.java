@@ -7,6 +7,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.Future;
 import org.HdrHistogram.Histogram;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -50,8 +51,8 @@ final class LoadRun {
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                             spec.connectTimeoutSeconds() * 1000));
             long timeout = seconds(spec.connectTimeoutSeconds());
-            connect(bootstrap, subscribers, timeout);
-            connect(bootstrap, publishers, timeout);
+            connect(bootstrap, spec.subscriberBroker(), subscribers, timeout);
+            connect(bootstrap, spec.broker(), publishers, timeout);
 
             long tick = start();
             sleepUntil(run.measureEnd);
@@ -102,9 +103,9 @@ final class LoadRun {
         return all;
     }
 
-    private void connect(Bootstrap bootstrap, List<BenchClient> clients, long timeout)
+    private void connect(Bootstrap bootstrap, InetSocketAddress broker, List<BenchClient> clients, long timeout)
             throws BenchException, InterruptedException {
-        Connector.Outcome outcome = Connector.connectAll(bootstrap, spec.broker(), clients,
+        Connector.Outcome outcome = Connector.connectAll(bootstrap, broker, clients,
                 spec.connectConcurrency(), timeout);
         if (outcome.failed() > 0) {
             throw new BenchException(outcome.failed() + " of " + clients.size() + " connections failed, first: "

@@ -10,11 +10,27 @@ import java.net.InetSocketAddress;
  * @param rate        total messages per second over all publishers, 0 for as fast as possible
  * @param drainSeconds longest wait, after publishing stops, for messages still on their way
  * @param persistentSubscribers subscribers connect with clean session 0, so a broker with persistence stores what they get
+ * @param subscriberBroker where subscribers connect: the broker, or the far end of a bridge from it
  */
 record LoadSpec(Scenario scenario, InetSocketAddress broker, int qos, int payload, double durationSeconds,
                 double warmupSeconds, int publishers, int subscribers, int inflight, double rate, int threads,
                 double drainSeconds, String prefix, double connectTimeoutSeconds, int connectConcurrency,
-                boolean persistentSubscribers) {
+                boolean persistentSubscribers, InetSocketAddress subscriberBroker) {
+
+    /** Publishers and subscribers on the same broker. */
+    LoadSpec(Scenario scenario, InetSocketAddress broker, int qos, int payload, double durationSeconds,
+             double warmupSeconds, int publishers, int subscribers, int inflight, double rate, int threads,
+             double drainSeconds, String prefix, double connectTimeoutSeconds, int connectConcurrency,
+             boolean persistentSubscribers) {
+        this(scenario, broker, qos, payload, durationSeconds, warmupSeconds, publishers, subscribers, inflight, rate,
+                threads, drainSeconds, prefix, connectTimeoutSeconds, connectConcurrency, persistentSubscribers, broker);
+    }
+
+    LoadSpec withSubscriberBroker(InetSocketAddress address) {
+        return new LoadSpec(scenario, broker, qos, payload, durationSeconds, warmupSeconds, publishers, subscribers,
+                inflight, rate, threads, drainSeconds, prefix, connectTimeoutSeconds, connectConcurrency,
+                persistentSubscribers, address);
+    }
 
     LoadSpec {
         if (qos < 0 || qos > 2) {
