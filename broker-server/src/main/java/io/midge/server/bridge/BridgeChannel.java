@@ -5,14 +5,11 @@ import io.midge.core.packet.MqttPacket;
 import io.midge.core.protocol.Transport;
 import io.midge.core.sys.BrokerStats;
 import io.midge.server.codec.MalformedPacketException;
-import io.midge.server.codec.MqttEncoder;
 import io.midge.server.codec.PacketTooLargeException;
+import io.midge.server.net.ChannelTransport;
 import io.midge.server.tls.BridgeTlsContext;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.util.concurrent.EventExecutor;
 
 import javax.net.ssl.SSLException;
 import java.io.IOException;
@@ -23,13 +20,12 @@ import java.util.function.Function;
  * calls, and the {@link Transport} the link writes to. Last in the pipeline, after the TLS handler
  * (if any), the decoder of server packets, the encoder and the keep alive timer.
  */
-final class BridgeChannel extends ChannelInboundHandlerAdapter implements Transport {
+final class BridgeChannel extends ChannelTransport {
 
     private final String localClientId;
     private final String remote;
     private final BrokerStats stats;
     private final Function<Transport, BridgeLink> linkFactory;
-    private ChannelHandlerContext ctx;
     private BridgeLink link;
     /** Set when this side closes: the remote did not hang up, so "closed its connection" would be wrong. */
     private boolean closedHere;
@@ -43,11 +39,6 @@ final class BridgeChannel extends ChannelInboundHandlerAdapter implements Transp
         this.remote = remote;
         this.stats = stats;
         this.linkFactory = linkFactory;
-    }
-
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        this.ctx = ctx;
     }
 
     @Override
@@ -128,45 +119,17 @@ final class BridgeChannel extends ChannelInboundHandlerAdapter implements Transp
         return null;
     }
 
-    // ---- Transport ----
+    // ---- Transport (the rest in ChannelTransport) ----
 
     @Override
-    public void write(MqttPacket packet) {
-        ByteBuf encoded = MqttEncoder.encode(ctx.alloc(), packet);
-        stats.packetSent(encoded.readableBytes());
-        ctx.write(encoded, ctx.voidPromise());
-    }
-
-    @Override
-    public void flush() {
-        ctx.flush();
+    protected BrokerStats stats() {
+        return stats;
     }
 
     @Override
     public void close() {
         closedHere = true;
-        ctx.flush();
-        ctx.close();
-    }
-
-    @Override
-    public void pauseReading() {
-        ctx.channel().config().setAutoRead(false);
-    }
-
-    @Override
-    public void resumeReading() {
-        ctx.channel().config().setAutoRead(true);
-    }
-
-    @Override
-    public boolean isWritable() {
-        return ctx.channel().isWritable();
-    }
-
-    @Override
-    public EventExecutor executor() {
-        return ctx.executor();
+        super.close();
     }
 
     @Override

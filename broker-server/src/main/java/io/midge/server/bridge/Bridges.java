@@ -3,12 +3,10 @@ package io.midge.server.bridge;
 import io.midge.core.auth.AllowAllAuthorizer;
 import io.midge.core.auth.Authenticator;
 import io.midge.core.bridge.BridgeSettings;
-import io.midge.core.bridge.BridgeTopicRule;
 import io.midge.core.packet.MqttPacket.Connect;
 import io.midge.core.protocol.ProtocolContext;
 import io.midge.server.cli.ExitCodes;
 import io.midge.server.config.BridgeConfig;
-import io.midge.server.config.BridgeTopic;
 import io.midge.server.net.BrokerServices;
 import io.midge.server.net.StartupException;
 import io.midge.server.tls.BridgeTlsContext;
@@ -119,27 +117,14 @@ public final class Bridges implements AutoCloseable {
         String notificationTopic = !config.notifications() ? null
                 : config.notificationTopic() != null ? config.notificationTopic()
                 : "$SYS/broker/connection/" + remoteId + "/state";
-        List<BridgeTopicRule> rules = new ArrayList<>();
-        for (BridgeTopic topic : config.topics()) {
-            rules.add(new BridgeTopicRule(topic.pattern(), direction(topic.direction()), topic.qos(),
-                    topic.localPrefix(), topic.remotePrefix()));
-        }
         byte[] password = config.remote().password() == null ? null
                 : config.remote().password().getBytes(StandardCharsets.UTF_8);
         int level = config.protocolVersion() == BridgeConfig.ProtocolVersion.MQTTV31
                 ? Connect.LEVEL_MQTT_3_1 : Connect.LEVEL_MQTT_3_1_1;
         return new BridgeSettings(config.name(), remoteId, config.remote().username(), password,
                 config.cleanSession(), config.keepaliveInterval(), level, config.tryPrivate(), localId,
-                config.local().username(), config.localCleanSession().orElse(config.cleanSession()), rules,
+                config.local().username(), config.localCleanSession().orElse(config.cleanSession()), config.topics(),
                 notificationTopic, config.notificationsLocalOnly(), config.outgoingRetain(), config.attemptUnsubscribe());
-    }
-
-    private static BridgeTopicRule.Direction direction(BridgeTopic.Direction direction) {
-        return switch (direction) {
-            case IN -> BridgeTopicRule.Direction.IN;
-            case OUT -> BridgeTopicRule.Direction.OUT;
-            case BOTH -> BridgeTopicRule.Direction.BOTH;
-        };
     }
 
     /** gethostname(), as mosquitto names its bridges; the kernel's answer needs no DNS. */

@@ -1,5 +1,7 @@
 package io.midge.server.config;
 
+import io.midge.core.bridge.BridgeTopicRule;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +14,7 @@ final class BridgeBuilder {
     final SourceLocation definedAt;
     final List<BridgeAddress> addresses = new ArrayList<>();
     boolean roundRobin;
-    final List<BridgeTopic> topics = new ArrayList<>();
+    final List<BridgeTopicRule> topics = new ArrayList<>();
     String remoteClientId;
     String remoteUsername;
     String remotePassword;

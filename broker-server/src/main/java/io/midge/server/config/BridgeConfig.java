@@ -1,5 +1,7 @@
 package io.midge.server.config;
 
+import io.midge.core.bridge.BridgeTopicRule;
+
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -36,7 +38,7 @@ public record BridgeConfig(
         String name,
         List<BridgeAddress> addresses,
         boolean roundRobin,
-        List<BridgeTopic> topics,
+        List<BridgeTopicRule> topics,
         BridgeCredentials remote,
         BridgeCredentials local,
         boolean cleanSession,

@@ -1,5 +1,7 @@
 package io.midge.server.config;
 
+import io.midge.core.bridge.BridgeTopicRule;
+
 import java.util.List;
 
 /** {@code connection NAME} and the bridge options that follow it, as mosquitto.conf(5) has them. */
@@ -142,15 +144,15 @@ final class BridgeOptions {
         return new BridgeAddress(host, portNumber);
     }
 
-    private static BridgeTopic topic(Directive directive) throws ConfigException {
+    private static BridgeTopicRule topic(Directive directive) throws ConfigException {
         List<String> words = directive.words(TOPIC_SYNTAX);
         if (words.size() > 5) {
             throw directive.invalid(TOPIC_SYNTAX);
         }
         String pattern = unquoteEmpty(words.get(0));
-        BridgeTopic.Direction direction = words.size() > 1
-                ? directive.keyword(BridgeTopic.Direction.class, words.get(1), TOPIC_SYNTAX)
-                : BridgeTopic.Direction.OUT;
+        BridgeTopicRule.Direction direction = words.size() > 1
+                ? directive.keyword(BridgeTopicRule.Direction.class, words.get(1), TOPIC_SYNTAX)
+                : BridgeTopicRule.Direction.OUT;
         int qos = words.size() > 2 ? (int) directive.parseLong(words.get(2), 0, 2, TOPIC_SYNTAX) : 0;
         String localPrefix = words.size() > 3 ? unquoteEmpty(words.get(3)) : "";
         String remotePrefix = words.size() > 4 ? unquoteEmpty(words.get(4)) : "";
@@ -160,7 +162,7 @@ final class BridgeOptions {
         if (!patternValid || !isValidPrefix(localPrefix) || !isValidPrefix(remotePrefix)) {
             throw directive.invalid(TOPIC_SYNTAX);
         }
-        return new BridgeTopic(pattern, direction, qos, localPrefix, remotePrefix);
+        return new BridgeTopicRule(pattern, direction, qos, localPrefix, remotePrefix);
     }
 
     private static void restartTimeout(BridgeBuilder bridge, Directive directive) throws ConfigException {

@@ -7,15 +7,11 @@ import io.midge.core.protocol.CloseReason;
 import io.midge.core.protocol.ConnectPolicy;
 import io.midge.core.protocol.ConnectVerdict;
 import io.midge.core.protocol.ProtocolContext;
-import io.midge.core.protocol.Transport;
+import io.midge.core.sys.BrokerStats;
 import io.midge.server.codec.MalformedPacketException;
-import io.midge.server.codec.MqttEncoder;
 import io.midge.server.codec.PacketTooLargeException;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
-import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,14 +27,13 @@ import java.util.concurrent.TimeUnit;
  * pipeline throws to mosquitto's disconnect reasons, and enforces the connect timeout and keep
  * alive through its loop's {@link KeepAliveSweeper}.
  */
-final class MqttConnection extends ChannelInboundHandlerAdapter implements Transport, ConnectPolicy, KeepAliveSweeper.Watched {
+final class MqttConnection extends ChannelTransport implements ConnectPolicy, KeepAliveSweeper.Watched {
 
     private static final Logger log = LoggerFactory.getLogger("midge");
 
     private final ProtocolContext context;
     private final ConnectionSettings settings;
     private final ConnectCheck connectCheck;
-    private ChannelHandlerContext ctx;
     private ClientProtocol protocol;
     private long keepAliveTimeoutNanos;
     private long lastHeardNanos;
@@ -55,7 +50,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Trans
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        this.ctx = ctx;
+        super.handlerAdded(ctx);
         this.protocol = new ClientProtocol(context, this, this);
     }
 
@@ -191,46 +186,11 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Trans
         sweeperSlot = slot;
     }
 
-    // ---- Transport ----
-
-    /** Encodes here rather than in a pipeline handler: one handler less per connection and per write. */
-    @Override
-    public void write(MqttPacket packet) {
-        ByteBuf encoded = MqttEncoder.encode(ctx.alloc(), packet);
-        // Counted as written, not as flushed: mosquitto's figures differ only for a packet still queued.
-        context.stats().packetSent(encoded.readableBytes());
-        ctx.write(encoded, ctx.voidPromise());
-    }
+    // ---- Transport (the rest in ChannelTransport) ----
 
     @Override
-    public void flush() {
-        ctx.flush();
-    }
-
-    @Override
-    public void close() {
-        ctx.flush();
-        ctx.close();
-    }
-
-    @Override
-    public void pauseReading() {
-        ctx.channel().config().setAutoRead(false);
-    }
-
-    @Override
-    public void resumeReading() {
-        ctx.channel().config().setAutoRead(true);
-    }
-
-    @Override
-    public boolean isWritable() {
-        return ctx.channel().isWritable();
-    }
-
-    @Override
-    public EventExecutor executor() {
-        return ctx.executor();
+    protected BrokerStats stats() {
+        return context.stats();
     }
 
     /** Worked out when needed, as idle connections should hold little. */

@@ -1,5 +1,7 @@
 package io.midge.server.config;
 
+import io.midge.core.bridge.BridgeTopicRule;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,7 +19,7 @@ class BridgeOptionsTest extends ConfigFileTest {
         assertEquals("cloud", bridge.name());
         assertEquals(List.of(new BridgeAddress("broker.example", 1883)), bridge.addresses());
         assertFalse(bridge.roundRobin());
-        assertEquals(List.of(new BridgeTopic("#", BridgeTopic.Direction.OUT, 0, "", "")), bridge.topics());
+        assertEquals(List.of(new BridgeTopicRule("#", BridgeTopicRule.Direction.OUT, 0, "", "")), bridge.topics());
         assertEquals(new BridgeCredentials(null, null, null), bridge.remote());
         assertFalse(bridge.cleanSession());
         assertEquals(Optional.empty(), bridge.localCleanSession());
@@ -108,11 +110,11 @@ class BridgeOptionsTest extends ConfigFileTest {
                 "topic \"\" in 0 local/status remote/status").bridges().get(0);
 
         assertEquals(List.of(
-                new BridgeTopic("#", BridgeTopic.Direction.OUT, 0, "", ""),
-                new BridgeTopic("sensors/+/temp", BridgeTopic.Direction.IN, 0, "", ""),
-                new BridgeTopic("cmd/#", BridgeTopic.Direction.BOTH, 2, "", ""),
-                new BridgeTopic("#", BridgeTopic.Direction.OUT, 1, "local/", "remote/"),
-                new BridgeTopic("", BridgeTopic.Direction.IN, 0, "local/status", "remote/status")),
+                new BridgeTopicRule("#", BridgeTopicRule.Direction.OUT, 0, "", ""),
+                new BridgeTopicRule("sensors/+/temp", BridgeTopicRule.Direction.IN, 0, "", ""),
+                new BridgeTopicRule("cmd/#", BridgeTopicRule.Direction.BOTH, 2, "", ""),
+                new BridgeTopicRule("#", BridgeTopicRule.Direction.OUT, 1, "local/", "remote/"),
+                new BridgeTopicRule("", BridgeTopicRule.Direction.IN, 0, "local/status", "remote/status")),
                 bridge.topics());
     }
 
