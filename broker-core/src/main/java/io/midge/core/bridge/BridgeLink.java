@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * One connection of a bridge to its remote broker, as mosquitto runs it: the bridge is a client
@@ -67,10 +69,12 @@ public final class BridgeLink implements Transport {
     private Session session;
     private boolean announcedUp;
     private boolean pingOutstanding;
+    private long pingSentNanos;
+    private final LongSupplier nanoClock;
     /** Packet identifiers of the link's own packets awaiting their acknowledgement, and what they were. */
     private final Map<Integer, String> awaitingAck = new HashMap<>();
     /** When a message last crossed the link, for idle_timeout. */
-    private long lastMessageNanos = System.nanoTime();
+    private long lastMessageNanos;
     private String closeLine;
 
     /**
@@ -80,6 +84,14 @@ public final class BridgeLink implements Transport {
      */
     public BridgeLink(BridgeSettings settings, ProtocolContext local, Transport remote, boolean announceAsBridge,
                       Events events) {
+        this(settings, local, remote, announceAsBridge, events, System::nanoTime);
+    }
+
+    /** @param nanoClock {@link System#nanoTime()}, or a test's clock */
+    BridgeLink(BridgeSettings settings, ProtocolContext local, Transport remote, boolean announceAsBridge,
+               Events events, LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
+        this.lastMessageNanos = nanoClock.getAsLong();
         this.settings = settings;
         this.local = local;
         this.remote = remote;
@@ -149,7 +161,7 @@ public final class BridgeLink implements Transport {
     private void onPacket(MqttPacket packet) {
         switch (packet.type()) {
             case PUBLISH -> {
-                lastMessageNanos = System.nanoTime();
+                lastMessageNanos = nanoClock.getAsLong();
                 protocol.received(packet instanceof Publish publish ? underLocalName(publish) : packet);
             }
             case PUBACK -> {
@@ -206,16 +218,23 @@ public final class BridgeLink implements Transport {
         return true;
     }
 
-    /** Nothing was sent for the keep alive interval: PINGREQ, or, if the last one went unanswered, give up. */
+    /**
+     * Nothing was sent, or nothing received, for the keep alive interval (mosquitto pings on
+     * either): PINGREQ, or, if the last one has gone unanswered for an interval, give up.
+     */
     public void keepAliveDue() {
         if (state == State.CLOSED) {
             return;
         }
         if (pingOutstanding) {
-            closeWith("Bridge " + settings.name() + " has exceeded its keep alive timeout, disconnecting.");
+            // Both directions falling idle together call twice at once: only a whole interval without PINGRESP counts.
+            if (nanoClock.getAsLong() - pingSentNanos >= TimeUnit.SECONDS.toNanos(settings.keepAliveSeconds())) {
+                closeWith("Bridge " + settings.name() + " has exceeded its keep alive timeout, disconnecting.");
+            }
             return;
         }
         pingOutstanding = true;
+        pingSentNanos = nanoClock.getAsLong();
         log.debug("Sending PINGREQ to {}", settings.localClientId());
         remote.write(Empty.PINGREQ);
         remote.flush();
@@ -226,7 +245,7 @@ public final class BridgeLink implements Transport {
         protocol.writable();
     }
 
-    /** When a message last crossed the link, in {@link System#nanoTime()} terms. */
+    /** When a message last crossed the link, in the clock's ({@link System#nanoTime()}) terms. */
     public long lastMessageNanos() {
         return lastMessageNanos;
     }
@@ -327,7 +346,7 @@ public final class BridgeLink implements Transport {
     @Override
     public void write(MqttPacket packet) {
         if (packet instanceof Publish publish) {
-            lastMessageNanos = System.nanoTime();
+            lastMessageNanos = nanoClock.getAsLong();
             boolean retain = publish.retain() && settings.outgoingRetain();
             remote.write(new Publish(settings.toRemote(publish.topic()), publish.payload(), publish.qos(), retain,
                     publish.dup(), publish.packetId()));

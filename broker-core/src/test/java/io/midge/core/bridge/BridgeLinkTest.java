@@ -49,6 +49,7 @@ class BridgeLinkTest {
             trusted, AllowAllAuthorizer.INSTANCE, false, true);
     private final RecordingTransport remote = new RecordingTransport(ImmediateEventExecutor.INSTANCE);
     private final List<String> events = new ArrayList<>();
+    private long now = 1_000_000_000L;
 
     static BridgeSettings settings(List<BridgeTopicRule> topics) {
         return new BridgeSettings("cloud", "host.cloud", "user", "secret".getBytes(StandardCharsets.UTF_8), false, 60, 4,
@@ -71,7 +72,7 @@ class BridgeLinkTest {
             public void refused(int returnCode) {
                 events.add("refused " + returnCode);
             }
-        });
+        }, () -> now);
         link.start();
         return link;
     }
@@ -203,16 +204,23 @@ class BridgeLinkTest {
     }
 
     @Test
-    void anUnansweredPingCloses() {
+    void anUnansweredPingClosesAfterAWholeInterval() {
         BridgeLink link = connectedLink(settings(HOME_TO_CLOUD));
         remote.take();
         link.keepAliveDue();
         assertEquals(List.of("PINGREQ"), describe(remote.take()));
         link.received(MqttPacket.Empty.PINGRESP);
+        now += 60_000_000_000L;
         link.keepAliveDue();
-        assertFalse(remote.closeRequested, "answered");
+        assertEquals(List.of("PINGREQ"), describe(remote.take()), "answered: ping again");
         link.keepAliveDue();
-        assertTrue(remote.closeRequested, "the second ping went unanswered");
+        assertFalse(remote.closeRequested, "reader and writer idle at the same moment are one interval");
+        now += 59_000_000_000L;
+        link.keepAliveDue();
+        assertFalse(remote.closeRequested, "not a whole interval yet");
+        now += 1_000_000_000L;
+        link.keepAliveDue();
+        assertTrue(remote.closeRequested, "a whole interval without PINGRESP");
     }
 
     @Test

@@ -172,7 +172,8 @@ final class BridgeConnector {
                     pipeline.addLast(tls.newHandler(ch.alloc(), address.host(), address.port()));
                 }
                 if (settings.keepAliveSeconds() > 0) {
-                    pipeline.addLast(new IdleStateHandler(0, settings.keepAliveSeconds(), 0));
+                    int keepAlive = settings.keepAliveSeconds();
+                    pipeline.addLast(new IdleStateHandler(keepAlive, keepAlive, 0));
                 }
                 pipeline.addLast(MqttDecoder.forClient(maxPacketSize));
                 pipeline.addLast(new BridgeChannel(settings.localClientId(), remote, local.stats(),
