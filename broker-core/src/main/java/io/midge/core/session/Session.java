@@ -53,6 +53,8 @@ public final class Session implements Subscriber {
     private Authorizer authorizer = AllowAllAuthorizer.INSTANCE;
     private boolean cleanSession = true;
     private boolean destroyed;
+    /** A bridge's: persistent_client_expiration does not apply, as in mosquitto ("outgoing bridge connections never expire"). */
+    private boolean neverExpires;
     /** Bumped at every takeover, so that a connection which lost a race for the session can tell. */
     private long generation;
     private long disconnectedAtMillis;
@@ -124,6 +126,10 @@ public final class Session implements Subscriber {
     void setCleanSession(boolean cleanSession) { this.cleanSession = cleanSession; }
 
     boolean isDestroyed() { return destroyed; }
+
+    void neverExpire() { neverExpires = true; }
+
+    boolean neverExpires() { return neverExpires; }
 
     void markDestroyed() { destroyed = true; }
 

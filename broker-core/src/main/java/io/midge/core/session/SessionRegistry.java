@@ -112,7 +112,8 @@ public final class SessionRegistry {
     /**
      * Keeps a persistent session for a client id nobody is connected with, creating it if there is
      * none: a bridge's, so that what its {@code out} topics match is kept for it before it first
-     * reaches its remote broker, as mosquitto does. {@code then} runs on the session's owner loop,
+     * reaches its remote broker, as mosquitto does; it is never expired (persistent_client_expiration),
+     * as mosquitto's bridges are not. {@code then} runs on the session's owner loop,
      * unless a client holds the id by then.
      */
     public void holdOffline(String clientId, EventExecutor loop, Consumer<Session> then) {
@@ -125,6 +126,7 @@ public final class SessionRegistry {
                     session.setCleanSession(false);
                     session.persist();
                 }
+                session.neverExpire();
                 then.accept(session);
             }
         });
@@ -216,7 +218,8 @@ public final class SessionRegistry {
         long cutoff = clock.millis() - expiryMillis;
         for (Session session : sessions.values()) {
             session.owner().execute(() -> {
-                if (!session.isDestroyed() && !session.isConnected() && session.disconnectedAtMillis() < cutoff
+                if (!session.isDestroyed() && !session.isConnected() && !session.neverExpires()
+                        && session.disconnectedAtMillis() < cutoff
                         && session.owner().inEventLoop()) {
                     destroy(session);
                     stats.clientExpired();

@@ -238,6 +238,20 @@ class BridgeLinkTest {
                 sessions.get("local.host.cloud").subscriptions().keySet().stream().sorted().toList());
     }
 
+    @Test
+    void beforeItFirstConnectsItsOutTopicsAreKeptForItAndNeverExpire() {
+        BridgeSettings settings = settings(HOME_TO_CLOUD);
+        sessions.holdOffline(settings.localClientId(), ImmediateEventExecutor.INSTANCE,
+                session -> BridgeSubscriptions.apply(settings, router, session));
+        new Client("sensor").publish("home/sensors/t", "21", 1, false);
+        sessions.expireSessions(0);
+        assertEquals(1, sessions.get(settings.localClientId()).queuedCount(), "kept, and not expired");
+        connectedLink(settings);
+        assertEquals(List.of("PUBLISH " + STATE + " q1 r1 1", "UNSUBSCRIBE cloud/sensors/#",
+                "SUBSCRIBE cloud/cmd/# q2", "SUBSCRIBE both/# q1", "PUBLISH cloud/sensors/t q1 r0 21"),
+                describe(remote.take()), "sent once the remote is reached");
+    }
+
     // ---- helpers ----
 
     private static byte[] bytes(String s) {
