@@ -277,8 +277,10 @@ public final class BridgeLink implements Transport {
             awaitingAck.keySet().forEach(session::releasePacketId);
         }
         awaitingAck.clear();
+        // The local side's reason (a protocol error in what the remote sent, say) is mosquitto's line for it.
+        String protocolLine = protocol.closeLine();
         protocol.closed();
-        String line = closeLine != null ? closeLine : defaultLine;
+        String line = closeLine != null ? closeLine : protocolLine != null ? protocolLine : defaultLine;
         if (line != null) {
             log.info(line);
         }

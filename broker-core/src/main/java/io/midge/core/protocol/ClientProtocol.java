@@ -163,6 +163,11 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         }
     }
 
+    /** mosquitto's line for why this side closed the connection, or null if it did not (yet) or has nothing to say. */
+    public String closeLine() {
+        return closeReason == null ? null : closeReason.line(logName(), closeDetail);
+    }
+
     /** The client as mosquitto's disconnect lines name it: its id once CONNECT was accepted. */
     public String logName() {
         if (clientId != null) {

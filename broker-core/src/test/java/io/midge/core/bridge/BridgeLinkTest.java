@@ -252,6 +252,16 @@ class BridgeLinkTest {
                 describe(remote.take()), "sent once the remote is reached");
     }
 
+    @Test
+    void aProtocolErrorFromTheRemoteClosesAsForAnyClient() {
+        BridgeLink link = connectedLink(settings(HOME_TO_CLOUD));
+        remote.take();
+        new Client("sensor").publish("home/sensors/t", "21", 1, false);
+        int packetId = ((Publish) remote.take().get(0)).packetId();
+        link.received(new Ack(PacketType.PUBREC, packetId));
+        assertTrue(remote.closeRequested, "PUBREC for a QoS 1 message is a protocol error");
+    }
+
     // ---- helpers ----
 
     private static byte[] bytes(String s) {
