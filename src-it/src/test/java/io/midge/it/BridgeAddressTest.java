@@ -25,8 +25,9 @@ class BridgeAddressTest {
 
     static final Duration LIMIT = Duration.ofSeconds(20);
 
+    /** Choosing an address is the local broker's business alone, so its remote is mosquitto. */
     @ParameterizedTest(name = "{0}")
-    @EnumSource(value = Topology.class, names = {"SAME", "TO_MOSQUITTO"})
+    @EnumSource(value = Topology.class, names = "TO_MOSQUITTO")
     void secondAddressWhenTheFirstIsDown(Topology topology) {
         int down = BrokerProcess.freePorts(1)[0];
         try (BridgedPair pair = BridgedPair.builder(topology, "failover")
@@ -70,7 +71,8 @@ class BridgeAddressTest {
             acceptor.start();
             try (BridgedPair pair = BridgedPair.builder(Topology.SAME, "silent")
                     .remotePort(silent.getLocalPort())
-                    .bridge("topic silent/# out 1")
+                    // The bridge gives up waiting for CONNACK after its keep alive (mosquitto raises 2 to 5).
+                    .bridge("topic silent/# out 1", "keepalive_interval 2")
                     .build()) {
                 pair.startLocal();
                 try (Inbox local = Inbox.subscribe(pair.localPort, "local-sub", true, "silent/#")) {

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.midge.it.BridgedPair.Topology;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -53,52 +56,83 @@ class BridgeNotificationTest {
         }
     }
 
+    /**
+     * The local-only options share one pair per topology, a bridge each: {@code named} (its own
+     * notification topic), {@code quiet} (notifications off) and {@code localonly}. Of the default
+     * state topics, then, only {@code localonly}'s exists, and only locally. These options are
+     * the local broker's alone, so its remote is mosquitto.
+     */
+    static final SharedPairs OPTIONS = new SharedPairs(topology -> BridgedPair.builder(topology, "named")
+            .bridge("topic named/# out 1", "notification_topic home/bridge/cloud")
+            .connection("quiet", "topic quiet/# out 1", "notifications false")
+            .connection("localonly", "topic localonly/# out 1", "notifications_local_only true"));
+
+    @AfterAll
+    static void closePairs() {
+        OPTIONS.close();
+    }
+
+    private static final Set<Topology> FORWARDING = EnumSet.noneOf(Topology.class);
+
+    /** The option pair of {@code topology}, once each of its three bridges has forwarded a message. */
+    private static BridgedPair optionPair(Topology topology) {
+        BridgedPair pair = OPTIONS.of(topology);
+        if (!FORWARDING.contains(topology)) {
+            for (String prefix : List.of("named", "quiet", "localonly")) {
+                awaitCrossing(pair, prefix);
+            }
+            FORWARDING.add(topology);
+        }
+        return pair;
+    }
+
+    /** What {@link #retainedUnder} finds of the default state topics on each side with all three bridges up. */
+    private static void assertOnlyLocalOnlysStateLocally(BridgedPair pair) {
+        assertEquals(List.of(BridgedPair.stateTopic("localonly") + " 1"),
+                retainedUnder(pair.localPort, "$SYS/broker/connection/#"), "locally");
+        assertEquals(List.of(), retainedUnder(pair.remotePort, "$SYS/broker/connection/#"), "on the remote");
+    }
+
     @ParameterizedTest(name = "{0}")
-    @EnumSource(value = Topology.class, names = {"SAME", "TO_MOSQUITTO"})
+    @EnumSource(value = Topology.class, names = "TO_MOSQUITTO")
     void notificationTopicIsConfigurable(Topology topology) {
-        try (BridgedPair pair = BridgedPair.builder(topology, "named")
-                .bridge("topic st/# out 1", "notification_topic home/bridge/cloud").start();
-             Inbox local = Inbox.subscribe(pair.localPort, "local-state", true, "home/bridge/cloud")) {
+        BridgedPair pair = optionPair(topology);
+        try (Inbox local = Inbox.subscribe(pair.localPort, "local-state", true, "home/bridge/cloud")) {
             local.awaitLast("home/bridge/cloud", "1", LIMIT);
             try (Inbox remote = Inbox.subscribe(pair.remotePort, "remote-state", true, "home/bridge/cloud")) {
                 remote.awaitLast("home/bridge/cloud", "1", LIMIT);
             }
-            assertEquals(List.of(), retainedUnder(pair.localPort, "$SYS/broker/connection/#"),
-                    "no default state topic besides the configured one");
+            // No default state topic for named besides the configured one.
+            assertOnlyLocalOnlysStateLocally(pair);
         }
     }
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(value = Topology.class, names = {"SAME", "TO_MOSQUITTO"})
+    @EnumSource(value = Topology.class, names = "TO_MOSQUITTO")
     void notificationsOff(Topology topology) {
-        try (BridgedPair pair = BridgedPair.builder(topology, "quiet")
-                .bridge("topic st/# out 1", "notifications false").start()) {
-            awaitCrossing(pair);
-            assertEquals(List.of(), retainedUnder(pair.localPort, "$SYS/broker/connection/#"), "locally");
-            assertEquals(List.of(), retainedUnder(pair.remotePort, "$SYS/broker/connection/#"), "on the remote");
-        }
+        BridgedPair pair = optionPair(topology);
+        // quiet's state topic is on neither side.
+        assertOnlyLocalOnlysStateLocally(pair);
     }
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(value = Topology.class, names = {"SAME", "TO_MOSQUITTO"})
+    @EnumSource(value = Topology.class, names = "TO_MOSQUITTO")
     void notificationsLocalOnly(Topology topology) {
-        try (BridgedPair pair = BridgedPair.builder(topology, "localonly")
-                .bridge("topic st/# out 1", "notifications_local_only true").start();
-             Inbox local = Inbox.subscribe(pair.localPort, "local-state", true, pair.stateTopic())) {
-            local.awaitLast(pair.stateTopic(), "1", LIMIT);
-            awaitCrossing(pair);
-            assertEquals(List.of(), retainedUnder(pair.remotePort, "$SYS/broker/connection/#"), "on the remote");
+        BridgedPair pair = optionPair(topology);
+        try (Inbox local = Inbox.subscribe(pair.localPort, "local-state", true, BridgedPair.stateTopic("localonly"))) {
+            local.awaitLast(BridgedPair.stateTopic("localonly"), "1", LIMIT);
         }
+        assertOnlyLocalOnlysStateLocally(pair);
     }
 
-    /** Waits until a message published locally on {@code st/x} reaches a remote subscriber: the bridge is up. */
-    private static void awaitCrossing(BridgedPair pair) {
-        try (Inbox remote = Inbox.subscribe(pair.remotePort, "remote-sub", true, "st/#");
+    /** Waits until a message published locally on {@code PREFIX/x} reaches a remote subscriber: the bridge is up. */
+    private static void awaitCrossing(BridgedPair pair, String prefix) {
+        try (Inbox remote = Inbox.subscribe(pair.remotePort, "remote-sub", true, prefix + "/#");
              Paho pub = Paho.connect(pair.localPort, "local-pub", true)) {
             Await.until(LIMIT, () -> {
-                pub.publish("st/x", "up?", 1, false);
-                return remote.all().stream().anyMatch(m -> m.topic().equals("st/x"));
-            }, "a message across the bridge");
+                pub.publish(prefix + "/x", "up?", 1, false);
+                return remote.all().stream().anyMatch(m -> m.topic().equals(prefix + "/x"));
+            }, "a message across the bridge " + prefix);
         }
     }
 

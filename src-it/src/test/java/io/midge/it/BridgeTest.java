@@ -8,6 +8,7 @@ import io.midge.it.BridgedPair.Topology;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -17,20 +18,35 @@ import org.junit.jupiter.params.provider.EnumSource;
  * {@code bridge_outgoing_retain} says; never sends a message back where it came from; and
  * announces itself on the notification topic on both sides. Each test runs for Midge ↔ Midge,
  * Midge → mosquitto and mosquitto → Midge.
+ *
+ * <p>The tests share one pair per topology: its bridge {@code main} has every test's topic lines
+ * (each test its own topic prefixes), and a second bridge {@code noretain} has
+ * {@code bridge_outgoing_retain false}.
  */
 class BridgeTest {
 
     static final Duration LIMIT = Duration.ofSeconds(15);
 
+    static final SharedPairs PAIRS = new SharedPairs(topology -> BridgedPair.builder(topology, "main")
+            .bridge("topic sensors/# out 1 home/ cloud/",
+                    "topic cmd/# in 1 home/ cloud/",
+                    "topic chat/# both 1",
+                    "topic q0/# out 0", "topic q1/# out 1", "topic q2/# out 2",
+                    "topic in1/# in 1", "topic in2/# in 2",
+                    "topic ret/# out 1",
+                    "topic loop/# both 1")
+            .connection("noretain", "topic noret/# out 1", "bridge_outgoing_retain false"));
+
+    @AfterAll
+    static void closePairs() {
+        PAIRS.close();
+    }
+
     @ParameterizedTest(name = "{0}")
     @EnumSource(Topology.class)
     void directionsAndPrefixes(Topology topology) {
-        try (BridgedPair pair = BridgedPair.builder(topology, "dirs")
-                .bridge("topic sensors/# out 1 home/ cloud/",
-                        "topic cmd/# in 1 home/ cloud/",
-                        "topic chat/# both 1")
-                .start();
-             Inbox local = Inbox.subscribe(pair.localPort, "local-sub", true, "#", pair.stateTopic());
+        BridgedPair pair = PAIRS.of(topology);
+        try (Inbox local = Inbox.subscribe(pair.localPort, "local-sub", true, "#", pair.stateTopic());
              Inbox remote = Inbox.subscribe(pair.remotePort, "remote-sub", true, "#")) {
             local.await(pair.stateTopic(), "1", LIMIT);
 
@@ -67,11 +83,8 @@ class BridgeTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(Topology.class)
     void qosIsTheTopicsCappedByTheMessages(Topology topology) {
-        try (BridgedPair pair = BridgedPair.builder(topology, "qos")
-                .bridge("topic q0/# out 0", "topic q1/# out 1", "topic q2/# out 2",
-                        "topic in1/# in 1", "topic in2/# in 2")
-                .start();
-             Inbox local = Inbox.subscribe(pair.localPort, "local-sub", true, "in1/#", "in2/#", pair.stateTopic());
+        BridgedPair pair = PAIRS.of(topology);
+        try (Inbox local = Inbox.subscribe(pair.localPort, "local-sub", true, "in1/#", "in2/#", pair.stateTopic());
              Inbox remote = Inbox.subscribe(pair.remotePort, "remote-sub", true, "q0/#", "q1/#", "q2/#")) {
             local.await(pair.stateTopic(), "1", LIMIT);
             for (int topicQos = 0; topicQos <= 2; topicQos++) {
@@ -98,18 +111,15 @@ class BridgeTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(Topology.class)
     void outgoingRetainIsKeptByDefault(Topology topology) {
-        try (BridgedPair pair = BridgedPair.builder(topology, "retain").bridge("topic ret/# out 1").start()) {
-            assertTrue(remoteRetains(pair), "the remote stores the message as retained");
-        }
+        assertTrue(remoteRetains(PAIRS.of(topology), BridgedPair.stateTopic("main"), "ret"),
+                "the remote stores the message as retained");
     }
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(Topology.class)
     void outgoingRetainIsClearedWhenOff(Topology topology) {
-        try (BridgedPair pair = BridgedPair.builder(topology, "noretain")
-                .bridge("topic ret/# out 1", "bridge_outgoing_retain false").start()) {
-            assertFalse(remoteRetains(pair), "the remote got the message without retain");
-        }
+        assertFalse(remoteRetains(PAIRS.of(topology), BridgedPair.stateTopic("noretain"), "noret"),
+                "the remote got the message without retain");
     }
 
     /**
@@ -117,17 +127,18 @@ class BridgeTest {
      * new remote subscriber: a retained message is sent right after its SUBACK, so one that
      * arrives only after a marker it published itself was not retained.
      */
-    private static boolean remoteRetains(BridgedPair pair) {
-        try (Inbox local = Inbox.subscribe(pair.localPort, "local-sub", true, pair.stateTopic());
-             Inbox live = Inbox.subscribe(pair.remotePort, "live-sub", true, "ret/#")) {
-            local.await(pair.stateTopic(), "1", LIMIT);
-            local.paho().publish("ret/t", "kept?", 1, true);
-            live.await("ret/t", "kept?", LIMIT);
-            try (Inbox late = Inbox.subscribe(pair.remotePort, "late-sub", true, "ret/#", "marker/#")) {
+    private static boolean remoteRetains(BridgedPair pair, String stateTopic, String prefix) {
+        String topic = prefix + "/t";
+        try (Inbox local = Inbox.subscribe(pair.localPort, "local-sub", true, stateTopic);
+             Inbox live = Inbox.subscribe(pair.remotePort, "live-sub", true, prefix + "/#")) {
+            local.await(stateTopic, "1", LIMIT);
+            local.paho().publish(topic, "kept?", 1, true);
+            live.await(topic, "kept?", LIMIT);
+            try (Inbox late = Inbox.subscribe(pair.remotePort, "late-sub", true, prefix + "/#", "marker/#")) {
                 late.paho().publish("marker/t", "m", 1, false);
                 late.await("marker/t", "m", LIMIT);
                 List<Paho.Msg> got = late.all();
-                boolean retained = got.get(0).topic().equals("ret/t");
+                boolean retained = got.get(0).topic().equals(topic);
                 if (retained) {
                     assertTrue(got.get(0).retained(), "the late subscriber's copy has retain set: " + got);
                 }
@@ -143,8 +154,8 @@ class BridgeTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(Topology.class)
     void bothDirectionsDoNotLoop(Topology topology) {
-        try (BridgedPair pair = BridgedPair.builder(topology, "loop").bridge("topic loop/# both 1").start();
-             Inbox local = Inbox.subscribe(pair.localPort, "local-sub", true, "loop/#", pair.stateTopic());
+        BridgedPair pair = PAIRS.of(topology);
+        try (Inbox local = Inbox.subscribe(pair.localPort, "local-sub", true, "loop/#", pair.stateTopic());
              Inbox remote = Inbox.subscribe(pair.remotePort, "remote-sub", true, "loop/#")) {
             local.await(pair.stateTopic(), "1", LIMIT);
 

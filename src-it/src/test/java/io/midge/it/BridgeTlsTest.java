@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.midge.it.BridgedPair.Topology;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,20 +33,31 @@ class BridgeTlsTest {
         certs = TestCerts.generate(TestFiles.shareDir(tmp.resolve("certs")));
     }
 
-    private static BridgedPair start(Topology topology, String name, Path ca, int plainRemotePort) {
-        return BridgedPair.builder(topology, name)
-                .remoteListener(certs.serverConfig().toArray(String[]::new))
-                .remote("listener " + plainRemotePort + " " + BrokerProcess.HOST)
-                .bridge("topic tls/# out 1", "bridge_cafile " + ca)
-                .start();
+    /**
+     * One pair per topology: the remote's first listener is TLS, its second plain (for the test's
+     * subscribers); the bridge {@code tls} trusts the test CA, {@code badca} an unrelated one.
+     */
+    static final SharedPairs PAIRS = new SharedPairs(topology -> BridgedPair.builder(topology, "tls")
+            .remoteListener(certs.serverConfig().toArray(String[]::new))
+            .remote("listener " + plainPort(topology) + " " + BrokerProcess.HOST)
+            .bridge("topic tls/# out 1", "bridge_cafile " + certs.caCert)
+            .connection("badca", "topic bad/# out 1", "bridge_cafile " + certs.otherCaCert));
+    private static final Map<Topology, Integer> PLAIN_PORTS = new EnumMap<>(Topology.class);
+
+    private static synchronized int plainPort(Topology topology) {
+        return PLAIN_PORTS.computeIfAbsent(topology, t -> BrokerProcess.freePorts(1)[0]);
+    }
+
+    @AfterAll
+    static void closePairs() {
+        PAIRS.close();
     }
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(Topology.class)
     void bridgesOverTls(Topology topology) {
-        int plain = BrokerProcess.freePorts(1)[0];
-        try (BridgedPair pair = start(topology, "tls", certs.caCert, plain);
-             Inbox remote = Inbox.subscribe(plain, "remote-sub", true, "tls/#");
+        BridgedPair pair = PAIRS.of(topology);
+        try (Inbox remote = Inbox.subscribe(plainPort(topology), "remote-sub", true, "tls/#");
              Inbox local = Inbox.subscribe(pair.localPort, "local-state", true, pair.stateTopic())) {
             local.awaitLast(pair.stateTopic(), "1", LIMIT);
             local.paho().publish("tls/t", "encrypted", 1, false);
@@ -51,18 +65,19 @@ class BridgeTlsTest {
         }
     }
 
+    /** Only the bridge {@code badca} fails to verify, so every certificate error in the local log is its. */
     @ParameterizedTest(name = "{0}")
     @EnumSource(Topology.class)
     void wrongCaIsRefused(Topology topology) {
-        int plain = BrokerProcess.freePorts(1)[0];
-        try (BridgedPair pair = start(topology, "badca", certs.otherCaCert, plain);
-             Inbox remote = Inbox.subscribe(plain, "remote-sub", true, "tls/#", "$SYS/broker/connection/#");
-             Inbox local = Inbox.subscribe(pair.localPort, "local-sub", true, "tls/#")) {
+        BridgedPair pair = PAIRS.of(topology);
+        String badState = BridgedPair.stateTopic("badca");
+        try (Inbox remote = Inbox.subscribe(plainPort(topology), "remote-sub", true, "bad/#", badState);
+             Inbox local = Inbox.subscribe(pair.localPort, "local-sub", true, "bad/#")) {
             Await.until(LIMIT, () -> pair.local().logText().toLowerCase(Locale.ROOT).contains("certificate verify failed")
                             || pair.local().logText().toLowerCase(Locale.ROOT).contains("certification path"),
                     () -> "the local log says the remote's certificate did not verify:\n" + pair.local().tail(20));
-            local.paho().publish("tls/t", "not across", 1, false);
-            local.await("tls/t", "not across", LIMIT);
+            local.paho().publish("bad/t", "not across", 1, false);
+            local.await("bad/t", "not across", LIMIT);
             // The refused bridge retries (restart_timeout 1); let it fail again before looking.
             int mark = pair.local().logLength();
             Await.until(LIMIT, () -> pair.local().logText().substring(mark).toLowerCase(Locale.ROOT).contains("certif"),

@@ -12,7 +12,8 @@ import java.util.List;
  * Two brokers: a local one whose config has a {@code connection} block to a remote one. Either
  * may be the broker under test ({@link BrokerProcess#startConfig}) or Debian's mosquitto
  * ({@link BrokerProcess#startMosquittoConfig}), as the {@link Topology} says. Each pair has its
- * own ports and run directories; nothing is shared between tests.
+ * own ports and run directories; a test class may share one pair between its tests
+ * ({@link SharedPairs}), each test then using topics of its own.
  *
  * <p>Every bridge gets {@code restart_timeout 1} and {@code keepalive_interval 5} (mosquitto's
  * lowest: it raises anything below 5 to 5) unless the test's own lines set them, so reconnects
@@ -75,6 +76,7 @@ final class BridgedPair implements AutoCloseable {
         private final Topology topology;
         private final String name;
         private final List<String> bridge = new ArrayList<>();
+        private final List<List<String>> moreConnections = new ArrayList<>();
         private final List<String> localExtra = new ArrayList<>();
         private final List<String> remoteExtra = new ArrayList<>();
         private List<String> remoteListener;
@@ -89,6 +91,18 @@ final class BridgedPair implements AutoCloseable {
         /** Lines of the {@code connection} block (topics and options), after {@code connection} and {@code address}. */
         Builder bridge(String... lines) {
             bridge.addAll(List.of(lines));
+            return this;
+        }
+
+        /**
+         * A further {@code connection} block on the same local broker to the same remote, after the
+         * first: several bridges whose options differ can share one pair of brokers.
+         */
+        Builder connection(String connectionName, String... lines) {
+            List<String> block = new ArrayList<>();
+            block.add(connectionName);
+            block.addAll(List.of(lines));
+            moreConnections.add(block);
             return this;
         }
 
@@ -137,22 +151,30 @@ final class BridgedPair implements AutoCloseable {
             localConf.add("listener " + ports[0] + " " + BrokerProcess.HOST);
             localConf.add("allow_anonymous true");
             localConf.addAll(localExtra);
-            localConf.add("connection " + name);
+            connectionBlock(localConf, name, addresses, bridge, rport);
+            for (List<String> more : moreConnections) {
+                connectionBlock(localConf, more.get(0), null, more.subList(1, more.size()), rport);
+            }
+            return new BridgedPair(topology, name, ports[0], rport, localConf, remoteConf);
+        }
+
+        private static void connectionBlock(List<String> conf, String connectionName, List<String> addresses,
+                                            List<String> lines, int rport) {
+            conf.add("connection " + connectionName);
             if (addresses == null) {
-                localConf.add("address " + BrokerProcess.HOST + ":" + rport);
+                conf.add("address " + BrokerProcess.HOST + ":" + rport);
             } else {
                 for (String a : addresses) {
-                    localConf.add(a.replace("%REMOTE%", Integer.toString(rport)));
+                    conf.add(a.replace("%REMOTE%", Integer.toString(rport)));
                 }
             }
-            if (bridge.stream().noneMatch(l -> l.startsWith("restart_timeout"))) {
-                localConf.add("restart_timeout 1");
+            if (lines.stream().noneMatch(l -> l.startsWith("restart_timeout"))) {
+                conf.add("restart_timeout 1");
             }
-            if (bridge.stream().noneMatch(l -> l.startsWith("keepalive_interval"))) {
-                localConf.add("keepalive_interval 5");
+            if (lines.stream().noneMatch(l -> l.startsWith("keepalive_interval"))) {
+                conf.add("keepalive_interval 5");
             }
-            localConf.addAll(bridge);
-            return new BridgedPair(topology, name, ports[0], rport, localConf, remoteConf);
+            conf.addAll(lines);
         }
 
         /** Starts the remote, then the local broker (whose bridge then connects at once). */
@@ -224,7 +246,12 @@ final class BridgedPair implements AutoCloseable {
 
     /** The default notification topic of this bridge. */
     String stateTopic() {
-        return "$SYS/broker/connection/" + defaultRemoteClientId() + "/state";
+        return stateTopic(name);
+    }
+
+    /** The default notification topic of the bridge {@code connectionName} of this pair's local broker. */
+    static String stateTopic(String connectionName) {
+        return "$SYS/broker/connection/" + hostname() + "." + connectionName + "/state";
     }
 
     /** The host name as gethostname(2) gives it, which mosquitto puts in the default remote client id. */
