@@ -63,7 +63,6 @@ public final class BridgeLink implements Transport {
     private final boolean announceAsBridge;
     private final Events events;
     private final ClientProtocol protocol;
-    private final Origin origin;
     private State state = State.AWAIT_CONNACK;
     /** The local session once attached; owned by this loop until the link closes. */
     private Session session;
@@ -97,7 +96,6 @@ public final class BridgeLink implements Transport {
         this.remote = remote;
         this.announceAsBridge = announceAsBridge;
         this.events = events;
-        this.origin = new Origin(settings.localClientId(), settings.localUsername(), local.authorizer());
         this.protocol = new ClientProtocol(local,
                 connect -> ConnectVerdict.accept(settings.localClientId(), settings.localUsername()), this);
     }
@@ -285,7 +283,7 @@ public final class BridgeLink implements Transport {
             log.info(line);
         }
         if (previous == State.UP && announcedUp) {
-            publishLocally(DISCONNECTED);
+            publishState(settings, local, false);
         }
     }
 
@@ -304,7 +302,7 @@ public final class BridgeLink implements Transport {
         }
         BridgeSubscriptions.apply(settings, local.router(), session);
         if (settings.notifications()) {
-            publishLocally(CONNECTED);
+            publishState(settings, local, true);
             announcedUp = true;
             if (!settings.notificationsLocalOnly()) {
                 int packetId = reserve(settings.notificationTopic());
@@ -331,10 +329,6 @@ public final class BridgeLink implements Transport {
         int packetId = session.reservePacketId();
         awaitingAck.put(packetId, what);
         return packetId;
-    }
-
-    private void publishLocally(byte[] state) {
-        local.router().publish(new Message(settings.notificationTopic(), state, 1, true, origin));
     }
 
     /** The bridge's state on this broker: "1" or "0", retained, as the bridge's own client publishes it. */
