@@ -74,6 +74,7 @@ final class MqttPacketParser {
             case SUBSCRIBE -> parseSubscribe(body);
             case SUBACK -> parseSubAck(body);
             case UNSUBSCRIBE -> parseUnsubscribe(body);
+            case AUTH -> throw MalformedPacketException.protocolError("AUTH is reserved before MQTT 5");
         };
         if (body.isReadable()) {
             throw new MalformedPacketException(type + " has trailing bytes after its last field ("
