@@ -43,6 +43,16 @@ public record Message(long id, String topic, byte[] payload, int qos, boolean re
                 : new Message(MessageIds.next(), topic, payload, qos, retainFlag, origin, expiresAtMillis, properties);
     }
 
+    /** Whether its message expiry interval (MQTT 5) has passed: it is then no longer sent to anyone. */
+    public boolean expired(long nowMillis) {
+        return expiresAtMillis != 0 && nowMillis >= expiresAtMillis;
+    }
+
+    /** Whether it carries a message expiry interval at all. */
+    public boolean expires() {
+        return expiresAtMillis != 0;
+    }
+
     @Override
     public String toString() {
         return "Message[" + id + ", " + topic + ", q" + qos + (retain ? ", r" : "") + ", " + payload.length + " bytes]";

@@ -14,7 +14,15 @@ import io.midge.core.packet.MqttPacket.SubAck;
 import io.midge.core.packet.MqttPacket.Subscribe;
 import io.midge.core.packet.MqttPacket.TopicSubscription;
 import io.midge.core.packet.MqttPacket.Unsubscribe;
+import io.midge.core.packet.MqttPacket.Auth;
+import io.midge.core.packet.MqttPacket.Disconnect;
+import io.midge.core.packet.MqttPacket.UnsubAck;
 import io.midge.core.packet.PacketType;
+import io.midge.core.packet.Properties;
+import io.midge.core.packet.Property;
+import io.midge.core.packet.ReasonCode;
+import io.midge.core.packet.WireSize;
+import io.midge.core.message.MessageIds;
 import io.midge.core.route.DrainWaiter;
 import io.midge.core.route.Publisher;
 import io.midge.core.route.Subscriber;
@@ -34,7 +42,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayDeque;
 
 /**
- * One client's MQTT 3.1/3.1.1 protocol state machine, between its {@link Transport} and its
+ * One client's MQTT 3.1/3.1.1/5 protocol state machine, between its {@link Transport} and its
  * {@link Session}: CONNECT, publishing with QoS 0–2, acknowledgements, subscriptions, wills,
  * backpressure and mosquitto's log lines. Knows nothing of sockets. Runs on the transport's
  * event loop, which also owns the session while connected.
@@ -85,6 +93,23 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
     private ArrayDeque<MqttPacket> held;
 
     private final Runnable flushTask = this::runScheduledFlush;
+
+    // ---- MQTT 5 only; untouched for 3.1/3.1.1 clients ----
+    private boolean mqtt5;
+    /** The keep alive in force: the client's, or max_keepalive when it asked for more (MQTT 5 server keep alive). */
+    private int keepAliveSeconds;
+    /** The session expiry interval of CONNECT, in seconds (0xFFFFFFFF: never), as DISCONNECT may change it. */
+    private long sessionExpirySeconds;
+    /** The largest packet the client accepts [MQTT-3.1.2-24]. */
+    private int clientMaximumPacketSize = Integer.MAX_VALUE;
+    private InboundTopicAliases inboundAliases;
+    /** Null unless the client accepts topic aliases from us. */
+    private OutboundTopicAliases outboundAliases;
+    /** QoS 1 and 2 PUBLISHes from the client not yet answered with PUBACK or PUBCOMP (receive maximum). */
+    private int inboundUnacknowledged;
+    private long willDelayMillis;
+    private long willExpirySeconds = -1;
+    private boolean disconnectSent;
 
     public ClientProtocol(ProtocolContext context, ConnectPolicy connectPolicy, Transport transport) {
         this.context = context;
@@ -143,9 +168,22 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         }
         if (previous == State.CONNECTED) {
             context.stats().clientDisconnected();
-            publishWill();
+            if (will != null && willDelayMillis > 0 && !cleanSession) {
+                delayWill();
+            } else {
+                publishWill();
+            }
             context.sessions().disconnected(session, this);
         }
+    }
+
+    /**
+     * MQTT 5's will delay interval: the will waits, and is not published if the client is back
+     * in time [MQTT-3.1.3-9]; the session's end, if sooner, publishes it [MQTT-3.1.2-8].
+     */
+    private void delayWill() {
+        long expiryMillis = expiryMillisOf(sessionExpirySeconds);
+        session.delayWill(this::publishWill, Math.min(willDelayMillis, expiryMillis));
     }
 
     public void close(CloseReason reason) {
@@ -154,9 +192,21 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
 
     /** Closes for {@code reason}; the first reason given is the one the disconnect line states. */
     public void close(CloseReason reason, String detail) {
+        close(reason, detail, Mqtt5Reasons.forClose(reason, detail));
+    }
+
+    /**
+     * @param disconnectReason the reason code of the DISCONNECT an MQTT 5 client is sent first
+     *                         [MQTT-4.13.1-1], or -1 for none (the client closed, or went quiet)
+     */
+    private void close(CloseReason reason, String detail, int disconnectReason) {
         if (closeReason == null) {
             closeReason = reason;
             closeDetail = detail;
+        }
+        if (state == State.CONNECTED && mqtt5 && disconnectReason >= 0 && !disconnectSent) {
+            disconnectSent = true;
+            write(new Disconnect(disconnectReason, Properties.EMPTY));
         }
         if (state != State.CLOSED) {
             transport.close();
@@ -179,6 +229,13 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
     // ---- CONNECT ----
 
     private void onConnect(Connect connect) {
+        mqtt5 = connect.mqtt5();
+        if (mqtt5 && connect.properties().has(Property.AUTHENTICATION_METHOD)) {
+            // No enhanced authentication method is built in: the client must not go on [MQTT-4.12.0-1].
+            write(new ConnAck(false, ReasonCode.BAD_AUTHENTICATION_METHOD, Properties.EMPTY));
+            close(CloseReason.NOT_AUTHORISED);
+            return;
+        }
         ConnectVerdict verdict = connectPolicy.check(connect);
         if (!verdict.accepted()) {
             refuse(connect, verdict);
@@ -187,12 +244,39 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         this.clientId = verdict.clientId();
         this.password = connect.password();
         this.origin = new Origin(clientId, verdict.username(), context.authorizer());
-        this.cleanSession = connect.cleanSession();
+        this.keepAliveSeconds = connect.keepAliveSeconds();
+        long expiryMillis;
+        if (mqtt5) {
+            Properties properties = connect.properties();
+            sessionExpirySeconds = properties.unsignedValue(Property.SESSION_EXPIRY_INTERVAL, 0);
+            expiryMillis = expiryMillisOf(sessionExpirySeconds);
+            clientMaximumPacketSize = (int) Math.min(Integer.MAX_VALUE,
+                    properties.unsignedValue(Property.MAXIMUM_PACKET_SIZE, Integer.MAX_VALUE));
+            int clientAliases = properties.intValue(Property.TOPIC_ALIAS_MAXIMUM, 0);
+            outboundAliases = clientAliases > 0 ? new OutboundTopicAliases(clientAliases) : null;
+            if (keepAliveSeconds > context.mqtt5().maxKeepalive()) {
+                keepAliveSeconds = context.mqtt5().maxKeepalive();
+            }
+            this.cleanSession = expiryMillis == 0;
+        } else {
+            this.cleanSession = connect.cleanSession();
+            expiryMillis = cleanSession ? 0 : io.midge.core.session.Session.NEVER_EXPIRES;
+        }
         this.will = willOf(connect);
         state = State.ATTACHING;
         transport.pauseReading();
-        context.sessions().connect(clientId, connect.cleanSession(), transport.executor(), this,
+        context.sessions().connect(clientId, connect.cleanSession(), expiryMillis, transport.executor(), this,
                 attached -> onAttached(connect, attached));
+    }
+
+    /** An MQTT 5 session expiry interval as the registry takes it: 0xFFFFFFFF is never [MQTT-3.1.2-?]. */
+    private static long expiryMillisOf(long seconds) {
+        return seconds == 0xFFFF_FFFFL ? io.midge.core.session.Session.NEVER_EXPIRES : seconds * 1000;
+    }
+
+    /** The keep alive the connection is held to; valid once CONNECT is accepted. */
+    public int keepAliveSeconds() {
+        return keepAliveSeconds;
     }
 
     /**
@@ -204,7 +288,8 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
             log.info(String.format(verdict.noticeFormat(), connect.clientId(), transport.remoteHost()));
         }
         if (verdict.sendsConnAck()) {
-            write(new ConnAck(false, verdict.refusalCode()));
+            write(mqtt5 ? new ConnAck(false, Mqtt5Reasons.forConnectRefusal(verdict.refusalCode()), Properties.EMPTY)
+                    : new ConnAck(false, verdict.refusalCode()));
         }
         refusedAs = verdict.logName();
         close(verdict.closeReason(), verdict.closeDetail());
@@ -212,7 +297,17 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
 
     private Message willOf(Connect connect) {
         MqttPacket.Will w = connect.will();
-        return w == null ? null : new Message(mountPoint + w.topic(), w.payload(), w.qos(), w.retain(), origin);
+        if (w == null) {
+            return null;
+        }
+        if (w.properties().absent() || w.properties().isEmpty()) {
+            return new Message(mountPoint + w.topic(), w.payload(), w.qos(), w.retain(), origin);
+        }
+        willDelayMillis = w.properties().unsignedValue(Property.WILL_DELAY_INTERVAL, 0) * 1000;
+        willExpirySeconds = w.properties().unsignedValue(Property.MESSAGE_EXPIRY_INTERVAL, -1);
+        // The will's expiry interval counts from when it is published, so it is applied then.
+        return new Message(MessageIds.next(), mountPoint + w.topic(), w.payload(), w.qos(), w.retain(), origin,
+                0, PublishProperties.forwarded(w.properties()));
     }
 
     private void onAttached(Connect connect, SessionRegistry.Attached attached) {
@@ -228,11 +323,14 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         boolean mqtt31 = connect.protocolLevel() == Connect.LEVEL_MQTT_3_1;
         bridge = connect.bridge();
         if (context.connectionMessages()) {
-            // mosquitto numbers the protocols p1 (3.1) and p2 (3.1.1).
+            // mosquitto numbers the protocols p1 (3.1), p2 (3.1.1) and p5.
             log.info("New {} connected from {} as {} (p{}, c{}, k{}{}).", bridge ? "bridge" : "client",
                     transport.remoteAddress(), clientId,
-                    mqtt31 ? 1 : 2, connect.cleanSession() ? 1 : 0, connect.keepAliveSeconds(),
+                    mqtt5 ? 5 : mqtt31 ? 1 : 2, connect.cleanSession() ? 1 : 0, connect.keepAliveSeconds(),
                     origin.username() == null ? "" : ", u'" + origin.username() + "'");
+        }
+        if (mqtt5) {
+            session.limitInflight(connect.properties().intValue(Property.RECEIVE_MAXIMUM, 65535));
         }
         if (!context.bridge()) {
             packetLog.will(will); // a bridge's local side has no will, and mosquitto says nothing of it
@@ -240,9 +338,39 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         // A persistent session is on disk before its client hears of it (and the will with it).
         session.connected(will);
         // MQTT 3.1's CONNACK has no session present flag: its first byte is reserved.
-        writeWhenCommitted(store().commit(), new ConnAck(attached.sessionPresent() && !mqtt31, 0));
+        writeWhenCommitted(store().commit(), mqtt5
+                ? new ConnAck(attached.sessionPresent(), ReasonCode.SUCCESS, connAckProperties(connect))
+                : new ConnAck(attached.sessionPresent() && !mqtt31, 0));
         session.resume();
         processHeldPackets();
+    }
+
+    /** What the client is told of this broker, as mosquitto tells it: only what differs from the spec's defaults. */
+    private Properties connAckProperties(Connect connect) {
+        Mqtt5Limits limits = context.mqtt5();
+        Properties.Builder properties = Properties.builder();
+        if (connect.clientId().isEmpty()) {
+            properties.put(Property.ASSIGNED_CLIENT_IDENTIFIER, clientId);
+        }
+        if (keepAliveSeconds != connect.keepAliveSeconds()) {
+            properties.put(Property.SERVER_KEEP_ALIVE, keepAliveSeconds);
+        }
+        if (limits.maxTopicAlias() > 0) {
+            properties.put(Property.TOPIC_ALIAS_MAXIMUM, limits.maxTopicAlias());
+        }
+        if (limits.receiveMaximum() < 65535) {
+            properties.put(Property.RECEIVE_MAXIMUM, limits.receiveMaximum());
+        }
+        if (context.maxQos() < 2) {
+            properties.put(Property.MAXIMUM_QOS, context.maxQos());
+        }
+        if (!context.retainAvailable()) {
+            properties.put(Property.RETAIN_AVAILABLE, 0);
+        }
+        if (limits.maxPacketSize() > 0) {
+            properties.put(Property.MAXIMUM_PACKET_SIZE, limits.maxPacketSize());
+        }
+        return properties.build();
     }
 
     private void hold(MqttPacket packet) {
@@ -282,17 +410,15 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
             }
             case PUBACK -> onAckOutcome(PacketType.PUBACK, ((Ack) packet).packetId(),
                     session.onPubAck(((Ack) packet).packetId()));
-            case PUBREC -> onPubRec(((Ack) packet).packetId());
+            case PUBREC -> onPubRec((Ack) packet);
             case PUBREL -> onPubRel(((Ack) packet).packetId());
             case PUBCOMP -> onAckOutcome(PacketType.PUBCOMP, ((Ack) packet).packetId(),
                     session.onPubComp(((Ack) packet).packetId()));
             case SUBSCRIBE -> onSubscribe((Subscribe) packet);
             case UNSUBSCRIBE -> onUnsubscribe((Unsubscribe) packet);
             case PINGREQ -> write(Empty.PINGRESP);
-            case DISCONNECT -> {
-                will = null;
-                close(CloseReason.DISCONNECTED);
-            }
+            case DISCONNECT -> onDisconnect(packet);
+            case AUTH -> close(CloseReason.PROTOCOL_ERROR); // no enhanced authentication was begun
             case CONNECT -> {
                 log.info("Bad client {} sending multiple CONNECT messages.", clientId);
                 close(CloseReason.PROTOCOL_ERROR);
@@ -302,17 +428,43 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
     }
 
     /**
+     * The client is leaving. In MQTT 5 it may ask for its will all the same (0x04), and change the
+     * session expiry interval, unless CONNECT set it to 0 [MQTT-3.14.2-2].
+     */
+    private void onDisconnect(MqttPacket packet) {
+        if (packet instanceof Disconnect disconnect) {
+            long expiry = disconnect.properties().unsignedValue(Property.SESSION_EXPIRY_INTERVAL, -1);
+            if (expiry >= 0) {
+                if (sessionExpirySeconds == 0 && expiry != 0) {
+                    close(CloseReason.PROTOCOL_ERROR);
+                    return;
+                }
+                sessionExpirySeconds = expiry;
+                long expiryMillis = expiryMillisOf(expiry);
+                cleanSession = expiryMillis == 0;
+                context.sessions().changeExpiry(session, expiryMillis);
+            }
+            if (disconnect.reasonCode() != ReasonCode.DISCONNECT_WITH_WILL) {
+                will = null;
+            }
+        } else {
+            will = null;
+        }
+        close(CloseReason.DISCONNECTED, null, -1);
+    }
+
+    /**
      * What mosquitto checks of every PUBLISH before anything else: the listener's max_qos and
      * retain_available. A client that ignores either is disconnected.
      */
     private boolean mayPublishWith(int qos, boolean retain) {
         if (qos > context.maxQos()) {
             log.info("Too high QoS in PUBLISH from {}, disconnecting.", clientId);
-            close(CloseReason.BAD_SOCKET, CloseReason.QOS_NOT_SUPPORTED);
+            close(CloseReason.BAD_SOCKET, CloseReason.QOS_NOT_SUPPORTED, ReasonCode.QOS_NOT_SUPPORTED);
             return false;
         }
         if (retain && !context.retainAvailable()) {
-            close(CloseReason.NOT_SUPPORTED);
+            close(CloseReason.NOT_SUPPORTED, null, ReasonCode.RETAIN_NOT_SUPPORTED);
             return false;
         }
         return true;
@@ -322,14 +474,39 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         if (!mayPublishWith(publish.qos(), publish.retain())) {
             return;
         }
+        String topic = publish.topic();
+        Message message;
+        if (mqtt5) {
+            topic = resolveTopic(publish);
+            if (topic == null || !withinReceiveMaximum(publish.qos())) {
+                return;
+            }
+            Properties properties = publish.properties();
+            if (properties.intValue(Property.PAYLOAD_FORMAT_INDICATOR, 0) == 1 && !Utf8.isValid(publish.payload())) {
+                // The payload is not the UTF-8 its publisher says it is [MQTT-3.3.2-4]: refused, the client stays.
+                refusePublish(publish, ReasonCode.PAYLOAD_FORMAT_INVALID);
+                return;
+            }
+            message = properties.isEmpty()
+                    ? new Message(mountPoint + topic, publish.payload(), publish.qos(), publish.retain(), origin)
+                    : new Message(MessageIds.next(), mountPoint + topic, publish.payload(), publish.qos(), publish.retain(),
+                    origin, PublishProperties.expiresAt(properties, System.currentTimeMillis()),
+                    PublishProperties.forwarded(properties));
+        } else {
+            message = new Message(mountPoint + topic, publish.payload(), publish.qos(), publish.retain(), origin);
+        }
         context.stats().publishReceived(publish.payload().length);
-        Message message = new Message(mountPoint + publish.topic(), publish.payload(), publish.qos(), publish.retain(), origin);
         // MQTT 3.1.1 cannot refuse a PUBLISH: a denied one is acknowledged as usual and dropped.
         // $SYS/ is the broker's own, whatever the ACL says, as in mosquitto.
         boolean allowed = context.bridge()
                 || !SysTopics.closedToClients(message.topic()) && origin.mayWrite(message.topic());
         packetLog.publish(allowed ? "Received" : "Denied", clientId, publish.dup(), publish.qos(), publish.retain(),
                 publish.packetId(), message.topic(), publish.payload().length);
+        if (!allowed && mqtt5 && publish.qos() > 0) {
+            // MQTT 5 can say no: the publisher learns its message went nowhere.
+            refusePublish(publish, ReasonCode.NOT_AUTHORIZED);
+            return;
+        }
         switch (publish.qos()) {
             case 0 -> route(message, allowed);
             case 1 -> ackWhenCommitted(route(message, allowed), PacketType.PUBACK, publish.packetId());
@@ -339,6 +516,51 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
                     ackWhenCommitted(stored, PacketType.PUBREC, publish.packetId());
                 }
             }
+        }
+    }
+
+    /** An MQTT 5 PUBLISH's topic, through its topic alias if it has one; null if the client was disconnected for it. */
+    private String resolveTopic(Publish publish) {
+        Properties properties = publish.properties();
+        if (properties.has(Property.SUBSCRIPTION_IDENTIFIER)) {
+            close(CloseReason.PROTOCOL_ERROR); // only the server sets them [MQTT-3.3.4-6]
+            return null;
+        }
+        int alias = properties.intValue(Property.TOPIC_ALIAS, 0);
+        if (alias == 0) {
+            return publish.topic();
+        }
+        if (inboundAliases == null) {
+            inboundAliases = new InboundTopicAliases(context.mqtt5().maxTopicAlias());
+        }
+        switch (inboundAliases.resolve(publish.topic(), alias)) {
+            case RESOLVED -> {
+                return inboundAliases.resolved();
+            }
+            case ALIAS_INVALID -> close(CloseReason.PROTOCOL_ERROR, null, ReasonCode.TOPIC_ALIAS_INVALID);
+            case ALIAS_UNKNOWN -> close(CloseReason.PROTOCOL_ERROR);
+        }
+        return null;
+    }
+
+    /** Counts a QoS 1 or 2 PUBLISH against our receive maximum; one over it ends the connection [MQTT-3.3.4-9]. */
+    private boolean withinReceiveMaximum(int qos) {
+        if (qos == 0) {
+            return true;
+        }
+        if (++inboundUnacknowledged > context.mqtt5().receiveMaximum()) {
+            close(CloseReason.PROTOCOL_ERROR, null, ReasonCode.RECEIVE_MAXIMUM_EXCEEDED);
+            return false;
+        }
+        return true;
+    }
+
+    /** An MQTT 5 PUBLISH not taken: QoS 1 and 2 are answered with the reason, which ends their flow. */
+    private void refusePublish(Publish publish, int reasonCode) {
+        if (publish.qos() == 1) {
+            writeWhenCommitted(Commit.DONE, ack(PacketType.PUBACK, publish.packetId(), reasonCode));
+        } else if (publish.qos() == 2) {
+            writeWhenCommitted(Commit.DONE, ack(PacketType.PUBREC, publish.packetId(), reasonCode));
         }
     }
 
@@ -375,10 +597,14 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         }
         packetLog.publish("Dropped too large", clientId, publish.dup(), publish.qos(), publish.retain(),
                 publish.packetId(), mountPoint + publish.topic(), publish.payloadLength());
+        if (mqtt5 && !withinReceiveMaximum(publish.qos())) {
+            return;
+        }
+        int reason = mqtt5 ? ReasonCode.PACKET_TOO_LARGE : ReasonCode.SUCCESS;
         if (publish.qos() == 1) {
-            ackWhenCommitted(Commit.DONE, PacketType.PUBACK, publish.packetId());
+            writeWhenCommitted(Commit.DONE, ack(PacketType.PUBACK, publish.packetId(), reason));
         } else if (publish.qos() == 2) {
-            ackWhenCommitted(Commit.DONE, PacketType.PUBREC, publish.packetId());
+            writeWhenCommitted(Commit.DONE, ack(PacketType.PUBREC, publish.packetId(), reason));
         }
     }
 
@@ -395,7 +621,12 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
     }
 
     private void ackWhenCommitted(Commit commit, PacketType type, int packetId) {
-        writeWhenCommitted(commit, new Ack(type, packetId));
+        writeWhenCommitted(commit, ack(type, packetId, ReasonCode.SUCCESS));
+    }
+
+    /** An acknowledgement in the client's protocol: MQTT 5's carries a reason code. */
+    private Ack ack(PacketType type, int packetId, int reasonCode) {
+        return mqtt5 ? new Ack(type, packetId, reasonCode, Properties.EMPTY) : new Ack(type, packetId);
     }
 
     /** In the order packets are made, and not before its commit: the fast path (nothing waiting, already done) writes at once. */
@@ -455,7 +686,12 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         }
     }
 
-    private void onPubRec(int packetId) {
+    private void onPubRec(Ack pubRec) {
+        int packetId = pubRec.packetId();
+        if (ReasonCode.isError(pubRec.reasonCode())) {
+            onAckOutcome(PacketType.PUBREC, packetId, session.onPubRecRefused(packetId));
+            return;
+        }
         Session.AckOutcome outcome = session.onPubRec(packetId);
         onAckOutcome(PacketType.PUBREC, packetId, outcome);
         if (outcome != Session.AckOutcome.WRONG_KIND) {
@@ -499,37 +735,63 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
      * asked (at most max_qos) and read rules filter each delivery.
      */
     private void onSubscribe(Subscribe subscribe) {
+        int subscriptionId = subscribe.properties().has(Property.SUBSCRIPTION_IDENTIFIER)
+                ? subscribe.properties().subscriptionIdentifier(0) : 0;
         byte[] codes = new byte[subscribe.subscriptions().size()];
+        boolean[] sendRetained = new boolean[codes.length];
         for (int i = 0; i < codes.length; i++) {
             TopicSubscription requested = subscribe.subscriptions().get(i);
             packetLog.filter(requested.filter(), requested.qos());
+            boolean shared = requested.filter().startsWith(Topics.SHARE_PREFIX);
+            if (mqtt5 && shared && requested.noLocal()) {
+                close(CloseReason.PROTOCOL_ERROR); // [MQTT-3.8.3-4]
+                return;
+            }
             int granted = Math.min(requested.qos(), context.maxQos());
-            // As mosquitto: what a bridge publishes must not come back to it, and a message
-            // published retained must cross it as retained.
-            int options = bridge ? granted | SubscriptionOptions.NO_LOCAL | SubscriptionOptions.RETAIN_AS_PUBLISHED : granted;
-            context.router().subscribe(session, mountPoint + requested.filter(), options);
+            int options = granted;
+            if (bridge) {
+                // As mosquitto: what a bridge publishes must not come back to it, and a message
+                // published retained must cross it as retained.
+                options |= SubscriptionOptions.NO_LOCAL | SubscriptionOptions.RETAIN_AS_PUBLISHED;
+            } else if (mqtt5) {
+                options |= (requested.noLocal() ? SubscriptionOptions.NO_LOCAL : 0)
+                        | (requested.retainAsPublished() ? SubscriptionOptions.RETAIN_AS_PUBLISHED : 0);
+                options = SubscriptionOptions.withSubscriptionId(options, subscriptionId);
+            }
+            String filter = mountPoint + requested.filter();
+            boolean existed = session.subscriptions().containsKey(filter);
+            context.router().subscribe(session, filter, options);
             subscribeLog.info("{} {} {}", clientId, granted, requested.filter());
             codes[i] = (byte) granted;
+            // Retain handling [MQTT-3.3.1-9..11]: 0 sends retained messages, 1 only to a new subscription, 2 never.
+            sendRetained[i] = !mqtt5 || requested.retainHandling() == 0 || requested.retainHandling() == 1 && !existed;
         }
         // The subscription is safe before the SUBACK: what is published after it is then kept for us.
-        writeWhenCommitted(store().commit(), new SubAck(subscribe.packetId(), codes));
+        writeWhenCommitted(store().commit(), mqtt5 ? new SubAck(subscribe.packetId(), codes, Properties.EMPTY)
+                : new SubAck(subscribe.packetId(), codes));
         for (int i = 0; i < codes.length; i++) {
-            context.router().deliverRetained(session, mountPoint + subscribe.subscriptions().get(i).filter(), codes[i]);
+            if (sendRetained[i]) {
+                context.router().deliverRetained(session, mountPoint + subscribe.subscriptions().get(i).filter(), codes[i]);
+            }
         }
     }
 
     private void onUnsubscribe(Unsubscribe unsubscribe) {
-        for (String filter : unsubscribe.filters()) {
+        byte[] codes = new byte[unsubscribe.filters().size()];
+        for (int i = 0; i < codes.length; i++) {
+            String filter = unsubscribe.filters().get(i);
             packetLog.filter(filter, -1);
-            context.router().unsubscribe(session, mountPoint + filter);
+            boolean had = context.router().unsubscribe(session, mountPoint + filter);
             unsubscribeLog.info("{} {}", clientId, filter);
+            codes[i] = (byte) (had ? ReasonCode.SUCCESS : ReasonCode.NO_SUBSCRIPTION_EXISTED);
         }
-        writeWhenCommitted(store().commit(), new Ack(PacketType.UNSUBACK, unsubscribe.packetId()));
+        writeWhenCommitted(store().commit(), mqtt5 ? new UnsubAck(unsubscribe.packetId(), codes, Properties.EMPTY)
+                : new Ack(PacketType.UNSUBACK, unsubscribe.packetId()));
     }
 
     private void publishWill() {
         if (will != null) {
-            Message lastWill = will;
+            Message lastWill = willAsPublishedNow(will);
             will = null;
             if (!SysTopics.closedToClients(lastWill.topic()) && origin.mayWrite(lastWill.topic())) {
                 context.router().publish(lastWill);
@@ -539,20 +801,58 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         }
     }
 
+    /** A will's message expiry interval counts from when it is published, so it is set then. */
+    private Message willAsPublishedNow(Message will) {
+        if (willExpirySeconds < 0) {
+            return will;
+        }
+        return new Message(will.id(), will.topic(), will.payload(), will.qos(), will.retain(), will.origin(),
+                System.currentTimeMillis() + willExpirySeconds * 1000, will.properties());
+    }
+
     // ---- ClientConnection: called by the session on this loop ----
 
     @Override
     public void sendPublish(int packetId, Message message, int qos, boolean dup, boolean retain) {
-        write(new Publish(withoutMountPoint(message.topic()), message.payload(), qos, retain, dup, packetId));
+        write(publishOf(packetId, message, qos, dup, retain));
         context.stats().publishSent(message.payload().length);
         requestFlush();
     }
 
     @Override
     public void sendPublish(int packetId, Message message, int qos, boolean dup, boolean retain, Commit after) {
-        writeWhenCommitted(after, new Publish(withoutMountPoint(message.topic()), message.payload(), qos, retain, dup, packetId));
+        writeWhenCommitted(after, publishOf(packetId, message, qos, dup, retain));
         context.stats().publishSent(message.payload().length);
         requestFlush();
+    }
+
+    private Publish publishOf(int packetId, Message message, int qos, boolean dup, boolean retain) {
+        String topic = withoutMountPoint(message.topic());
+        if (!mqtt5) {
+            return new Publish(topic, message.payload(), qos, retain, dup, packetId);
+        }
+        int alias = outboundAliases == null ? 0 : outboundAliases.aliasFor(topic);
+        Properties properties = PublishProperties.outgoing(message, session.subscriptionIdsMatching(message.topic()),
+                Math.abs(alias), System.currentTimeMillis());
+        return new Publish(alias > 0 ? "" : topic, message.payload(), qos, retain, dup, packetId, properties);
+    }
+
+    /** Never a packet larger than an MQTT 5 client takes [MQTT-3.1.2-25]: counted as sent, and dropped. */
+    @Override
+    public boolean accepts(Message message, int qos, boolean retain) {
+        if (clientMaximumPacketSize == Integer.MAX_VALUE) {
+            return true;
+        }
+        // Measured without a topic alias, which a PUBLISH may or may not get: never too generous.
+        Publish largest = new Publish(withoutMountPoint(message.topic()), message.payload(), qos, retain, false,
+                qos > 0 ? 1 : 0, PublishProperties.outgoing(message, session.subscriptionIdsMatching(message.topic()),
+                0, System.currentTimeMillis()));
+        if (WireSize.of(largest) <= clientMaximumPacketSize) {
+            return true;
+        }
+        log.debug("Dropped a message on '{}' for {}: larger than its maximum packet size ({}).", message.topic(),
+                clientId, clientMaximumPacketSize);
+        return false;
     }
 
     @Override
@@ -580,6 +880,9 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
             if (context.connectionMessages()) {
                 log.info("Client {} already connected, closing old connection.", clientId);
             }
+            if (mqtt5) {
+                write(new Disconnect(ReasonCode.SESSION_TAKEN_OVER, Properties.EMPTY));
+            }
         }
         will = null;
         session = null;
@@ -600,7 +903,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         }
         if (context.authenticator().authenticate(clientId, origin.username(), password) != Authenticator.Result.ACCEPTED) {
             will = null;
-            close(CloseReason.DISCONNECTED);
+            close(CloseReason.DISCONNECTED, null, ReasonCode.NOT_AUTHORIZED);
         }
     }
 
@@ -612,11 +915,20 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
     }
 
     private void writeNow(MqttPacket packet) {
+        if (inboundUnacknowledged > 0 && packet instanceof Ack ack && endsInboundFlow(ack)) {
+            inboundUnacknowledged--;
+        }
         // A bridge's CONNACK only tells its link that the session is attached; nothing is sent.
         if (packet.type() != PacketType.CONNACK || !context.bridge()) {
             packetLog.sent(clientId != null ? clientId : transport.remoteHost(), packet);
         }
         transport.write(packet);
+    }
+
+    /** Whether sending this acknowledgement completes a QoS 1 or 2 PUBLISH from the client (receive maximum). */
+    private static boolean endsInboundFlow(Ack ack) {
+        return ack.type() == PacketType.PUBACK || ack.type() == PacketType.PUBCOMP
+                || ack.type() == PacketType.PUBREC && ReasonCode.isError(ack.reasonCode());
     }
 
     /** Writes from other loops' deliveries are flushed once, after the current batch of tasks. */

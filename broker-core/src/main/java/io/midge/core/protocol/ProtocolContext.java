@@ -16,11 +16,20 @@ import io.midge.core.sys.BrokerStats;
  *                                certificate, not a password, names the user
  * @param bridge                  the local side of a bridge: what its remote broker sends is
  *                                published whatever the ACL and $SYS rules say, as in mosquitto
+ * @param mqtt5                   what MQTT 5 clients are told and held to
  */
 public record ProtocolContext(Router router, SessionRegistry sessions, BrokerStats stats, String mountPoint,
                               int maxQos, boolean retainAvailable, boolean connectionMessages,
                               Authenticator authenticator, Authorizer authorizer, boolean usernameFromCertificate,
-                              boolean bridge) {
+                              boolean bridge, Mqtt5Limits mqtt5) {
+
+    public ProtocolContext(Router router, SessionRegistry sessions, BrokerStats stats, String mountPoint,
+                           int maxQos, boolean retainAvailable, boolean connectionMessages,
+                           Authenticator authenticator, Authorizer authorizer, boolean usernameFromCertificate,
+                           boolean bridge) {
+        this(router, sessions, stats, mountPoint, maxQos, retainAvailable, connectionMessages, authenticator,
+                authorizer, usernameFromCertificate, bridge, Mqtt5Limits.DEFAULTS);
+    }
 
     /** A listener's context. */
     public ProtocolContext(Router router, SessionRegistry sessions, BrokerStats stats, String mountPoint,

@@ -20,6 +20,14 @@ public interface ClientConnection {
 
     void sendPubRel(int packetId);
 
+    /**
+     * Whether the client accepts this message at all: an MQTT 5 client's maximum packet size may
+     * be below its size, and then it must not be sent [MQTT-3.1.2-25]; it is dropped as if delivered.
+     */
+    default boolean accepts(Message message, int qos, boolean retain) {
+        return true;
+    }
+
     /** False while the socket's outbound buffer is above its high-water mark: hold messages back. */
     boolean isWritable();
 

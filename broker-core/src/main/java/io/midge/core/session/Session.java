@@ -11,6 +11,8 @@ import io.midge.core.store.StoredSession;
 import io.midge.core.sys.BrokerStats;
 import io.midge.core.route.DrainWaiter;
 import io.midge.core.route.Subscriber;
+import io.midge.core.topic.SubscriptionOptions;
+import io.midge.core.topic.Topics;
 import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,9 +60,22 @@ public final class Session implements Subscriber {
     /** Bumped at every takeover, so that a connection which lost a race for the session can tell. */
     private long generation;
     private long disconnectedAtMillis;
+    /**
+     * How long the session outlives its connection: 0 ends it at disconnect (clean session),
+     * {@link #NEVER_EXPIRES} keeps it (3.1.1's persistent session, or MQTT 5's 0xFFFFFFFF),
+     * subject to persistent_client_expiration.
+     */
+    private long expiryMillis;
+    public static final long NEVER_EXPIRES = Long.MAX_VALUE;
+    /** The connected client's receive maximum (MQTT 5): never more QoS 1 and 2 messages in flight to it. */
+    private int receiveMaximum = Integer.MAX_VALUE;
+    /** A will waiting out its MQTT 5 will delay interval, or null. */
+    private DelayedWill delayedWill;
 
     // Collections are created on first use: an idle connection's session should cost little.
     private Map<String, Integer> subscriptions;
+    /** Some subscription has (or had) an MQTT 5 subscription identifier: deliveries look them up. */
+    private boolean hasSubscriptionIds;
     private final InflightWindow inflight = new InflightWindow();
     private final OutboundQueue queue = new OutboundQueue();
     /** Inbound QoS 2 messages stored until their PUBREL, by packet identifier (method A of the spec, as mosquitto). */
@@ -125,6 +140,45 @@ public final class Session implements Subscriber {
 
     void setCleanSession(boolean cleanSession) { this.cleanSession = cleanSession; }
 
+    /** @see #expiryMillis */
+    public long expiryMillis() { return expiryMillis; }
+
+    void setExpiryMillis(long expiryMillis) { this.expiryMillis = expiryMillis; }
+
+    /**
+     * The client's receive maximum (MQTT 5), or {@link Integer#MAX_VALUE} for none; call on the
+     * owner loop once the connection owns the session.
+     */
+    public void limitInflight(int clientReceiveMaximum) { this.receiveMaximum = clientReceiveMaximum; }
+
+    /**
+     * Publishes {@code will} after {@code delayMillis}, unless the client reconnects to this
+     * session first (MQTT 5's will delay interval). Call on the owner loop.
+     */
+    public void delayWill(Runnable publishWill, long delayMillis) {
+        DelayedWill will = new DelayedWill(publishWill);
+        delayedWill = will;
+        will.schedule(owner, delayMillis);
+    }
+
+    /** A connection took the session back in time: the delayed will is not published. */
+    void cancelDelayedWill() {
+        DelayedWill will = delayedWill;
+        delayedWill = null;
+        if (will != null) {
+            will.cancel();
+        }
+    }
+
+    /** The session ends (or starts anew) before the will's delay is over: the will goes out now. */
+    void publishDelayedWillNow() {
+        DelayedWill will = delayedWill;
+        delayedWill = null;
+        if (will != null) {
+            will.fireNow();
+        }
+    }
+
     boolean isDestroyed() { return destroyed; }
 
     void neverExpire() { neverExpires = true; }
@@ -153,11 +207,34 @@ public final class Session implements Subscriber {
             subscriptions = new HashMap<>();
         }
         Integer previous = subscriptions.put(filter, options);
+        hasSubscriptionIds |= SubscriptionOptions.subscriptionId(options) != 0;
         if (incarnation != 0) {
             store.putSubscription(clientId, filter, options);
         }
         return previous == null ? -1 : previous;
     }
+
+    /**
+     * The MQTT 5 subscription identifiers of this session's subscriptions that match {@code topic},
+     * looked up as the message goes out, so they need not travel with every delivery; empty when
+     * no subscription has one [MQTT-3.3.4-3].
+     */
+    public int[] subscriptionIdsMatching(String topic) {
+        if (subscriptions == null || !hasSubscriptionIds) {
+            return NO_IDS;
+        }
+        int[] ids = NO_IDS;
+        for (Map.Entry<String, Integer> subscription : subscriptions.entrySet()) {
+            int id = SubscriptionOptions.subscriptionId(subscription.getValue());
+            if (id != 0 && Topics.matches(SharedFilters.plainFilter(subscription.getKey()), topic)) {
+                ids = Arrays.copyOf(ids, ids.length + 1);
+                ids[ids.length - 1] = id;
+            }
+        }
+        return ids;
+    }
+
+    private static final int[] NO_IDS = new int[0];
 
     public boolean forgetSubscription(String filter) {
         boolean had = subscriptions != null && subscriptions.remove(filter) != null;
@@ -274,7 +351,7 @@ public final class Session implements Subscriber {
             doneWith(message, true);
             stored = false;
         }
-        if (!mayRead(message)) {
+        if (!mayRead(message) || message.expires() && message.expired(System.currentTimeMillis())) {
             doneWith(message, stored);
             return false;
         }
@@ -321,10 +398,15 @@ public final class Session implements Subscriber {
     }
 
     private boolean canSendNow(int qos) {
-        return connection.isWritable() && (qos == 0 || inflight.size() < limits.inflightCapacity());
+        return connection.isWritable()
+                && (qos == 0 || inflight.size() < Math.min(limits.inflightCapacity(), receiveMaximum));
     }
 
     private void send(Message message, int qos, boolean retain, boolean stored) {
+        if (!connection.accepts(message, qos, retain)) {
+            doneWith(message, stored);
+            return;
+        }
         if (qos == 0) {
             connection.sendPublish(0, message, 0, false, retain);
             return;
@@ -347,7 +429,8 @@ public final class Session implements Subscriber {
             queue.poll();
             // Read rights are those of now, not of when the message was queued: a SIGHUP may have
             // revoked them meanwhile, and mosquitto does not deliver what a client may no longer read.
-            if (mayRead(next.message())) {
+            // A message whose expiry interval passed while queued is no longer sent [MQTT-3.3.2-5].
+            if (mayRead(next.message()) && !(next.message().expires() && next.message().expired(System.currentTimeMillis()))) {
                 send(next.message(), next.qos(), next.retain(), next.stored());
             } else {
                 doneWith(next.message(), next.stored());
@@ -478,6 +561,15 @@ public final class Session implements Subscriber {
         return complete(packetId, InflightWindow.State.AWAIT_PUBCOMP);
     }
 
+    /** An MQTT 5 PUBREC with an error reason code: the client refused the message, and its delivery ends there [MQTT-4.3.3-1]. */
+    public AckOutcome onPubRecRefused(int packetId) {
+        InflightWindow.Entry entry = inflight.get(packetId);
+        if (entry != null && entry.qos != 2) {
+            return AckOutcome.WRONG_KIND;
+        }
+        return complete(packetId, InflightWindow.State.AWAIT_PUBREC);
+    }
+
     private AckOutcome complete(int packetId, InflightWindow.State expected) {
         InflightWindow.Entry entry = inflight.get(packetId);
         if (entry == null) {
@@ -602,6 +694,7 @@ public final class Session implements Subscriber {
             store.putSession(clientId, incarnation, nowMillis, null);
         }
         connection = null;
+        receiveMaximum = Integer.MAX_VALUE;
         congestedSinceNanos = 0;
         queuedSnapshot = 0; // an offline client's queue holds nobody back
         disconnectedAtMillis = nowMillis;
@@ -638,9 +731,11 @@ public final class Session implements Subscriber {
     void restore(StoredSession stored, long nowMillis) {
         incarnation = stored.incarnation();
         cleanSession = false;
+        expiryMillis = NEVER_EXPIRES;
         disconnectedAtMillis = stored.disconnectedAtMillis() != 0 ? stored.disconnectedAtMillis() : nowMillis;
         if (!stored.subscriptions().isEmpty()) {
             subscriptions = new HashMap<>(stored.subscriptions());
+            hasSubscriptionIds = subscriptions.values().stream().anyMatch(o -> SubscriptionOptions.subscriptionId(o) != 0);
         }
         for (StoredOutbound entry : stored.outbound()) {
             if (entry.packetId() != 0 && entry.qos() == 2) {

@@ -8,6 +8,7 @@ import io.netty.util.concurrent.EventExecutor;
 import java.time.Clock;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -105,8 +106,18 @@ public final class SessionRegistry {
      */
     public void connect(String clientId, boolean cleanSession, EventExecutor loop,
                         ClientConnection connection, Consumer<Attached> onAttached) {
+        connect(clientId, cleanSession, cleanSession ? 0 : Session.NEVER_EXPIRES, loop, connection, onAttached);
+    }
+
+    /**
+     * Connects an MQTT 5 client, whose clean start and session expiry interval are separate: a
+     * clean start discards what the session held, and {@code expiryMillis} says how long the
+     * session outlives this connection (0: not at all; {@link Session#NEVER_EXPIRES}).
+     */
+    public void connect(String clientId, boolean cleanStart, long expiryMillis, EventExecutor loop,
+                        ClientConnection connection, Consumer<Attached> onAttached) {
         Session session = sessions.computeIfAbsent(clientId, id -> new Session(id, loop, limits, store, stats));
-        handOver(session, new ConnectRequest(cleanSession, loop, connection, onAttached));
+        handOver(session, new ConnectRequest(cleanStart, expiryMillis, loop, connection, onAttached));
     }
 
     /**
@@ -124,6 +135,7 @@ public final class SessionRegistry {
             } else if (session.owner().inEventLoop() && !session.isConnected()) {
                 if (session.cleanSession()) {
                     session.setCleanSession(false);
+                    session.setExpiryMillis(Session.NEVER_EXPIRES);
                     session.persist();
                 }
                 session.neverExpire();
@@ -132,8 +144,9 @@ public final class SessionRegistry {
         });
     }
 
-    private record ConnectRequest(boolean cleanSession, EventExecutor loop, ClientConnection connection,
-                                  Consumer<Attached> onAttached) {}
+    /** @param cleanSession clean session (3.1.1) or clean start (5): what the session held is discarded */
+    private record ConnectRequest(boolean cleanSession, long expiryMillis, EventExecutor loop,
+                                  ClientConnection connection, Consumer<Attached> onAttached) {}
 
     private void handOver(Session session, ConnectRequest request) {
         EventExecutor owner = session.owner();
@@ -143,7 +156,8 @@ public final class SessionRegistry {
         }
         if (session.isDestroyed()) {
             // A clean session ended while this request was on its way: start from the registry again.
-            connect(session.clientId(), request.cleanSession, request.loop, request.connection, request.onAttached);
+            connect(session.clientId(), request.cleanSession, request.expiryMillis, request.loop, request.connection,
+                    request.onAttached);
             return;
         }
         ClientConnection previous = session.connection();
@@ -153,12 +167,18 @@ public final class SessionRegistry {
         }
         // A session created for this very request starts with cleanSession set, so it is never 'resumed'.
         boolean resumed = !request.cleanSession && !session.cleanSession();
-        if (!resumed) {
+        if (resumed) {
+            session.cancelDelayedWill();
+        } else {
+            // A new session: the old one has ended, and with it the delay of its will.
+            session.publishDelayedWillNow();
             discardSubscriptions.accept(session);
             session.clearState();
         }
-        session.setCleanSession(request.cleanSession);
-        if (!request.cleanSession) {
+        boolean endsAtDisconnect = request.expiryMillis == 0;
+        session.setCleanSession(endsAtDisconnect);
+        session.setExpiryMillis(request.expiryMillis);
+        if (!endsAtDisconnect) {
             session.persist();
         }
         long generation = session.nextGeneration();
@@ -191,10 +211,40 @@ public final class SessionRegistry {
         session.detach(clock.millis());
         if (session.cleanSession()) {
             destroy(session);
+        } else if (session.expiryMillis() != Session.NEVER_EXPIRES) {
+            expireLater(session, session.expiryMillis());
         }
     }
 
+    /**
+     * Changes how long a connected session outlives its connection (an MQTT 5 DISCONNECT's
+     * session expiry interval). Call on the owner loop.
+     */
+    public void changeExpiry(Session session, long expiryMillis) {
+        session.setExpiryMillis(expiryMillis);
+        boolean endsAtDisconnect = expiryMillis == 0;
+        if (endsAtDisconnect != session.cleanSession()) {
+            session.setCleanSession(endsAtDisconnect);
+            if (!endsAtDisconnect) {
+                session.persist();
+            }
+        }
+    }
+
+    /** An MQTT 5 session expiry interval: the session ends then, unless its client came back meanwhile. */
+    private void expireLater(Session session, long expiryMillis) {
+        long generation = session.generation();
+        session.owner().schedule(() -> {
+            if (session.owner().inEventLoop() && session.generation() == generation
+                    && !session.isDestroyed() && !session.isConnected()) {
+                destroy(session);
+                stats.clientExpired();
+            }
+        }, expiryMillis, TimeUnit.MILLISECONDS);
+    }
+
     private void destroy(Session session) {
+        session.publishDelayedWillNow();
         session.markDestroyed();
         discardSubscriptions.accept(session);
         session.clearState();

@@ -27,14 +27,26 @@ final class RecordCodec {
      * so the format did not change.
      */
     static byte[] subscription(int options) {
-        return new byte[] {(byte) options};
+        int id = SubscriptionOptions.subscriptionId(options);
+        if (id == 0) {
+            return new byte[] {(byte) options};
+        }
+        // An MQTT 5 subscription identifier follows the flags byte; older records have none.
+        return new byte[] {(byte) (options & 0x0F), (byte) (id >>> 24), (byte) (id >>> 16), (byte) (id >>> 8), (byte) id};
     }
 
     static int subscriptionOptions(byte[] value) throws StoreException {
-        if (value.length != 1 || !SubscriptionOptions.isValid(value[0])) {
+        if ((value.length != 1 && value.length != 5) || !SubscriptionOptions.isValid(value[0] & 0x0F) || (value[0] & 0xF0) != 0) {
             throw new StoreException("subscription options are not a QoS 0, 1 or 2 with known flags");
         }
-        return value[0];
+        if (value.length == 1) {
+            return value[0];
+        }
+        int id = (value[1] & 0xFF) << 24 | (value[2] & 0xFF) << 16 | (value[3] & 0xFF) << 8 | (value[4] & 0xFF);
+        if (id <= 0 || id > SubscriptionOptions.MAX_SUBSCRIPTION_ID) {
+            throw new StoreException("subscription identifier " + Integer.toUnsignedString(id) + " is out of range");
+        }
+        return SubscriptionOptions.withSubscriptionId(value[0], id);
     }
     private static final int MESSAGE_VERSION = 1;
     private static final int SESSION_VERSION = 1;

@@ -18,7 +18,15 @@ public final class SubscriptionOptions {
     /** Live deliveries carry the retain flag as published instead of false. */
     public static final int RETAIN_AS_PUBLISHED = 0x08;
 
+    /**
+     * An MQTT 5 subscription identifier (1..268435455, 28 bits) sits above the flags, so that it
+     * is stored and restored with the subscription; 0 means none.
+     */
+    public static final int SUBSCRIPTION_ID_SHIFT = 4;
+    public static final int MAX_SUBSCRIPTION_ID = 0x0FFF_FFFF;
+
     private static final int KNOWN = QOS_MASK | NO_LOCAL | RETAIN_AS_PUBLISHED;
+    private static final int FLAGS_MASK = (1 << SUBSCRIPTION_ID_SHIFT) - 1;
 
     private SubscriptionOptions() {}
 
@@ -34,9 +42,22 @@ public final class SubscriptionOptions {
         return (options & RETAIN_AS_PUBLISHED) != 0;
     }
 
-    /** Whether {@code options} has a QoS of 0..2 and no bits but the known options. */
+    /** The subscription identifier, or 0 for none. */
+    public static int subscriptionId(int options) {
+        return options >>> SUBSCRIPTION_ID_SHIFT;
+    }
+
+    /** The same options with a subscription identifier (0: none). */
+    public static int withSubscriptionId(int options, int subscriptionId) {
+        if (subscriptionId < 0 || subscriptionId > MAX_SUBSCRIPTION_ID) {
+            throw new IllegalArgumentException("subscription identifier " + subscriptionId);
+        }
+        return (options & FLAGS_MASK) | (subscriptionId << SUBSCRIPTION_ID_SHIFT);
+    }
+
+    /** Whether {@code options} has a QoS of 0..2 and no bits but the known options and a subscription identifier. */
     public static boolean isValid(int options) {
-        return (options & ~KNOWN) == 0 && qos(options) <= 2;
+        return (options & FLAGS_MASK & ~KNOWN) == 0 && qos(options) <= 2;
     }
 
     /** The same options with another QoS. */

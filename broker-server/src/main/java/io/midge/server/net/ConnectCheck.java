@@ -37,8 +37,10 @@ final class ConnectCheck {
         }
         String clientId = connect.clientId();
         if (clientId.isEmpty()) {
-            // MQTT 3.1 requires a client id; 3.1.1 lets the server assign one to a clean session.
-            if (connect.protocolLevel() == 3 || !connect.cleanSession() || !settings.allowZeroLengthClientId()) {
+            // MQTT 3.1 requires a client id; 3.1.1 lets the server assign one to a clean session,
+            // MQTT 5 to any session (it learns the id from CONNACK).
+            if (connect.protocolLevel() == 3 || !connect.cleanSession() && !connect.mqtt5()
+                    || !settings.allowZeroLengthClientId()) {
                 return ConnectVerdict.refuse(IDENTIFIER_REJECTED, CloseReason.PROTOCOL_ERROR);
             }
             clientId = settings.autoIdPrefix() + UUID.randomUUID();
@@ -47,8 +49,9 @@ final class ConnectCheck {
         if (prefix != null && !clientId.startsWith(prefix)) {
             return ConnectVerdict.refuse(NOT_AUTHORIZED, CloseReason.NOT_AUTHORISED);
         }
-        if (connect.keepAliveSeconds() > settings.maxKeepaliveSeconds()) {
+        if (connect.keepAliveSeconds() > settings.maxKeepaliveSeconds() && !connect.mqtt5()) {
             // 3.1.1 cannot tell a client to use a shorter keep alive; mosquitto 2.0.12+ refuses it the same way.
+            // MQTT 5 can: CONNACK's server keep alive (see ClientProtocol).
             return ConnectVerdict.refuse(IDENTIFIER_REJECTED, CloseReason.PROTOCOL_ERROR);
         }
         if (connect.will() != null && connect.will().qos() > listener.maxQos()) {

@@ -5,10 +5,12 @@ package io.midge.server.net;
  *
  * @param maxPayloadBytes         message_size_limit: the largest PUBLISH or will payload accepted
  * @param connectTimeoutMillis    how long a new socket may take to send CONNECT
+ * @param receiveMaximum          QoS 1 and 2 PUBLISHes an MQTT 5 client may have unacknowledged
+ *                                (max_inflight_messages, as mosquitto announces it; 65535 for no limit)
  */
 public record ConnectionSettings(int maxKeepaliveSeconds, boolean allowZeroLengthClientId, String autoIdPrefix,
                                  int maxPayloadBytes, boolean connectionMessages, boolean retainAvailable,
-                                 long connectTimeoutMillis) {
+                                 long connectTimeoutMillis, int receiveMaximum) {
 
     /** The protocol's largest remaining length, and our default limit like mosquitto's. */
     public static final int PROTOCOL_MAX_PACKET = 268_435_455;

@@ -1,5 +1,6 @@
 package io.midge.server.net;
 
+import io.midge.core.protocol.Mqtt5Limits;
 import io.midge.core.protocol.ProtocolContext;
 import io.midge.server.codec.MqttDecoder;
 import io.midge.server.config.ListenerProtocol;
@@ -46,7 +47,9 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
         this.protocolContext = new ProtocolContext(broker.router(), broker.sessions(), broker.stats(),
                 listener.mountPoint(), listener.maxQos(), broker.settings().retainAvailable(),
                 broker.settings().connectionMessages(), listener.authenticator(), listener.authorizer(),
-                listener.usernameFromCertificate());
+                listener.usernameFromCertificate(), false,
+                new Mqtt5Limits(Mqtt5Limits.DEFAULTS.maxTopicAlias(), broker.settings().receiveMaximum(), 0,
+                        broker.settings().maxKeepaliveSeconds()));
     }
 
     @Override

@@ -72,7 +72,7 @@ final class MqttConnection extends ChannelTransport implements ConnectPolicy, Ke
             KeepAliveSweeper.of(ctx.executor()).unwatch(this);
             protocol.received(connect);
             if (!protocol.awaitingConnect()) {
-                startKeepAlive(connect.keepAliveSeconds());
+                startKeepAlive(protocol.keepAliveSeconds());
             }
         } else {
             protocol.received(packet);
