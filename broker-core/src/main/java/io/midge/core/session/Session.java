@@ -66,7 +66,7 @@ public final class Session implements Subscriber {
      * subject to persistent_client_expiration.
      */
     private long expiryMillis;
-    public static final long NEVER_EXPIRES = Long.MAX_VALUE;
+    public static final long NEVER_EXPIRES = StoredSession.NEVER_EXPIRES;
     /** The connected client's receive maximum (MQTT 5): never more QoS 1 and 2 messages in flight to it. */
     private int receiveMaximum = Integer.MAX_VALUE;
     /** A will waiting out its MQTT 5 will delay interval, or null. */
@@ -271,7 +271,7 @@ public final class Session implements Subscriber {
     /** The client connected: the store records the session as connected, with its will. Call on the owner loop. */
     public void connected(Message will) {
         if (incarnation != 0) {
-            store.putSession(clientId, incarnation, 0, will);
+            store.putSession(clientId, incarnation, 0, will, expiryMillis);
         }
     }
 
@@ -691,7 +691,7 @@ public final class Session implements Subscriber {
 
     void detach(long nowMillis) {
         if (incarnation != 0) {
-            store.putSession(clientId, incarnation, nowMillis, null);
+            store.putSession(clientId, incarnation, nowMillis, null, expiryMillis);
         }
         connection = null;
         receiveMaximum = Integer.MAX_VALUE;
@@ -720,7 +720,7 @@ public final class Session implements Subscriber {
     void persist() {
         if (incarnation == 0 && store.isPersistent()) {
             incarnation = MessageIds.next();
-            store.putSession(clientId, incarnation, 0, null);
+            store.putSession(clientId, incarnation, 0, null, expiryMillis);
             if (subscriptions != null) {
                 subscriptions.forEach((filter, qos) -> store.putSubscription(clientId, filter, qos));
             }
@@ -731,7 +731,7 @@ public final class Session implements Subscriber {
     void restore(StoredSession stored, long nowMillis) {
         incarnation = stored.incarnation();
         cleanSession = false;
-        expiryMillis = NEVER_EXPIRES;
+        expiryMillis = stored.expiryMillis();
         disconnectedAtMillis = stored.disconnectedAtMillis() != 0 ? stored.disconnectedAtMillis() : nowMillis;
         if (!stored.subscriptions().isEmpty()) {
             subscriptions = new HashMap<>(stored.subscriptions());

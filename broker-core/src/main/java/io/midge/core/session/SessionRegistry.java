@@ -63,9 +63,13 @@ public final class SessionRegistry {
         session.restore(stored, clock.millis());
         if (stored.disconnectedAtMillis() == 0) {
             // Its client was connected when the broker stopped: it is away from now on, and its will is published once.
-            store.putSession(stored.clientId(), stored.incarnation(), clock.millis(), null);
+            store.putSession(stored.clientId(), stored.incarnation(), clock.millis(), null, stored.expiryMillis());
         }
         sessions.put(stored.clientId(), session);
+        if (stored.expiryMillis() != Session.NEVER_EXPIRES) {
+            // The expiry interval runs on across the restart: the time the broker was down counts.
+            expireLater(session, Math.max(0, session.disconnectedAtMillis() + stored.expiryMillis() - clock.millis()));
+        }
         return session;
     }
 

@@ -37,7 +37,12 @@ public interface BrokerStore extends AutoCloseable {
      * @param will                 the connected client's will, published at recovery if the broker
      *                             stopped without the client disconnecting; null for none
      */
-    void putSession(String clientId, long incarnation, long disconnectedAtMillis, Message will);
+    void putSession(String clientId, long incarnation, long disconnectedAtMillis, Message will, long expiryMillis);
+
+    /** A session that never expires by itself (3.1.1's persistent sessions). */
+    default void putSession(String clientId, long incarnation, long disconnectedAtMillis, Message will) {
+        putSession(clientId, incarnation, disconnectedAtMillis, will, StoredSession.NEVER_EXPIRES);
+    }
 
     /**
      * Removes a session with all it holds. {@code heldMessageIds} are the ids of the stored

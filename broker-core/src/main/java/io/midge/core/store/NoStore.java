@@ -10,7 +10,7 @@ final class NoStore implements BrokerStore {
     @Override public boolean isPersistent() { return false; }
     @Override public void putRetained(Message message) { }
     @Override public void removeRetained(String topic) { }
-    @Override public void putSession(String clientId, long incarnation, long disconnectedAtMillis, Message will) { }
+    @Override public void putSession(String clientId, long incarnation, long disconnectedAtMillis, Message will, long expiryMillis) { }
     @Override public void removeSession(String clientId, long[] heldMessageIds) { }
     @Override public void putSubscription(String clientId, String filter, int qos) { }
     @Override public void removeSubscription(String clientId, String filter) { }

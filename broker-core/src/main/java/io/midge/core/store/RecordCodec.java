@@ -149,8 +149,9 @@ final class RecordCodec {
 
     // ---- sessions ----
 
-    static byte[] session(long incarnation, long disconnectedAtMillis, Message will) {
-        Output out = new Output(32);
+    /** The session expiry follows the will only when it is not "never", so 3.1.1 sessions read as before. */
+    static byte[] session(long incarnation, long disconnectedAtMillis, Message will, long expiryMillis) {
+        Output out = new Output(40);
         out.byte_(SESSION_VERSION);
         out.long_(incarnation);
         out.long_(disconnectedAtMillis);
@@ -158,10 +159,13 @@ final class RecordCodec {
         if (will != null) {
             writeMessage(out, will);
         }
+        if (expiryMillis != StoredSession.NEVER_EXPIRES) {
+            out.long_(expiryMillis);
+        }
         return out.bytes();
     }
 
-    record SessionValue(long incarnation, long disconnectedAtMillis, Message will) {}
+    record SessionValue(long incarnation, long disconnectedAtMillis, Message will, long expiryMillis) {}
 
     static SessionValue session(byte[] value, Authorizer authorizer) throws StoreException {
         Input in = new Input(value);
@@ -169,7 +173,8 @@ final class RecordCodec {
         long incarnation = in.long_();
         long disconnectedAt = in.long_();
         Message will = in.byte_() == 1 ? readMessage(in, authorizer) : null;
-        return new SessionValue(incarnation, disconnectedAt, will);
+        long expiry = in.remaining() >= 8 ? in.long_() : StoredSession.NEVER_EXPIRES;
+        return new SessionValue(incarnation, disconnectedAt, will, expiry);
     }
 
     // ---- outbound entries ----
@@ -259,6 +264,10 @@ final class RecordCodec {
 
         Input(byte[] value) {
             buffer = ByteBuffer.wrap(value);
+        }
+
+        int remaining() {
+            return buffer.remaining();
         }
 
         void expectVersion(int version, String what) throws StoreException {

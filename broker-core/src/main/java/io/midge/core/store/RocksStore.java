@@ -146,8 +146,8 @@ public final class RocksStore implements BrokerStore {
     @Override public void removeRetained(String topic) { submit(new StoreOp.RemoveRetained(topic)); }
 
     @Override
-    public void putSession(String clientId, long incarnation, long disconnectedAtMillis, Message will) {
-        submit(new StoreOp.PutSession(clientId, incarnation, disconnectedAtMillis, will));
+    public void putSession(String clientId, long incarnation, long disconnectedAtMillis, Message will, long expiryMillis) {
+        submit(new StoreOp.PutSession(clientId, incarnation, disconnectedAtMillis, will, expiryMillis));
     }
 
     @Override
@@ -376,7 +376,7 @@ public final class RocksStore implements BrokerStore {
             batch.delete(StoreKeys.subscription(remove.clientId(), remove.filter()));
         } else if (op instanceof StoreOp.PutSession put) {
             batch.put(StoreKeys.session(put.clientId()),
-                    RecordCodec.session(put.incarnation(), put.disconnectedAtMillis(), put.will()));
+                    RecordCodec.session(put.incarnation(), put.disconnectedAtMillis(), put.will(), put.expiryMillis()));
         } else if (op instanceof StoreOp.RemoveSession remove) {
             for (byte kind : SESSION_KINDS) {
                 byte[] prefix = StoreKeys.clientPrefix(kind, remove.clientId());

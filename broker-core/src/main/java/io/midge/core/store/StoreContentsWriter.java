@@ -48,7 +48,8 @@ public final class StoreContentsWriter {
         contents.retained().forEach(store::putRetained);
         for (StoredSession session : contents.sessions()) {
             String clientId = session.clientId();
-            store.putSession(clientId, session.incarnation(), session.disconnectedAtMillis(), session.will());
+            store.putSession(clientId, session.incarnation(), session.disconnectedAtMillis(), session.will(),
+                    session.expiryMillis());
             session.subscriptions().forEach((filter, options) -> store.putSubscription(clientId, filter, options));
             for (StoredOutbound out : session.outbound()) {
                 store.putOutbound(clientId, session.incarnation(), out.message(), out.qos(), out.retain());

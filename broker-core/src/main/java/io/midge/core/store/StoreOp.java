@@ -11,7 +11,8 @@ sealed interface StoreOp {
 
     record RemoveRetained(String topic) implements StoreOp {}
 
-    record PutSession(String clientId, long incarnation, long disconnectedAtMillis, Message will) implements StoreOp {}
+    record PutSession(String clientId, long incarnation, long disconnectedAtMillis, Message will, long expiryMillis)
+            implements StoreOp {}
 
     record RemoveSession(String clientId, long[] heldMessageIds) implements StoreOp {}
 

@@ -148,7 +148,7 @@ final class StoreReader {
         List<StoredSession> stored = new ArrayList<>(sessions.size());
         sessions.forEach((clientId, s) -> stored.add(new StoredSession(clientId, s.incarnation(), s.disconnectedAtMillis(),
                 s.will(), subscriptions.getOrDefault(clientId, Map.of()),
-                outboundBySession.getOrDefault(clientId, List.of()), inbound.getOrDefault(clientId, Map.of()))));
+                outboundBySession.getOrDefault(clientId, List.of()), inbound.getOrDefault(clientId, Map.of()), s.expiryMillis())));
         return new Result(new StoreContents(retained, stored, highestId), references, garbage, damaged);
     }
 

@@ -47,7 +47,7 @@ final class BlockedFsyncStore implements BrokerStore {
 
     @Override public void putRetained(Message message) { writes.add("retained " + message.topic()); }
     @Override public void removeRetained(String topic) { writes.add("unretained " + topic); }
-    @Override public void putSession(String clientId, long incarnation, long disconnectedAtMillis, Message will) {
+    @Override public void putSession(String clientId, long incarnation, long disconnectedAtMillis, Message will, long expiryMillis) {
         writes.add("session " + clientId + (disconnectedAtMillis == 0 ? " connected" : " away"));
     }
     @Override public void removeSession(String clientId, long[] heldMessageIds) { writes.add("end " + clientId); }
