@@ -13,4 +13,12 @@ public interface Authenticator {
 
     /** @param username null when the client sent none; password likewise */
     Result authenticate(String clientId, String username, byte[] password);
+
+    /**
+     * The MQTT 5 enhanced authentication methods offered besides user name and password; none
+     * unless an implementation brings its own. A client that names another method is refused.
+     */
+    default EnhancedAuthentication enhanced() {
+        return EnhancedAuthentication.NONE;
+    }
 }

@@ -1,6 +1,7 @@
 package io.midge.core.protocol;
 
 import io.midge.core.auth.Authenticator;
+import io.midge.core.auth.EnhancedAuthentication;
 import io.midge.core.message.Message;
 import io.midge.core.message.Origin;
 import io.midge.core.packet.MqttPacket;
@@ -56,7 +57,8 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
     private static final PacketLog packetLog = new PacketLog(log);
     private static final String UNKNOWN_CLIENT = "<unknown>";
 
-    private enum State { AWAIT_CONNECT, ATTACHING, CONNECTED, CLOSED }
+    /** AUTHENTICATING: an MQTT 5 CONNECT began an enhanced authentication exchange, which must end before anything else. */
+    private enum State { AWAIT_CONNECT, AUTHENTICATING, ATTACHING, CONNECTED, CLOSED }
 
     private final ProtocolContext context;
     private final ConnectPolicy connectPolicy;
@@ -109,6 +111,11 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
     private int inboundUnacknowledged;
     private long willDelayMillis;
     private long willExpirySeconds = -1;
+    /** The enhanced authentication method the client authenticated with, or null. */
+    private String authMethod;
+    private EnhancedAuthentication.Exchange authExchange;
+    private Connect pendingConnect;
+    private byte[] authSuccessData;
     private boolean disconnectSent;
 
     public ClientProtocol(ProtocolContext context, ConnectPolicy connectPolicy, Transport transport) {
@@ -130,6 +137,14 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
                     close(CloseReason.PROTOCOL_ERROR);
                 }
             }
+            case AUTHENTICATING -> {
+                if (packet instanceof Auth auth && auth.reasonCode() == ReasonCode.CONTINUE_AUTHENTICATION
+                        && authMethod.equals(auth.properties().string(Property.AUTHENTICATION_METHOD))) {
+                    onConnectAuthStep(authExchange.step(auth.properties().binary(Property.AUTHENTICATION_DATA)));
+                } else {
+                    close(CloseReason.PROTOCOL_ERROR);
+                }
+            }
             case ATTACHING -> hold(packet);
             case CONNECTED -> {
                 if (waitingFor == null && held == null) {
@@ -144,7 +159,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
 
     /** Whether no CONNECT has been accepted yet: the connect timeout, not keep alive, applies. */
     public boolean awaitingConnect() {
-        return state == State.AWAIT_CONNECT;
+        return state == State.AWAIT_CONNECT || state == State.AUTHENTICATING;
     }
 
     /** The transport has room again. */
@@ -231,11 +246,86 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
     private void onConnect(Connect connect) {
         mqtt5 = connect.mqtt5();
         if (mqtt5 && connect.properties().has(Property.AUTHENTICATION_METHOD)) {
-            // No enhanced authentication method is built in: the client must not go on [MQTT-4.12.0-1].
+            beginConnectAuthentication(connect);
+        } else {
+            onAuthenticatedConnect(connect);
+        }
+    }
+
+    /** MQTT 5 enhanced authentication (section 4.12): AUTH packets go back and forth before CONNACK. */
+    private void beginConnectAuthentication(Connect connect) {
+        String method = connect.properties().string(Property.AUTHENTICATION_METHOD);
+        EnhancedAuthentication methods = context.authenticator().enhanced();
+        if (!methods.supports(method)) {
+            // [MQTT-4.12.0-1]: a method the server does not offer ends the connection here.
             write(new ConnAck(false, ReasonCode.BAD_AUTHENTICATION_METHOD, Properties.EMPTY));
             close(CloseReason.NOT_AUTHORISED);
             return;
         }
+        authMethod = method;
+        authExchange = methods.begin(connect.clientId(), method);
+        pendingConnect = connect;
+        state = State.AUTHENTICATING;
+        onConnectAuthStep(authExchange.step(connect.properties().binary(Property.AUTHENTICATION_DATA)));
+    }
+
+    private void onConnectAuthStep(EnhancedAuthentication.Step step) {
+        switch (step.outcome()) {
+            case CONTINUE -> writeAuth(ReasonCode.CONTINUE_AUTHENTICATION, step.data());
+            case SUCCESS -> {
+                Connect connect = pendingConnect;
+                pendingConnect = null;
+                authExchange = null;
+                authSuccessData = step.data();
+                state = State.AWAIT_CONNECT;
+                onAuthenticatedConnect(connect);
+            }
+            case FAILURE -> {
+                write(new ConnAck(false, ReasonCode.NOT_AUTHORIZED, Properties.EMPTY));
+                close(CloseReason.NOT_AUTHORISED);
+            }
+        }
+    }
+
+    private void writeAuth(int reasonCode, byte[] data) {
+        Properties.Builder properties = Properties.builder().put(Property.AUTHENTICATION_METHOD, authMethod);
+        if (data != null) {
+            properties.put(Property.AUTHENTICATION_DATA, data);
+        }
+        write(new Auth(reasonCode, properties.build()));
+        transport.flush();
+    }
+
+    /**
+     * Re-authentication of a connected MQTT 5 client (section 4.12.1), with the method it
+     * authenticated with; publishing and delivery go on meanwhile.
+     */
+    private void onAuth(Auth auth) {
+        boolean sameMethod = authMethod != null && authMethod.equals(auth.properties().string(Property.AUTHENTICATION_METHOD));
+        boolean starts = auth.reasonCode() == ReasonCode.REAUTHENTICATE && authExchange == null;
+        boolean continues = auth.reasonCode() == ReasonCode.CONTINUE_AUTHENTICATION && authExchange != null;
+        if (!sameMethod || !starts && !continues) {
+            close(CloseReason.PROTOCOL_ERROR);
+            return;
+        }
+        if (starts) {
+            authExchange = context.authenticator().enhanced().begin(clientId, authMethod);
+        }
+        EnhancedAuthentication.Step step = authExchange.step(auth.properties().binary(Property.AUTHENTICATION_DATA));
+        switch (step.outcome()) {
+            case CONTINUE -> writeAuth(ReasonCode.CONTINUE_AUTHENTICATION, step.data());
+            case SUCCESS -> {
+                authExchange = null;
+                writeAuth(ReasonCode.SUCCESS, step.data());
+            }
+            case FAILURE -> {
+                will = null;
+                close(CloseReason.NOT_AUTHORISED, null, ReasonCode.NOT_AUTHORIZED);
+            }
+        }
+    }
+
+    private void onAuthenticatedConnect(Connect connect) {
         ConnectVerdict verdict = connectPolicy.check(connect);
         if (!verdict.accepted()) {
             refuse(connect, verdict);
@@ -352,6 +442,13 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         if (connect.clientId().isEmpty()) {
             properties.put(Property.ASSIGNED_CLIENT_IDENTIFIER, clientId);
         }
+        if (authMethod != null) {
+            properties.put(Property.AUTHENTICATION_METHOD, authMethod);
+            if (authSuccessData != null) {
+                properties.put(Property.AUTHENTICATION_DATA, authSuccessData);
+                authSuccessData = null;
+            }
+        }
         if (keepAliveSeconds != connect.keepAliveSeconds()) {
             properties.put(Property.SERVER_KEEP_ALIVE, keepAliveSeconds);
         }
@@ -418,7 +515,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
             case UNSUBSCRIBE -> onUnsubscribe((Unsubscribe) packet);
             case PINGREQ -> write(Empty.PINGRESP);
             case DISCONNECT -> onDisconnect(packet);
-            case AUTH -> close(CloseReason.PROTOCOL_ERROR); // no enhanced authentication was begun
+            case AUTH -> onAuth((Auth) packet);
             case CONNECT -> {
                 log.info("Bad client {} sending multiple CONNECT messages.", clientId);
                 close(CloseReason.PROTOCOL_ERROR);

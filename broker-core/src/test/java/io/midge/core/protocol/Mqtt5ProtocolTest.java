@@ -318,6 +318,99 @@ class Mqtt5ProtocolTest {
         assertTrue(first.transport.closeRequested);
     }
 
+    /** A toy challenge/response method: the server sends "challenge", the client must answer "response". */
+    private static final class ToyAuthenticator implements io.midge.core.auth.Authenticator {
+        @Override
+        public Result authenticate(String clientId, String username, byte[] password) {
+            return Result.ACCEPTED;
+        }
+
+        @Override
+        public io.midge.core.auth.EnhancedAuthentication enhanced() {
+            return new io.midge.core.auth.EnhancedAuthentication() {
+                @Override
+                public boolean supports(String method) {
+                    return method.equals("TOY");
+                }
+
+                @Override
+                public Exchange begin(String clientId, String method) {
+                    return new Exchange() {
+                        private boolean challenged;
+
+                        @Override
+                        public Step step(byte[] data) {
+                            if (!challenged) {
+                                challenged = true;
+                                return Step.continueWith("challenge".getBytes(StandardCharsets.UTF_8));
+                            }
+                            return "response".equals(data == null ? null : new String(data, StandardCharsets.UTF_8))
+                                    ? Step.success("welcome".getBytes(StandardCharsets.UTF_8)) : Step.failure();
+                        }
+                    };
+                }
+            };
+        }
+    }
+
+    private ClientProtocol toyClient(RecordingTransport transport) {
+        ProtocolContext toy = new ProtocolContext(router, sessions, new BrokerStats(), "", 2, true, false,
+                new ToyAuthenticator(), AllowAllAuthorizer.INSTANCE, false, false, Mqtt5Limits.DEFAULTS);
+        return new ClientProtocol(toy, connect -> ConnectVerdict.accept(connect.clientId(), connect.username()), transport);
+    }
+
+    private static MqttPacket.Auth auth(int reason, String data) {
+        Properties.Builder p = Properties.builder().put(Property.AUTHENTICATION_METHOD, "TOY");
+        if (data != null) {
+            p.put(Property.AUTHENTICATION_DATA, data.getBytes(StandardCharsets.UTF_8));
+        }
+        return new MqttPacket.Auth(reason, p.build());
+    }
+
+    @Test
+    void anEnhancedAuthenticationExchangeRunsThroughAuthPacketsBeforeConnAck() {
+        RecordingTransport transport = new RecordingTransport(ImmediateEventExecutor.INSTANCE);
+        ClientProtocol protocol = toyClient(transport);
+        protocol.received(connect5("toy", props(Property.AUTHENTICATION_METHOD, "TOY"), null));
+        MqttPacket.Auth challenge = assertInstanceOf(MqttPacket.Auth.class, transport.take().get(0));
+        assertEquals(ReasonCode.CONTINUE_AUTHENTICATION, challenge.reasonCode());
+        assertTrue(protocol.awaitingConnect());
+
+        protocol.received(auth(ReasonCode.CONTINUE_AUTHENTICATION, "response"));
+        ConnAck connAck = assertInstanceOf(ConnAck.class, transport.take().get(0));
+        assertEquals(ReasonCode.SUCCESS, connAck.returnCode());
+        assertEquals("TOY", connAck.properties().string(Property.AUTHENTICATION_METHOD));
+        assertArrayEquals("welcome".getBytes(StandardCharsets.UTF_8), connAck.properties().binary(Property.AUTHENTICATION_DATA));
+
+        protocol.received(auth(ReasonCode.REAUTHENTICATE, null));
+        assertEquals(ReasonCode.CONTINUE_AUTHENTICATION,
+                assertInstanceOf(MqttPacket.Auth.class, transport.take().get(0)).reasonCode());
+        protocol.received(auth(ReasonCode.CONTINUE_AUTHENTICATION, "response"));
+        assertEquals(ReasonCode.SUCCESS, assertInstanceOf(MqttPacket.Auth.class, transport.take().get(0)).reasonCode());
+        assertFalse(transport.closeRequested);
+    }
+
+    @Test
+    void aWrongAnswerIsRefusedWithNotAuthorized() {
+        RecordingTransport transport = new RecordingTransport(ImmediateEventExecutor.INSTANCE);
+        ClientProtocol protocol = toyClient(transport);
+        protocol.received(connect5("toy", props(Property.AUTHENTICATION_METHOD, "TOY"), null));
+        transport.take();
+        protocol.received(auth(ReasonCode.CONTINUE_AUTHENTICATION, "wrong"));
+        assertEquals(ReasonCode.NOT_AUTHORIZED, assertInstanceOf(ConnAck.class, transport.take().get(0)).returnCode());
+        assertTrue(transport.closeRequested);
+    }
+
+    @Test
+    void anythingButAuthDuringTheExchangeIsAProtocolError() {
+        RecordingTransport transport = new RecordingTransport(ImmediateEventExecutor.INSTANCE);
+        ClientProtocol protocol = toyClient(transport);
+        protocol.received(connect5("toy", props(Property.AUTHENTICATION_METHOD, "TOY"), null));
+        transport.take();
+        protocol.received(MqttPacket.Empty.PINGREQ);
+        assertTrue(transport.closeRequested);
+    }
+
     /** Lets everyone read and nobody write. */
     private static final class DenyWrites implements io.midge.core.auth.Authorizer {
         @Override

@@ -68,14 +68,12 @@ final class MqttConnection extends ChannelTransport implements ConnectPolicy, Ke
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         MqttPacket packet = (MqttPacket) msg;
         context.stats().packetReceived();
-        if (packet instanceof Connect connect && protocol.awaitingConnect()) {
+        boolean awaitingConnect = protocol.awaitingConnect();
+        protocol.received(packet);
+        // CONNECT (or the AUTH ending an MQTT 5 enhanced authentication) was accepted: from now on keep alive applies.
+        if (awaitingConnect && !protocol.awaitingConnect() && ctx.channel().isActive()) {
             KeepAliveSweeper.of(ctx.executor()).unwatch(this);
-            protocol.received(connect);
-            if (!protocol.awaitingConnect()) {
-                startKeepAlive(protocol.keepAliveSeconds());
-            }
-        } else {
-            protocol.received(packet);
+            startKeepAlive(protocol.keepAliveSeconds());
         }
     }
 
