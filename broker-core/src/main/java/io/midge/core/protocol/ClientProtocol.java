@@ -117,6 +117,8 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
     private Connect pendingConnect;
     private byte[] authSuccessData;
     private boolean disconnectSent;
+    /** Set by the router while routing a PUBLISH that no subscription matched. */
+    private boolean matchedNobody;
 
     public ClientProtocol(ProtocolContext context, ConnectPolicy connectPolicy, Transport transport) {
         this.context = context;
@@ -606,7 +608,13 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         }
         switch (publish.qos()) {
             case 0 -> route(message, allowed);
-            case 1 -> ackWhenCommitted(route(message, allowed), PacketType.PUBACK, publish.packetId());
+            case 1 -> {
+                matchedNobody = false;
+                Commit routed = route(message, allowed);
+                // As mosquitto: an MQTT 5 publisher learns that nobody subscribes, at QoS 1 (its QoS 2 PUBREC comes before routing).
+                int reason = mqtt5 && matchedNobody ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS;
+                writeWhenCommitted(routed, ack(PacketType.PUBACK, publish.packetId(), reason));
+            }
             default -> {
                 Commit stored = allowed ? storeUntilReleased(publish.packetId(), message) : Commit.DONE;
                 if (closeReason == null) { // a third copy closes without PUBREC
@@ -768,6 +776,11 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
             transport.pauseReading();
             congested.awaitDrain(this);
         }
+    }
+
+    @Override
+    public void matchedNobody() {
+        matchedNobody = true;
     }
 
     @Override

@@ -12,4 +12,8 @@ public interface Publisher {
      * drains (see {@link Subscriber#awaitDrain}). Called on the publisher's loop, during routing.
      */
     void holdBackFor(Subscriber congested);
+
+    /** No subscription matched the message (MQTT 5's PUBACK says so). Called on the publisher's loop, during routing. */
+    default void matchedNobody() {
+    }
 }

@@ -86,6 +86,9 @@ public final class Router {
         Matches<Subscriber> matches = matchesPerThread.get();
         matches.clear();
         subscriptions.match(message.topic(), matches);
+        if (matches.size() == 0) {
+            publisher.matchedNobody();
+        }
         try {
             for (int i = 0; i < matches.size(); i++) {
                 Subscriber subscriber = matches.subscriber(i);

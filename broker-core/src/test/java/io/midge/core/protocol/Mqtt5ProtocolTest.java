@@ -154,6 +154,12 @@ class Mqtt5ProtocolTest {
     }
 
     @Test
+    void aQos1PublishNobodySubscribesToIsAnsweredNoMatchingSubscribers() {
+        Client publisher = connected("lonely").send(publish("nobody/here", "x", 1, 8, Properties.EMPTY));
+        assertEquals(ReasonCode.NO_MATCHING_SUBSCRIBERS, assertInstanceOf(Ack.class, publisher.only()).reasonCode());
+    }
+
+    @Test
     void aThreeOneOneSubscriberGetsAPlainPublish() {
         Client subscriber = new Client().send(new Connect("MQTT", 4, true, 60, "old", null, null, null));
         subscriber.received();
