@@ -63,6 +63,11 @@ public final class MqttWire {
         return remainingLength < 0x20_0000 ? 3 : 4;
     }
 
+    /** A variable byte integer; the remaining length is one. */
+    static void writeVariableByteInteger(ByteBuf out, int value) {
+        writeRemainingLength(out, value);
+    }
+
     static void writeRemainingLength(ByteBuf out, int remainingLength) {
         int value = remainingLength;
         do {
@@ -79,6 +84,35 @@ public final class MqttWire {
             throw truncated(field);
         }
         return body.readUnsignedByte();
+    }
+
+    static int readInt(ByteBuf body, String field) {
+        if (body.readableBytes() < 4) {
+            throw truncated(field);
+        }
+        return body.readInt();
+    }
+
+    /**
+     * A variable byte integer (section 1.5.5) inside a packet body: at most four bytes, in the
+     * fewest bytes that hold the value [MQTT-1.5.5-1], as mosquitto also requires.
+     */
+    static int readVariableByteInteger(ByteBuf body, String field) {
+        int value = 0;
+        for (int i = 0; i < 4; i++) {
+            if (!body.isReadable()) {
+                throw truncated(field);
+            }
+            int digit = body.readUnsignedByte();
+            value |= (digit & 0x7F) << (7 * i);
+            if ((digit & 0x80) == 0) {
+                if (i > 0 && digit == 0) {
+                    throw new MalformedPacketException(field + " is not encoded in its fewest bytes");
+                }
+                return value;
+            }
+        }
+        throw new MalformedPacketException(field + " is longer than 4 bytes");
     }
 
     static int readUnsignedShort(ByteBuf body, String field) {
@@ -212,6 +246,21 @@ public final class MqttWire {
         // reserveAndWriteUtf8 rather than writeUtf8: the latter reserves 3 bytes per char and would
         // grow the exactly-sized buffer the encoder allocated.
         ByteBufUtil.reserveAndWriteUtf8(out, value, utf8Length);
+    }
+
+    /**
+     * Writes a string whose size was checked already (by {@link io.midge.core.packet.WireSize}),
+     * without computing its UTF-8 length again: the length prefix is filled in afterwards.
+     */
+    static void writeSizedUtf8(ByteBuf out, String value) {
+        int lengthIndex = out.writerIndex();
+        out.writeShort(0);
+        if (value.isEmpty()) {
+            return;
+        }
+        // The buffer is exactly sized: reserving what is left never grows it.
+        int written = ByteBufUtil.reserveAndWriteUtf8(out, value, out.writableBytes());
+        out.setShort(lengthIndex, written);
     }
 
     static void writeBinary(ByteBuf out, byte[] value) {
