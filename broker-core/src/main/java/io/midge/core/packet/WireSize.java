@@ -234,8 +234,9 @@ public final class WireSize {
     }
 
     /**
-     * UTF-8 length of a string field, checked against its two-byte length prefix. An unpaired
-     * surrogate counts one byte: encoders (Netty's and the JDK's) write it as '?'.
+     * UTF-8 length of a string field, checked against its two-byte length prefix. Counted as
+     * Netty's encoder writes strings, which matters only for unpaired surrogates (see
+     * {@link #utf8Length(CharSequence)}).
      */
     public static int utf8Length(String value, String field) {
         int length = utf8Length(value);
@@ -246,23 +247,28 @@ public final class WireSize {
         return length;
     }
 
-    /** UTF-8 length of a string, unbounded; an unpaired surrogate counts one byte ('?'). */
+    /**
+     * UTF-8 length of a string, unbounded. An unpaired surrogate is written as '?' by Netty's
+     * encoder, and a high surrogate followed by anything but a low one takes that next char with it
+     * as a second byte; the count follows it so the buffer the encoder sizes is exact.
+     */
     public static int utf8Length(CharSequence value) {
         int n = value.length();
-        int length = n;
+        int length = 0;
         for (int i = 0; i < n; i++) {
             char c = value.charAt(i);
             if (c < 0x80) {
-                continue;
-            }
-            if (c < 0x800) {
                 length += 1;
-            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(value.charAt(i + 1))) {
-                // Two chars, four bytes.
+            } else if (c < 0x800) {
                 length += 2;
-                i++;
             } else if (!Character.isSurrogate(c)) {
-                length += 2;
+                length += 3;
+            } else if (!Character.isHighSurrogate(c) || i + 1 == n) {
+                length += 1;
+            } else {
+                // A pair is four bytes; a high surrogate with any other char after it, two.
+                length += Character.isLowSurrogate(value.charAt(i + 1)) ? 4 : 2;
+                i++;
             }
         }
         return length;
