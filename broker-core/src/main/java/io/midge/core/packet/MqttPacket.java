@@ -21,7 +21,7 @@ public sealed interface MqttPacket {
     }
 
     /**
-     * When {@link #protocolSupported()} is false (e.g. "MQTT" level 5) the decoder stops after the
+     * When {@link #protocolSupported()} is false (e.g. "MQTT" level 6) the decoder stops after the
      * protocol level, so the broker can answer CONNACK 0x01: the other fields are then defaults.
      *
      * @param protocolLevel 3, 4 or 5 for a supported protocol, without the bridge bit; for an

@@ -3,6 +3,7 @@ package io.midge.server.codec;
 import io.midge.core.packet.MqttPacket;
 import io.midge.core.packet.PacketType;
 
+import io.midge.core.packet.MqttPacket.Connect;
 import io.midge.core.packet.MqttPacket.OversizedPublish;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -12,7 +13,12 @@ import java.util.List;
 import java.util.function.IntConsumer;
 
 /**
- * Strict MQTT 3.1.1 (and 3.1) decoder: turns inbound bytes into {@link MqttPacket}s.
+ * Strict MQTT 3.1, 3.1.1 and 5 decoder: turns inbound bytes into {@link MqttPacket}s.
+ *
+ * <p>The protocol is the connection's: a server-side decoder speaks 3.1/3.1.1 until it decodes a
+ * CONNECT of level 5, and MQTT 5 for every packet after it; a client-side decoder is told the level
+ * it connects with. MQTT 5 packets carry their properties (never {@link
+ * io.midge.core.packet.Properties#ABSENT}); 3.1/3.1.1 packets never do.
  *
  * <p>Framing: the fixed header is validated as soon as its bytes arrive, and a remaining length
  * above {@code maxPacketSize} fails at once, so a peer can never make the connection buffer more
@@ -38,14 +44,21 @@ public final class MqttDecoder extends ByteToMessageDecoder {
     private static final int SENT_BY_SERVERS = typeMask(PacketType.CONNACK, PacketType.PUBLISH,
             PacketType.PUBACK, PacketType.PUBREC, PacketType.PUBREL, PacketType.PUBCOMP, PacketType.SUBACK,
             PacketType.UNSUBACK, PacketType.PINGRESP);
+    /** MQTT 5 adds AUTH both ways, and a server's DISCONNECT. */
+    private static final int SENT_BY_MQTT5_CLIENTS = SENT_BY_CLIENTS | typeMask(PacketType.AUTH);
+    private static final int SENT_BY_MQTT5_SERVERS = SENT_BY_SERVERS | typeMask(PacketType.AUTH, PacketType.DISCONNECT);
 
     private static final int MAX_REMAINING_LENGTH_BYTES = 4;
 
     private final int maxPacketSize;
     private final int maxPayloadSize;
-    /** Bit i is set when packet type i may arrive in this direction. */
+    /** Bit i is set when packet type i may arrive in this direction, before and in MQTT 5. */
     private final int acceptedTypes;
+    private final int acceptedMqtt5Types;
     private final String peer;
+    private final boolean server;
+    /** The connection speaks MQTT 5: a server saw a level 5 CONNECT, a client was told so. */
+    private boolean mqtt5;
     private boolean failed;
     /** Bytes of an oversized PUBLISH's payload still to be skipped. */
     private int discarding;
@@ -72,10 +85,10 @@ public final class MqttDecoder extends ByteToMessageDecoder {
 
     /** @param consumed told the number of bytes taken from the stream, whole packets or not */
     public MqttDecoder(int maxPacketSize, int maxPayloadSize, IntConsumer consumed) {
-        this(maxPacketSize, maxPayloadSize, SENT_BY_CLIENTS, "client", consumed);
+        this(maxPacketSize, maxPayloadSize, true, false, consumed);
     }
 
-    private MqttDecoder(int maxPacketSize, int maxPayloadSize, int acceptedTypes, String peer, IntConsumer consumed) {
+    private MqttDecoder(int maxPacketSize, int maxPayloadSize, boolean server, boolean mqtt5, IntConsumer consumed) {
         if (maxPacketSize < 0 || maxPacketSize > MqttWire.MAX_REMAINING_LENGTH) {
             throw new IllegalArgumentException("maxPacketSize must be 0.." + MqttWire.MAX_REMAINING_LENGTH
                     + ", was " + maxPacketSize);
@@ -85,14 +98,37 @@ public final class MqttDecoder extends ByteToMessageDecoder {
         }
         this.maxPacketSize = maxPacketSize;
         this.maxPayloadSize = maxPayloadSize;
-        this.acceptedTypes = acceptedTypes;
-        this.peer = peer;
+        this.server = server;
+        this.acceptedTypes = server ? SENT_BY_CLIENTS : SENT_BY_SERVERS;
+        this.acceptedMqtt5Types = server ? SENT_BY_MQTT5_CLIENTS : SENT_BY_MQTT5_SERVERS;
+        this.peer = server ? "client" : "server";
+        this.mqtt5 = mqtt5;
         this.consumed = consumed;
     }
 
-    /** A client-side decoder (benchmark client, tests), accepting only the packets a server may send. */
+    /** A client-side MQTT 3.1.1 decoder (benchmark client, tests), accepting only the packets a server may send. */
     public static MqttDecoder forClient(int maxPacketSize) {
-        return new MqttDecoder(maxPacketSize, maxPacketSize, SENT_BY_SERVERS, "server", bytes -> { });
+        return forClient(maxPacketSize, Connect.LEVEL_MQTT_3_1_1);
+    }
+
+    /**
+     * A client-side decoder for a connection made with this protocol level.
+     *
+     * @param protocolLevel {@link Connect#LEVEL_MQTT_3_1}, {@link Connect#LEVEL_MQTT_3_1_1} or
+     *                      {@link Connect#LEVEL_MQTT_5}
+     */
+    public static MqttDecoder forClient(int maxPacketSize, int protocolLevel) {
+        if (protocolLevel != Connect.LEVEL_MQTT_3_1 && protocolLevel != Connect.LEVEL_MQTT_3_1_1
+                && protocolLevel != Connect.LEVEL_MQTT_5) {
+            throw new IllegalArgumentException("protocol level must be 3, 4 or 5, was " + protocolLevel);
+        }
+        return new MqttDecoder(maxPacketSize, maxPacketSize, false, protocolLevel == Connect.LEVEL_MQTT_5,
+                bytes -> { });
+    }
+
+    /** Whether packets are now read as MQTT 5. */
+    public boolean mqtt5() {
+        return mqtt5;
     }
 
     @Override
@@ -168,8 +204,11 @@ public final class MqttDecoder extends ByteToMessageDecoder {
         }
         // Not retained: the parser copies everything it keeps, so the slice dies with this call.
         ByteBuf body = in.slice(start + headerLength, remainingLength);
-        MqttPacket packet = MqttPacketParser.parse(type, firstByte & 0x0F, body);
+        MqttPacket packet = MqttPacketParser.parse(type, firstByte & 0x0F, body, mqtt5);
         in.readerIndex(start + headerLength + remainingLength);
+        if (server && packet instanceof Connect connect && connect.mqtt5()) {
+            mqtt5 = true;
+        }
         return packet;
     }
 
@@ -185,12 +224,20 @@ public final class MqttDecoder extends ByteToMessageDecoder {
         }
         int qos = (flags >> 1) & 0x03;
         int fieldsLength = 2 + in.getUnsignedShort(bodyStart) + (qos > 0 ? 2 : 0);
+        if (mqtt5 && fieldsLength < remainingLength) {
+            int propertySection = propertySectionLength(in, bodyStart + fieldsLength, bodyStart + remainingLength);
+            if (propertySection < 0) {
+                return null;
+            }
+            fieldsLength += propertySection;
+        }
         int payloadLength = remainingLength - fieldsLength;
         if (payloadLength <= maxPayloadSize) {
             if (available < remainingLength) {
                 return null;
             }
-            MqttPacket packet = MqttPacketParser.parse(PacketType.PUBLISH, flags, in.slice(bodyStart, remainingLength));
+            MqttPacket packet = MqttPacketParser.parse(PacketType.PUBLISH, flags, in.slice(bodyStart, remainingLength),
+                    mqtt5);
             in.readerIndex(bodyStart + remainingLength);
             return packet;
         }
@@ -198,7 +245,7 @@ public final class MqttDecoder extends ByteToMessageDecoder {
             return null;
         }
         OversizedPublish oversized = MqttPacketParser.parseOversizedPublish(flags, in.slice(bodyStart, fieldsLength),
-                payloadLength);
+                payloadLength, mqtt5);
         in.readerIndex(bodyStart + fieldsLength);
         int skipped = Math.min(payloadLength, in.readableBytes());
         in.skipBytes(skipped);
@@ -206,13 +253,35 @@ public final class MqttDecoder extends ByteToMessageDecoder {
         return oversized;
     }
 
+    /**
+     * The size of the property section (its length field and the properties) at {@code offset}, or
+     * -1 while its length field is not all in; a length field that is not a valid variable byte
+     * integer, or runs past the packet, counts as what is left, so the whole packet is parsed and
+     * judged.
+     */
+    private static int propertySectionLength(ByteBuf in, int offset, int end) {
+        int value = 0;
+        for (int i = 0; i < 4 && offset + i < end; i++) {
+            if (offset + i >= in.writerIndex()) {
+                return -1;
+            }
+            int digit = in.getUnsignedByte(offset + i);
+            value |= (digit & 0x7F) << (7 * i);
+            if ((digit & 0x80) == 0) {
+                return (int) Math.min((long) i + 1 + value, end - offset);
+            }
+        }
+        return end - offset;
+    }
+
     private PacketType checkTypeAndFlags(int firstByte) {
         int typeValue = firstByte >>> 4;
         PacketType type = PacketType.of(typeValue);
-        if (type == null) {
+        if (type == null || (type == PacketType.AUTH && !mqtt5)) {
+            // AUTH's value is reserved before MQTT 5.
             throw MalformedPacketException.protocolError("reserved packet type " + typeValue);
         }
-        if ((acceptedTypes & (1 << typeValue)) == 0) {
+        if (((mqtt5 ? acceptedMqtt5Types : acceptedTypes) & (1 << typeValue)) == 0) {
             throw MalformedPacketException.protocolError(type + " must not be sent by a " + peer);
         }
         int flags = firstByte & 0x0F;
@@ -245,17 +314,40 @@ public final class MqttDecoder extends ByteToMessageDecoder {
     }
 
     private void checkRemainingLength(PacketType type, int remainingLength) {
-        int required = switch (type) {
-            case CONNACK, PUBACK, PUBREC, PUBREL, PUBCOMP, UNSUBACK -> 2;
-            case PINGREQ, PINGRESP, DISCONNECT -> 0;
-            default -> -1;
-        };
-        if (required >= 0 && remainingLength != required) {
-            throw new MalformedPacketException(type + " remaining length must be " + required
-                    + ", was " + remainingLength);
+        if (mqtt5) {
+            checkMqtt5RemainingLength(type, remainingLength);
+        } else {
+            int required = switch (type) {
+                case CONNACK, PUBACK, PUBREC, PUBREL, PUBCOMP, UNSUBACK -> 2;
+                case PINGREQ, PINGRESP, DISCONNECT -> 0;
+                default -> -1;
+            };
+            if (required >= 0 && remainingLength != required) {
+                throw new MalformedPacketException(type + " remaining length must be " + required
+                        + ", was " + remainingLength);
+            }
         }
         if (remainingLength > maxPacketSize) {
             throw new PacketTooLargeException(remainingLength, maxPacketSize);
+        }
+    }
+
+    /** MQTT 5 acknowledgements may carry a reason code and properties: only a lower bound is fixed. */
+    private static void checkMqtt5RemainingLength(PacketType type, int remainingLength) {
+        int minimum = switch (type) {
+            case PUBACK, PUBREC, PUBREL, PUBCOMP -> 2;
+            // flags, reason code, property length
+            case CONNACK -> 3;
+            // packet identifier, property length, one reason code
+            case UNSUBACK -> 4;
+            default -> 0;
+        };
+        if (remainingLength < minimum) {
+            throw new MalformedPacketException(type + " remaining length must be at least " + minimum
+                    + ", was " + remainingLength);
+        }
+        if ((type == PacketType.PINGREQ || type == PacketType.PINGRESP) && remainingLength != 0) {
+            throw new MalformedPacketException(type + " remaining length must be 0, was " + remainingLength);
         }
     }
 

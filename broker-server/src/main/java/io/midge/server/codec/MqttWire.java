@@ -4,7 +4,6 @@ import io.midge.core.packet.PacketType;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.handler.codec.EncoderException;
 import io.netty.util.ByteProcessor;
 import io.netty.util.concurrent.FastThreadLocal;
 
@@ -15,9 +14,10 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Wire-level primitives of MQTT 3.1.1 shared by {@link MqttDecoder} and {@link MqttEncoder}:
- * the variable-length remaining length (section 2.2.3), length-prefixed UTF-8 strings (1.5.3)
- * and length-prefixed binary data.
+ * Wire-level primitives shared by {@link MqttDecoder} and {@link MqttEncoder}: variable byte
+ * integers (the remaining length, MQTT 5's property lengths and subscription identifiers, section
+ * 1.5.5), length-prefixed UTF-8 strings (1.5.3) and length-prefixed binary data. Sizes for writing
+ * are {@link io.midge.core.packet.WireSize}'s.
  *
  * <p>Readers work on a packet body that has been sliced to exactly its remaining length, so a
  * field that claims more bytes than are left is reported as malformed instead of reading into the
@@ -27,9 +27,6 @@ public final class MqttWire {
 
     /** The largest remaining length four length bytes can express: 256 MB - 1. */
     public static final int MAX_REMAINING_LENGTH = 268_435_455;
-
-    /** Strings and binary fields carry a two-byte length. */
-    static final int MAX_FIELD_LENGTH = 0xFFFF;
 
     /** Stops at the first byte that is not printable 7-bit ASCII (a signed byte is negative from 0x80 on). */
     private static final ByteProcessor PRINTABLE_ASCII = value -> value >= 0x20 && value != 0x7F;
@@ -63,6 +60,11 @@ public final class MqttWire {
         return remainingLength < 0x20_0000 ? 3 : 4;
     }
 
+    /** A variable byte integer; the remaining length is one. */
+    static void writeVariableByteInteger(ByteBuf out, int value) {
+        writeRemainingLength(out, value);
+    }
+
     static void writeRemainingLength(ByteBuf out, int remainingLength) {
         int value = remainingLength;
         do {
@@ -79,6 +81,35 @@ public final class MqttWire {
             throw truncated(field);
         }
         return body.readUnsignedByte();
+    }
+
+    static int readInt(ByteBuf body, String field) {
+        if (body.readableBytes() < 4) {
+            throw truncated(field);
+        }
+        return body.readInt();
+    }
+
+    /**
+     * A variable byte integer (section 1.5.5) inside a packet body: at most four bytes, in the
+     * fewest bytes that hold the value [MQTT-1.5.5-1], as mosquitto also requires.
+     */
+    static int readVariableByteInteger(ByteBuf body, String field) {
+        int value = 0;
+        for (int i = 0; i < 4; i++) {
+            if (!body.isReadable()) {
+                throw truncated(field);
+            }
+            int digit = body.readUnsignedByte();
+            value |= (digit & 0x7F) << (7 * i);
+            if ((digit & 0x80) == 0) {
+                if (i > 0 && digit == 0) {
+                    throw new MalformedPacketException(field + " is not encoded in its fewest bytes");
+                }
+                return value;
+            }
+        }
+        throw new MalformedPacketException(field + " is longer than 4 bytes");
     }
 
     static int readUnsignedShort(ByteBuf body, String field) {
@@ -190,28 +221,20 @@ public final class MqttWire {
 
     // ---- writing ------------------------------------------------------------------------------
 
-    /** UTF-8 length of a string field, checked against the two-byte length prefix. */
-    static int utf8Length(String value, String field) {
-        int length = ByteBufUtil.utf8Bytes(value);
-        if (length > MAX_FIELD_LENGTH) {
-            throw new EncoderException(field + " is " + length + " bytes of UTF-8, more than " + MAX_FIELD_LENGTH);
+    /**
+     * Writes a string whose size was checked already (by {@link io.midge.core.packet.WireSize}),
+     * without computing its UTF-8 length again: the length prefix is filled in afterwards.
+     */
+    static void writeSizedUtf8(ByteBuf out, String value) {
+        int lengthIndex = out.writerIndex();
+        out.writeShort(0);
+        if (value.isEmpty()) {
+            return;
         }
-        return length;
-    }
-
-    static int binaryLength(byte[] value, String field) {
-        if (value.length > MAX_FIELD_LENGTH) {
-            throw new EncoderException(field + " is " + value.length + " bytes, more than " + MAX_FIELD_LENGTH);
-        }
-        return value.length;
-    }
-
-    /** Writes a string whose UTF-8 length the caller has already computed with {@link #utf8Length}. */
-    static void writeUtf8(ByteBuf out, String value, int utf8Length) {
-        out.writeShort(utf8Length);
-        // reserveAndWriteUtf8 rather than writeUtf8: the latter reserves 3 bytes per char and would
-        // grow the exactly-sized buffer the encoder allocated.
-        ByteBufUtil.reserveAndWriteUtf8(out, value, utf8Length);
+        // The buffer is exactly sized: reserving what is left never grows it (Netty's writeUtf8
+        // reserves 3 bytes per char and would).
+        int written = ByteBufUtil.reserveAndWriteUtf8(out, value, out.writableBytes());
+        out.setShort(lengthIndex, written);
     }
 
     static void writeBinary(ByteBuf out, byte[] value) {

@@ -2,6 +2,8 @@ package io.midge.server.codec;
 
 import io.midge.core.packet.MqttPacket;
 import io.midge.core.packet.PacketType;
+import io.midge.core.packet.MqttPacket.Connect;
+import io.midge.core.packet.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -171,6 +173,9 @@ final class CodecTestSupport {
         if (value instanceof byte[] bytes) {
             return "0x" + HexFormat.of().formatHex(bytes);
         }
+        if (value instanceof Properties properties) {
+            return describeProperties(properties);
+        }
         if (value instanceof List<?> list) {
             return list.stream().map(CodecTestSupport::describe).collect(Collectors.joining(", ", "[", "]"));
         }
@@ -187,6 +192,70 @@ final class CodecTestSupport {
             return text.append(')').toString();
         }
         return String.valueOf(value);
+    }
+
+    /** Properties with binary values shown by content, and ABSENT told apart from EMPTY. */
+    private static String describeProperties(Properties properties) {
+        if (properties.absent()) {
+            return "ABSENT";
+        }
+        StringBuilder text = new StringBuilder("{");
+        properties.values().forEach((p, v) -> text.append(p).append('=').append(describe(v)).append(' '));
+        properties.userProperties().forEach(e -> text.append(e.getKey()).append(':').append(e.getValue()).append(' '));
+        for (int id : properties.subscriptionIdentifiers()) {
+            text.append("SUBSCRIPTION_IDENTIFIER=").append(id).append(' ');
+        }
+        return text.append('}').toString();
+    }
+
+    // ---- MQTT 5 connections -------------------------------------------------------------------
+
+    /** The CONNECT that switches a server-side decoder to MQTT 5. */
+    static final Connect CONNECT_5 = new Connect("MQTT", Connect.LEVEL_MQTT_5, true, 60, "c5", null, null, null, false,
+            Properties.EMPTY);
+
+    /**
+     * Decodes {@code wire} on a server-side connection that began with an MQTT 5 CONNECT, fed in
+     * reads of {@code chunkSize}, and returns the packet after the CONNECT.
+     */
+    static MqttPacket decodeAfterConnect5(byte[] wire, int chunkSize) {
+        byte[] both = concat(encode(CONNECT_5), wire);
+        TrackingAllocator alloc = new TrackingAllocator();
+        EmbeddedChannel channel = decoderChannel(new MqttDecoder(MAX), alloc);
+        for (int i = 0; i < both.length; i += chunkSize) {
+            int n = Math.min(chunkSize, both.length - i);
+            channel.writeInbound(alloc.heapBuffer(n).writeBytes(both, i, n));
+        }
+        MqttPacket connect = channel.readInbound();
+        assertPacketEquals(CONNECT_5, connect);
+        MqttPacket packet = channel.readInbound();
+        assertNull(channel.readInbound(), "more than one packet after the CONNECT");
+        assertFalse(channel.finish());
+        alloc.assertAllReleased();
+        return packet;
+    }
+
+    static MqttPacket decodeAfterConnect5(byte[] wire) {
+        return decodeAfterConnect5(wire, Math.max(1, wire.length + 64));
+    }
+
+    /** The failure {@code wire} causes on a server-side connection that began with an MQTT 5 CONNECT. */
+    static MalformedPacketException decodeFailureAfterConnect5(byte[] wire) {
+        TrackingAllocator alloc = new TrackingAllocator();
+        EmbeddedChannel channel = decoderChannel(new MqttDecoder(MAX), alloc);
+        channel.writeInbound(alloc.wrap(encode(CONNECT_5)));
+        assertPacketEquals(CONNECT_5, channel.readInbound());
+        ByteBuf in = alloc.wrap(wire);
+        MalformedPacketException failure = assertThrows(MalformedPacketException.class, () -> channel.writeInbound(in));
+        assertNull(channel.readInbound());
+        alloc.assertAllReleased();
+        assertFalse(channel.finish());
+        return failure;
+    }
+
+    /** The failure {@code wire} causes on a client-side MQTT 5 connection. */
+    static MalformedPacketException clientDecodeFailure5(byte[] wire) {
+        return decodeFailure(MqttDecoder.forClient(MAX, Connect.LEVEL_MQTT_5), wire);
     }
 
     // ---- raw packet building --------------------------------------------------------------------

@@ -77,9 +77,10 @@ class MqttCodecRoundTripTest {
     }
 
     @Test
-    void samplesCoverAllFourteenTypes() {
+    void samplesCoverAllFourteenTypesOfMqtt311() {
         Set<PacketType> covered = samples().map(MqttPacket::type).collect(Collectors.toSet());
-        assertEquals(EnumSet.allOf(PacketType.class), covered);
+        // AUTH is MQTT 5's: see Mqtt5CodecRoundTripTest.
+        assertEquals(EnumSet.complementOf(EnumSet.of(PacketType.AUTH)), covered);
     }
 
     @ParameterizedTest
