@@ -571,6 +571,11 @@ public final class RawClient implements AutoCloseable {
         return null;
     }
 
+    /** How many packets are waiting to be read (the end-of-stream marker not counted). */
+    public synchronized int queued() {
+        return pending.size() + (int) inbound.stream().filter(p -> !p.isClosed()).count();
+    }
+
     /** The next PUBLISH, decoded as MQTT 5. */
     public Packet5 nextPublish5() {
         return Packet5.of(nextPublish());
