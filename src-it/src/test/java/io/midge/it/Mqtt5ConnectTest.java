@@ -47,7 +47,7 @@ class Mqtt5ConnectTest {
         }
     }
 
-    /** [MQTT-3.1.3-7] [MQTT-3.2.2-16] an empty client id gets a server-assigned one, returned in CONNACK. */
+    /** [MQTT-3.1.3-6] [MQTT-3.1.3-7] an empty client id gets a server-assigned one, returned in CONNACK. */
     @Test
     void emptyClientIdGetsAssignedClientIdentifier() {
         try (RawClient a = open(); RawClient b = open()) {
@@ -85,8 +85,12 @@ class Mqtt5ConnectTest {
             Packet5 p = c.nextPublish5();
             assertEquals("while-away", p.payloadString());
             c.send(Mqtt.puback(p.packetId()));
-            // leave no session behind
-            c.send(Mqtt5.disconnect(0x00, null));
+            // section 3.14.2.2.2: only a change from 0 is an error: ending the session now is allowed
+            c.send(Mqtt5.disconnect(0x00, Mqtt5.props().u32(Mqtt5.SESSION_EXPIRY, 0)));
+            assertTrue(c.closedWithin(CLOSE_WAIT));
+        }
+        try (RawClient c = RawClient.connect5(broker.port(), Mqtt5.connect(id).cleanStart(false))) {
+            assertFalse(c.connack5().sessionPresent(), "DISCONNECT with session expiry 0 ended the session");
         }
     }
 
@@ -104,7 +108,7 @@ class Mqtt5ConnectTest {
         }
     }
 
-    /** [MQTT-3.14.2-2] session expiry 0 in CONNECT, non-zero in DISCONNECT: protocol error. */
+    /** Section 3.14.2.2.2: session expiry 0 in CONNECT, non-zero in DISCONNECT: protocol error. */
     @Test
     void nonZeroSessionExpiryInDisconnectAfterZeroIsAProtocolError() {
         try (RawClient c = RawClient.connect5(broker.port(), Ids.client("dexp"))) {

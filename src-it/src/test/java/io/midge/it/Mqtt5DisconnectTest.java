@@ -49,7 +49,7 @@ class Mqtt5DisconnectTest {
         }
     }
 
-    /** [MQTT-3.2.2-15] the server announces its maximum packet size in CONNACK. */
+    /** Section 3.2.2.3.6: the server announces its maximum packet size in CONNACK. */
     @Test
     void maximumPacketSizeIsAnnounced() {
         try (RawClient c = client("mpsa")) {
@@ -57,7 +57,7 @@ class Mqtt5DisconnectTest {
         }
     }
 
-    /** [MQTT-3.1.2-24] section 4.13.1: a packet above the server's maximum packet size gets DISCONNECT 0x95. */
+    /** Sections 3.2.2.3.6 and 4.13.1: a packet above the server's maximum packet size gets DISCONNECT 0x95. */
     @Test
     void packetTooLargeGetsDisconnect0x95() {
         try (RawClient c = client("large")) {
@@ -78,6 +78,22 @@ class Mqtt5DisconnectTest {
                 c.expectDisconnect5(0x8D, Duration.ofSeconds(6));
             } else {
                 c.assertClosedWithoutPacket(Duration.ofSeconds(6));
+            }
+        }
+    }
+
+    /**
+     * [MQTT-4.12.0-7] (section 4.12): AUTH from a client that gave no authentication method in
+     * CONNECT is a protocol error: DISCONNECT 0x82; mosquitto 2.0.11 just closes.
+     */
+    @Test
+    void authWithoutAuthenticationMethodIsAProtocolError() {
+        try (RawClient c = client("auth")) {
+            c.send(Mqtt5.auth(0x18, Mqtt5.props().str(Mqtt5.AUTH_METHOD, "SCRAM-SHA-1")));
+            if (Reference.expect(true, false)) {
+                c.expectDisconnect5(0x82, CLOSE_WAIT);
+            } else {
+                c.assertClosedWithoutPacket(CLOSE_WAIT);
             }
         }
     }
