@@ -499,6 +499,118 @@ public final class RawClient implements AutoCloseable {
         return socket.isClosed();
     }
 
+    // ---------------------------------------------------------------- MQTT 5 conveniences
+
+    /** Sends the MQTT 5 CONNECT and returns the broker's first answer, decoded (fails on timeout or close). */
+    public Packet5 sendConnect5(Mqtt5.Connect connect) {
+        send(connect.build());
+        return Packet5.of(read());
+    }
+
+    /** Connects with MQTT 5 (clean start, no properties) and asserts CONNACK reason 0x00. */
+    public static RawClient connect5(int port, String clientId) {
+        return connect5(port, Mqtt5.connect(clientId));
+    }
+
+    /** Sends the MQTT 5 CONNECT and asserts CONNACK reason 0x00; the CONNACK is kept in {@link #connack5()}. */
+    public static RawClient connect5(int port, Mqtt5.Connect connect) {
+        RawClient c = open(port);
+        Packet p = c.sendConnectQuietly5(connect);
+        if (p == null || p.type() != Mqtt.CONNACK || Packet5.of(p).reason() != 0) {
+            c.close();
+            fail("expected CONNACK reason 0x00, got " + (p == null ? "no answer" : Packet5.of(p)));
+        }
+        c.connack5 = Packet5.of(p);
+        return c;
+    }
+
+    private Packet sendConnectQuietly5(Mqtt5.Connect connect) {
+        sendQuietly(connect.build());
+        Packet p = poll(TIMEOUT);
+        return p == null || p.isClosed() ? null : p;
+    }
+
+    private volatile Packet5 connack5;
+
+    /** The CONNACK that {@link #connect5(int, Mqtt5.Connect)} received. */
+    public Packet5 connack5() {
+        return connack5;
+    }
+
+    /** Subscribes with MQTT 5 (filter, options byte) pairs and returns the SUBACK reason codes. */
+    public int[] subscribe5(Mqtt5.Props props, Object... filterOptionPairs) {
+        int id = nextId();
+        send(Mqtt5.subscribe(id, props, filterOptionPairs));
+        Packet5 suback = Packet5.of(awaitAck(Mqtt.SUBACK, id));
+        return suback.reasons().stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Subscribes to one filter at {@code qos} (no other options) and asserts it was granted. */
+    public void subscribe5(String filter, int qos) {
+        assertArrayEquals(new int[] {qos}, subscribe5(null, filter, qos), "SUBACK for " + filter);
+    }
+
+    /**
+     * Publishes with MQTT 5 and completes the QoS flow; returns the PUBACK (QoS 1) or PUBREC (QoS 2,
+     * after which PUBREL / PUBCOMP are exchanged), or null for QoS 0.
+     */
+    public Packet5 publish5(String topic, int qos, boolean retain, Mqtt5.Props props, String payload) {
+        int id = qos > 0 ? nextId() : 0;
+        send(Mqtt5.publish(topic, qos, retain, id, props, Mqtt.bytes(payload)));
+        if (qos == 1) {
+            return Packet5.of(awaitAck(Mqtt.PUBACK, id));
+        }
+        if (qos == 2) {
+            Packet5 pubrec = Packet5.of(awaitAck(Mqtt.PUBREC, id));
+            if (pubrec.reason() < 0x80) {
+                send(Mqtt.pubrel(id));
+                awaitAck(Mqtt.PUBCOMP, id);
+            }
+            return pubrec;
+        }
+        return null;
+    }
+
+    /** How many packets are waiting to be read (the end-of-stream marker not counted). */
+    public synchronized int queued() {
+        return pending.size() + (int) inbound.stream().filter(p -> !p.isClosed()).count();
+    }
+
+    /** The next PUBLISH, decoded as MQTT 5. */
+    public Packet5 nextPublish5() {
+        return Packet5.of(nextPublish());
+    }
+
+    public Packet5 nextPublish5(Duration timeout) {
+        return Packet5.of(nextPublish(timeout));
+    }
+
+    /** The next packet of {@code type}, decoded as MQTT 5 (other packets are kept for later reads). */
+    public Packet5 await5(int type) {
+        return Packet5.of(await(p -> p.type() == type, TIMEOUT, Mqtt.typeName(type)));
+    }
+
+    /**
+     * Asserts that the broker sends a DISCONNECT with {@code reason} as its next packet (PUBLISH
+     * packets before it are skipped) and then closes the connection.
+     */
+    public Packet5 expectDisconnect5(int reason, Duration timeout) {
+        Packet p;
+        do {
+            p = poll(timeout);
+        } while (p != null && p.type() == Mqtt.PUBLISH);
+        if (p == null || p.isClosed()) {
+            fail(String.format("expected DISCONNECT 0x%02X, got %s", reason, p == null ? "nothing within " + timeout : p));
+        }
+        Packet5 d = Packet5.of(p);
+        assertEquals(Mqtt.typeName(Mqtt.DISCONNECT), Mqtt.typeName(d.type()), "expected DISCONNECT, got " + d);
+        assertEquals(String.format("0x%02X", reason), String.format("0x%02X", d.reason()), "DISCONNECT reason, got " + d);
+        if (!closedWithin(timeout)) {
+            fail("the broker did not close the connection after " + d);
+        }
+        return d;
+    }
+
     @Override
     public void close() {
         try {
