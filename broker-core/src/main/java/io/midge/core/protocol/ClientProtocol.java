@@ -499,6 +499,10 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
 
     private void onPacket(MqttPacket packet) {
         packetLog.received(clientId, packet);
+        if (mqtt5 && !ClientReasonCodes.valid(packet)) {
+            close(CloseReason.MALFORMED_PACKET); // a reason code a client may not send in this packet
+            return;
+        }
         switch (packet.type()) {
             case PUBLISH -> {
                 if (packet instanceof Publish publish) {
@@ -631,8 +635,8 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
             close(CloseReason.PROTOCOL_ERROR); // only the server sets them [MQTT-3.3.4-6]
             return null;
         }
-        int alias = properties.intValue(Property.TOPIC_ALIAS, 0);
-        if (alias == 0) {
+        int alias = properties.intValue(Property.TOPIC_ALIAS, -1);
+        if (alias == -1) {
             return publish.topic();
         }
         if (inboundAliases == null) {

@@ -19,14 +19,10 @@ final class InboundTopicAliases {
 
     /**
      * @param topic the PUBLISH's topic, "" when only the alias stands for it
-     * @param alias its topic alias property, or 0 when it has none
+     * @param alias its topic alias property (0 is invalid)
      */
     Outcome resolve(String topic, int alias) {
-        if (alias == 0) {
-            resolved = topic;
-            return topic.isEmpty() ? Outcome.ALIAS_UNKNOWN : Outcome.RESOLVED;
-        }
-        if (alias > maximum) {
+        if (alias == 0 || alias > maximum) {
             return Outcome.ALIAS_INVALID;
         }
         if (topics == null) {

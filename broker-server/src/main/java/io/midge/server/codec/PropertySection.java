@@ -140,7 +140,8 @@ final class PropertySection {
     }
 
     private static int checkTwoByte(Property property, int value, String where) {
-        if (value == 0 && (property == Property.RECEIVE_MAXIMUM || property == Property.TOPIC_ALIAS)) {
+        // A topic alias of 0 is left to the protocol, which answers it with "topic alias invalid".
+        if (value == 0 && property == Property.RECEIVE_MAXIMUM) {
             throw protocolError(where + " " + property + " must not be 0");
         }
         return value;
