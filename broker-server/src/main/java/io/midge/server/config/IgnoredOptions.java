@@ -39,8 +39,6 @@ final class IgnoredOptions {
                 "Midge does not use libwebsockets");
         silent(table, "allow_duplicate_messages", "whether overlapping subscriptions may each get a copy",
                 Directive::bool, "Midge sends one copy either way, as MQTT 3.1.1 asks");
-        silent(table, "max_topic_alias", "topic aliases a client may use", d -> d.intInRange(0, 65535),
-                "topic aliases are MQTT 5 only; mosquitto too ignores it for MQTT 3.1.1 clients");
         warned(table, "retry_interval", "seconds before resending an unacknowledged message",
                 d -> d.intInRange(0, Integer.MAX_VALUE), Warned.OBSOLETE);
         warned(table, "store_clean_interval", "seconds between clean-ups of the message store",

@@ -48,7 +48,7 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
                 listener.mountPoint(), listener.maxQos(), broker.settings().retainAvailable(),
                 broker.settings().connectionMessages(), listener.authenticator(), listener.authorizer(),
                 listener.usernameFromCertificate(), false,
-                new Mqtt5Limits(Mqtt5Limits.DEFAULTS.maxTopicAlias(), broker.settings().receiveMaximum(), 0,
+                new Mqtt5Limits(listener.config().maxTopicAlias(), broker.settings().receiveMaximum(), 0,
                         broker.settings().maxKeepaliveSeconds()));
     }
 
