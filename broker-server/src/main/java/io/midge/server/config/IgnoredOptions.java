@@ -27,8 +27,6 @@ final class IgnoredOptions {
     static void register(OptionTable table) {
         warned(table, "memory_limit", "bytes of memory the broker may allocate; 0: no limit",
                 d -> d.longInRange(0, Long.MAX_VALUE), Warned.UNSUPPORTED);
-        warned(table, "max_packet_size", "largest packet a client may send",
-                d -> d.intInRange(20, Integer.MAX_VALUE), Warned.UNSUPPORTED);
         warned(table, "max_inflight_bytes", "bytes of QoS 1 and 2 payload in flight to one client",
                 d -> d.longInRange(0, Long.MAX_VALUE), Warned.UNSUPPORTED);
         silent(table, "set_tcp_nodelay", "disable Nagle's algorithm on client sockets", Directive::bool,
