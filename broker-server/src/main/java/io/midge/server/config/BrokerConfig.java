@@ -22,6 +22,9 @@ import java.util.OptionalInt;
  * @param maxQueuedMessages {@code max_queued_messages}, 0 = unlimited
  * @param maxQueuedBytes {@code max_queued_bytes}, 0 = unlimited
  * @param messageSizeLimit {@code message_size_limit}, 0 = {@link #PROTOCOL_MAX_MESSAGE_SIZE}
+ * @param maxPacketSize {@code max_packet_size}: the largest packet accepted from a client, counted as
+ *     mosquitto does (the first byte plus the remaining length), at least {@link #MIN_MAX_PACKET_SIZE};
+ *     0 when not set, for no limit
  * @param maxKeepalive {@code max_keepalive} in seconds, 0..65535
  * @param allowZeroLengthClientId {@code allow_zero_length_clientid}
  * @param autoIdPrefix {@code auto_id_prefix}
@@ -64,6 +67,7 @@ public record BrokerConfig(
         int maxQueuedMessages,
         long maxQueuedBytes,
         int messageSizeLimit,
+        int maxPacketSize,
         int maxKeepalive,
         boolean allowZeroLengthClientId,
         String autoIdPrefix,
@@ -97,6 +101,9 @@ public record BrokerConfig(
 
     /** Largest message MQTT can carry (remaining length limit), used when the limit is 0. */
     public static final int PROTOCOL_MAX_MESSAGE_SIZE = 268_435_455;
+
+    /** mosquitto refuses a smaller max_packet_size: it would get in the way of even small packets. */
+    public static final int MIN_MAX_PACKET_SIZE = 20;
 
     /** Copies every collection so the configuration cannot change after parsing. */
     public BrokerConfig {

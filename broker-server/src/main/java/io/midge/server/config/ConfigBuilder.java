@@ -22,6 +22,7 @@ final class ConfigBuilder {
     int maxQueuedMessages = 1000;
     long maxQueuedBytes;
     int messageSizeLimit;
+    int maxPacketSize;
     int maxKeepalive = 65535;
     boolean allowZeroLengthClientId = true;
     String autoIdPrefix = "auto-";
@@ -69,8 +70,9 @@ final class ConfigBuilder {
         }
         boolean allowAnonymous = security.allowAnonymous().orElse(listeners.isLocalOnly());
         return new BrokerConfig(listenerConfigs, allowAnonymous, perListenerSettings, maxInflightMessages,
-                maxQueuedMessages, maxQueuedBytes, messageSizeLimit, maxKeepalive, allowZeroLengthClientId,
-                autoIdPrefix, retainAvailable, upgradeOutgoingQos, queueQos0Messages, connectionMessages,
+                maxQueuedMessages, maxQueuedBytes, messageSizeLimit, maxPacketSize, maxKeepalive,
+                allowZeroLengthClientId, autoIdPrefix, retainAvailable, upgradeOutgoingQos, queueQos0Messages,
+                connectionMessages,
                 Optional.ofNullable(clientIdPrefixes), checkRetainSource,
                 logging.types(), logging.dests(), logging.timestamp, logging.timestampFormat, logging.facility(),
                 Optional.ofNullable(persistentClientExpiration), persistence,

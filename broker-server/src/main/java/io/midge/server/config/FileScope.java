@@ -26,6 +26,15 @@ final class FileScope {
         return listener;
     }
 
+    /**
+     * The listener an option applies to, without that option opening the default listener: for
+     * max_topic_alias given before any listener, mosquitto 2.0 keeps the value for the default
+     * listener but opens it only if something else asks for it.
+     */
+    ListenerBuilder listenerLeftUnopened() {
+        return listener;
+    }
+
     void enterListener(ListenerBuilder listener) {
         this.listener = listener;
     }

@@ -18,6 +18,10 @@ final class GeneralOptions {
                 (c, d) -> c.maxQueuedBytes = d.longInRange(0, Long.MAX_VALUE));
         table.general("message_size_limit", "largest payload accepted, in bytes; 0: the protocol's 268435455",
                 (c, d) -> c.messageSizeLimit = d.intInRange(0, BrokerConfig.PROTOCOL_MAX_MESSAGE_SIZE));
+        // mosquitto refuses 0 and anything below 20; leaving the option out is how to have no limit.
+        table.general("max_packet_size", "largest packet accepted from a client, in bytes, at least 20; MQTT 5"
+                + " clients are told in CONNACK; default: no limit",
+                (c, d) -> c.maxPacketSize = d.intInRange(BrokerConfig.MIN_MAX_PACKET_SIZE, MAX_INT));
         table.general("max_keepalive", "longest keep alive a client may ask for, in seconds",
                 (c, d) -> c.maxKeepalive = d.intInRange(0, UINT16_MAX));
         table.general("allow_zero_length_clientid", "whether a client may connect with an empty client id",

@@ -27,8 +27,6 @@ final class IgnoredOptions {
     static void register(OptionTable table) {
         warned(table, "memory_limit", "bytes of memory the broker may allocate; 0: no limit",
                 d -> d.longInRange(0, Long.MAX_VALUE), Warned.UNSUPPORTED);
-        warned(table, "max_packet_size", "largest packet a client may send",
-                d -> d.intInRange(20, Integer.MAX_VALUE), Warned.UNSUPPORTED);
         warned(table, "max_inflight_bytes", "bytes of QoS 1 and 2 payload in flight to one client",
                 d -> d.longInRange(0, Long.MAX_VALUE), Warned.UNSUPPORTED);
         silent(table, "set_tcp_nodelay", "disable Nagle's algorithm on client sockets", Directive::bool,
@@ -39,8 +37,6 @@ final class IgnoredOptions {
                 "Midge does not use libwebsockets");
         silent(table, "allow_duplicate_messages", "whether overlapping subscriptions may each get a copy",
                 Directive::bool, "Midge sends one copy either way, as MQTT 3.1.1 asks");
-        silent(table, "max_topic_alias", "topic aliases a client may use", d -> d.intInRange(0, 65535),
-                "topic aliases are MQTT 5 only; mosquitto too ignores it for MQTT 3.1.1 clients");
         warned(table, "retry_interval", "seconds before resending an unacknowledged message",
                 d -> d.intInRange(0, Integer.MAX_VALUE), Warned.OBSOLETE);
         warned(table, "store_clean_interval", "seconds between clean-ups of the message store",

@@ -16,6 +16,8 @@ final class ListenerBuilder {
     String mountPoint;
     int maxConnections = -1;
     int maxQos = 2;
+    /** mosquitto's default. */
+    int maxTopicAlias = 10;
     boolean useUsernameAsClientId;
     Path cafile;
     Path capath;
@@ -75,7 +77,7 @@ final class ListenerBuilder {
 
     private ListenerConfig build(int effectivePort, boolean localOnly) {
         return new ListenerConfig(effectivePort, bindAddress, localOnly, protocol, socketDomain, mountPoint,
-                maxConnections, maxQos, useUsernameAsClientId,
+                maxConnections, maxQos, maxTopicAlias, useUsernameAsClientId,
                 Optional.ofNullable(cafile), Optional.ofNullable(capath), Optional.ofNullable(certfile),
                 Optional.ofNullable(keyfile), Optional.ofNullable(crlfile),
                 requireCertificate, useIdentityAsUsername, useSubjectAsUsername, tlsVersion, ciphers,

@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param mountPoint topic prefix for clients of this listener, or {@code null}
  * @param maxConnections connection limit for this listener, -1 for unlimited
  * @param maxQos {@code max_qos}: the highest QoS clients of this listener may use, 0..2
+ * @param maxTopicAlias {@code max_topic_alias}: topic aliases an MQTT 5 client of this listener may set,
+ *     0..65535 (0: none); told to the client in CONNACK
  * @param useUsernameAsClientId {@code use_username_as_clientid}: the client's username replaces its client id
  * @param cafile CA certificates file for verifying clients
  * @param capath directory of CA certificates for verifying clients
@@ -43,6 +45,7 @@ public record ListenerConfig(
         String mountPoint,
         int maxConnections,
         int maxQos,
+        int maxTopicAlias,
         boolean useUsernameAsClientId,
         Optional<Path> cafile,
         Optional<Path> capath,
@@ -65,6 +68,9 @@ public record ListenerConfig(
         }
         if (maxQos < 0 || maxQos > 2) {
             throw new IllegalArgumentException("max_qos out of range: " + maxQos);
+        }
+        if (maxTopicAlias < 0 || maxTopicAlias > 65535) {
+            throw new IllegalArgumentException("max_topic_alias out of range: " + maxTopicAlias);
         }
         Objects.requireNonNull(protocol, "protocol");
         Objects.requireNonNull(cafile, "cafile");

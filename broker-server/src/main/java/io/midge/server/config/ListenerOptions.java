@@ -42,6 +42,9 @@ final class ListenerOptions {
             table.listener(name, "highest QoS this listener grants (maximum_qos: the older name)",
                     (l, d) -> l.maxQos = d.intInRange(0, 2));
         }
+        table.add("max_topic_alias", OptionScope.LISTENER, OptionStatus.SUPPORTED, "",
+                "topic aliases an MQTT 5 client may set, told in CONNACK; 0: none",
+                (d, scope) -> scope.listenerLeftUnopened().maxTopicAlias = d.intInRange(0, UINT16_MAX));
         table.listener("use_username_as_clientid", "replace the client id with the user name",
                 (l, d) -> l.useUsernameAsClientId = d.bool());
         table.listener("bind_interface", "network interface to listen on", notYet(validateOnly(Directive::word)));

@@ -48,7 +48,8 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
                 listener.mountPoint(), listener.maxQos(), broker.settings().retainAvailable(),
                 broker.settings().connectionMessages(), listener.authenticator(), listener.authorizer(),
                 listener.usernameFromCertificate(), false,
-                new Mqtt5Limits(Mqtt5Limits.DEFAULTS.maxTopicAlias(), broker.settings().receiveMaximum(), 0,
+                new Mqtt5Limits(listener.config().maxTopicAlias(), broker.settings().receiveMaximum(),
+                        broker.settings().maxPacketSize(),
                         broker.settings().maxKeepaliveSeconds()));
     }
 
@@ -77,9 +78,10 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
                     .addLast("websocket", new WebSocketServerProtocolHandler(webSocketConfig()))
                     .addLast("websocket-frames", WebSocketFrameCodec.INSTANCE);
         }
-        // Oversized PUBLISH payloads are skipped, not buffered, so the packet limit can be the protocol's own.
-        pipeline.addLast("decoder", new MqttDecoder(ConnectionSettings.PROTOCOL_MAX_PACKET, broker.settings().maxPayloadBytes(),
-                        broker.stats()::bytesReceived))
+        // Oversized PUBLISH payloads are skipped, not buffered, so without max_packet_size the packet
+        // limit can be the protocol's own.
+        pipeline.addLast("decoder", new MqttDecoder(broker.settings().maxRemainingLength(),
+                        broker.settings().maxPayloadBytes(), broker.stats()::bytesReceived))
                 .addLast("mqtt", new MqttConnection(protocolContext, broker.settings(), connectCheck));
     }
 
@@ -89,7 +91,8 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
                 .checkStartsWith(true) // any request path: MQTT.js uses /mqtt, others use /
                 .subprotocols(WEBSOCKET_SUBPROTOCOLS)
                 // A frame may carry a whole packet, so it may be as large as one with the largest
-                // payload allowed; a bigger frame would have to be buffered whole, so it closes the connection.
+                // payload allowed (within max_packet_size) and a 5-byte fixed header; a bigger frame
+                // would have to be buffered whole, so it closes the connection.
                 .maxFramePayloadLength(broker.settings().maxPacketBytes() + 5)
                 .handleCloseFrames(true)
                 .build();

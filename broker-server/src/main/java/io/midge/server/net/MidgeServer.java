@@ -114,7 +114,8 @@ public final class MidgeServer implements AutoCloseable {
         SessionRegistry sessions = new SessionRegistry(limits, router::discardSubscriptions, Clock.systemUTC(), store, stats);
         ConnectionSettings settings = new ConnectionSettings(config.maxKeepalive(), config.allowZeroLengthClientId(),
                 config.autoIdPrefix(), config.effectiveMessageSizeLimit(), config.connectionMessages(), config.retainAvailable(),
-                CONNECT_TIMEOUT_MILLIS, config.maxInflightMessages() == 0 ? 65535 : Math.min(65535, config.maxInflightMessages()));
+                CONNECT_TIMEOUT_MILLIS, config.maxInflightMessages() == 0 ? 65535 : Math.min(65535, config.maxInflightMessages()),
+                config.maxPacketSize());
         this.services = new BrokerServices(router, sessions, stats, settings);
         if (durableRetained != null) {
             recover(durableRetained);

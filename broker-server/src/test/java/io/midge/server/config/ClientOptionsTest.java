@@ -84,15 +84,6 @@ class ClientOptionsTest extends ConfigFileTest {
         assertEquals(1, config.listeners().size(), "it does not create the default listener");
     }
 
-    @Test
-    void maxTopicAliasIsAcceptedSilentlyAsMqtt5Only() throws Exception {
-        BrokerConfig config = files.parse("listener 1883", "max_topic_alias 10");
-
-        assertTrue(config.warnings().isEmpty());
-        assertTrue(files.fail("listener 1883", "max_topic_alias 65536").getMessage()
-                .startsWith(files.at(2) + "Invalid value for max_topic_alias"));
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"psk_hint hint", "psk_file /etc/midge/psk"})
     void tlsPskIsRefusedNamingFileAndLineInsteadOfListeningInPlainText(String line) {

@@ -43,6 +43,8 @@ class DefaultsTest {
         assertEquals(0, config.messageSizeLimit());
         assertEquals(BrokerConfig.PROTOCOL_MAX_MESSAGE_SIZE, config.effectiveMessageSizeLimit());
         assertEquals(65535, config.maxKeepalive());
+        assertEquals(0, config.maxPacketSize(), "no limit");
+        assertEquals(10, config.listeners().get(0).maxTopicAlias());
         assertEquals(-1, config.maxConnections());
         assertEquals(10, config.sysInterval());
     }

@@ -45,6 +45,30 @@ class GeneralOptionsTest extends ConfigFileTest {
         assertEquals(0, config.sysInterval());
     }
 
+    @Test
+    void maxPacketSizeIsKeptFrom20Up() throws Exception {
+        assertEquals(20, files.parse("max_packet_size 20").maxPacketSize());
+        assertEquals(Integer.MAX_VALUE, files.parse("max_packet_size 2147483647").maxPacketSize());
+    }
+
+    /** mosquitto 2.0.11 refuses the same values; 0 is not "no limit" there, leaving the option out is. */
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "19", "-1", "2147483648", "1k"})
+    void maxPacketSizeOutOfRangeNamesFileAndLine(String value) {
+        ConfigException e = files.fail("listener 1883", "max_packet_size " + value);
+
+        assertEquals(files.at(2) + "Invalid value for max_packet_size: \"" + value
+                + "\" (expected an integer >= 20).", e.getMessage());
+    }
+
+    @Test
+    void maxPacketSizeIsBrokerWideWhereverItIsGiven() throws Exception {
+        BrokerConfig config = files.parse("listener 1883", "max_packet_size 1000", "listener 1884");
+
+        assertEquals(1000, config.maxPacketSize());
+        assertEquals(2, config.listeners().size());
+    }
+
     /** mosquitto 2.0's conf.c still reads the undocumented older name, so configurations may have it. */
     @Test
     void retainedPersistenceIsTheOlderNameOfPersistence() throws Exception {

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ListenerOptionsTest extends ConfigFileTest {
 
@@ -90,6 +92,42 @@ class ListenerOptionsTest extends ConfigFileTest {
         assertTrue(config.listeners().get(0).localOnly());
         assertEquals("pre/", config.listeners().get(0).mountPoint());
         assertTrue(config.allowAnonymous());
+    }
+
+    @Test
+    void maxTopicAliasIsPerListenerAndDefaultsToMosquittos10() throws Exception {
+        BrokerConfig config = files.parse("listener 1883", "max_topic_alias 0", "listener 1884",
+                "listener 1885", "max_topic_alias 65535");
+
+        assertEquals(List.of(0, 10, 65535), config.listeners().stream().map(ListenerConfig::maxTopicAlias).toList());
+        assertEquals(10, ConfigParser.defaults().listeners().get(0).maxTopicAlias());
+    }
+
+    /** mosquitto 2.0.11 too opens only port 1884 for this file. */
+    @Test
+    void maxTopicAliasBeforeAnyListenerDoesNotOpenTheDefaultListener() throws Exception {
+        BrokerConfig config = files.parse("max_topic_alias 5", "listener 1884");
+
+        assertEquals(List.of(1884), config.listeners().stream().map(ListenerConfig::port).toList());
+        assertEquals(10, config.listeners().get(0).maxTopicAlias());
+    }
+
+    @Test
+    void maxTopicAliasBeforeAnyListenerIsTheDefaultListenersOnceItIsOpened() throws Exception {
+        BrokerConfig config = files.parse("max_topic_alias 5", "listener 1884", "port 1883");
+
+        assertEquals(List.of(1883, 1884), config.listeners().stream().map(ListenerConfig::port).toList());
+        assertEquals(List.of(5, 10), config.listeners().stream().map(ListenerConfig::maxTopicAlias).toList());
+        assertEquals(5, files.parse("max_topic_alias 5").listeners().get(0).maxTopicAlias(), "local only mode");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-1", "65536", "ten"})
+    void maxTopicAliasOutOfRangeNamesFileAndLine(String value) {
+        ConfigException e = files.fail("listener 1883", "max_topic_alias " + value);
+
+        assertEquals(files.at(2) + "Invalid value for max_topic_alias: \"" + value
+                + "\" (expected an integer between 0 and 65535).", e.getMessage());
     }
 
     @Test

@@ -33,8 +33,7 @@ class WarningsTest extends ConfigFileTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
-        "memory_limit 100", "max_packet_size 1000",
-        "max_inflight_bytes 100"})
+        "memory_limit 100", "max_inflight_bytes 100"})
     void ignoredOptionsThatWouldChangeBehaviourWarn(String line) throws Exception {
         String name = line.split(" ")[0];
 
@@ -57,7 +56,7 @@ class WarningsTest extends ConfigFileTest {
         "persistent_client_expiration 2h", "mount_point m/", "socket_domain ipv4", "max_connections 5",
         "password_file passwd", "acl_file acl", "per_listener_settings true", "cafile ca.pem", "capath /etc/ssl",
         "crlfile crl.pem", "require_certificate false", "use_identity_as_username true", "max_topic_alias 10",
-        "pid_file /run/m.pid",
+        "pid_file /run/m.pid", "max_packet_size 1000",
         "persistence true", "persistence_file m.db", "persistence_location /var/lib/m/", "autosave_interval 60",
         "autosave_on_changes true", "persistence_durability batch", "persistence_sync_interval 20",
         "use_subject_as_username true", "tls_version tlsv1.2", "ciphers HIGH", "protocol websockets"})
