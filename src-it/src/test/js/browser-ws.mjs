@@ -3,6 +3,8 @@
 //
 //   node browser-ws.mjs '{"targets":[{"name":"ws","url":"ws://127.0.0.1:P/mqtt","prefix":"T/ws"}, ...]}'
 //
+// A target with "version":5 connects with MQTT 5 (default 4, MQTT 3.1.1).
+//
 // wss:// with the test's own CA: the browser context is created with ignoreHTTPSErrors: true (the
 // certificate is not checked; TLS itself is still used). Exits 0 after printing, 2 on a failure of
 // the harness itself (browser did not start, page did not load).
@@ -56,7 +58,8 @@ try {
   await tab.goto(pageUrl, { waitUntil: 'load', timeout: 15000 });
   const results = {};
   for (const t of config.targets) {
-    results[t.name] = await tab.evaluate(([url, prefix, id]) => runOne(url, prefix, id), [t.url, t.prefix, t.clientId]);
+    results[t.name] = await tab.evaluate(([url, prefix, id, version]) => runOne(url, prefix, id, version),
+      [t.url, t.prefix, t.clientId, t.version || 4]);
   }
   const userAgent = await tab.evaluate(() => navigator.userAgent);
   console.log('RESULT ' + JSON.stringify({ results, userAgent, console: consoleLines }));

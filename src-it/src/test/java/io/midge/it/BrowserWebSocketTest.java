@@ -133,7 +133,7 @@ class BrowserWebSocketTest {
     }
 
     /** The JSON object of one target, e.g. {@code "ws":{...}} (targets hold no nested objects but received[]). */
-    private static String section(String json, String name) {
+    static String section(String json, String name) {
         int at = json.indexOf("\"" + name + "\":{\"url\"");
         if (at < 0) {
             fail("no result for " + name + " in " + json);
@@ -143,8 +143,12 @@ class BrowserWebSocketTest {
         return json.substring(at, close + 1);
     }
 
-    /** Runs the node script; returns the JSON after "RESULT ". Fails with its output otherwise. */
     private static String runBrowser(String config) throws IOException, InterruptedException {
+        return runBrowser(broker.dir(), config);
+    }
+
+    /** Runs the node script, its output in {@code runDir}; returns the JSON after "RESULT ". Fails with its output otherwise. */
+    static String runBrowser(Path runDir, String config) throws IOException, InterruptedException {
         Path module = Paths.get(System.getProperty("basedir", ".")).toAbsolutePath();
         Path script = module.resolve("src/test/js/browser-ws.mjs");
         if (!Files.isDirectory(module.resolve("node_modules/playwright-core"))
@@ -154,7 +158,7 @@ class BrowserWebSocketTest {
         if (!Files.isExecutable(Paths.get("/usr/bin/chromium"))) {
             fail("/usr/bin/chromium is missing: apt-get install chromium (./run-tests does)");
         }
-        Path log = broker.dir().resolve("browser-ws.out");
+        Path log = runDir.resolve("browser-ws.out");
         Process p = new ProcessBuilder("node", script.toString(), config)
                 .directory(module.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         p.getOutputStream().close();

@@ -34,8 +34,17 @@ public final class Cli implements AutoCloseable {
      * runs under {@code stdbuf -oL} so its output (a pipe here) is line buffered and can be awaited.
      */
     public static Cli start(String tool, int port, String... args) {
+        return launch("mqttv311", tool, port, args);
+    }
+
+    /** As {@link #start(String, int, String...)}, but speaking MQTT 5 ({@code -V 5}). */
+    public static Cli startV5(String tool, int port, String... args) {
+        return launch("5", tool, port, args);
+    }
+
+    private static Cli launch(String protocolVersion, String tool, int port, String... args) {
         List<String> cmd = new ArrayList<>(List.of("stdbuf", "-oL", tool, "-h", BrokerProcess.HOST, "-p", Integer.toString(port),
-                "-V", "mqttv311"));
+                "-V", protocolVersion));
         cmd.addAll(List.of(args));
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
