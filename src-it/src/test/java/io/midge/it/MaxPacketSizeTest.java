@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,7 +37,6 @@ class MaxPacketSizeTest {
     }
 
     @Test
-    @Disabled("passes with -Dit.broker=mosquitto; Midge on i11-protocol closes this MQTT 5 CONNECT as a malformed packet")
     void mqtt5ClientsAreToldBothLimitsInConnack() {
         try (BrokerProcess b = BrokerProcess.start("max_packet_size 1000", "max_topic_alias 5");
              RawClient c = RawClient.open(b.port())) {
@@ -53,7 +51,6 @@ class MaxPacketSizeTest {
     }
 
     @Test
-    @Disabled("passes with -Dit.broker=mosquitto; Midge on i11-protocol closes this MQTT 5 CONNECT as a malformed packet")
     void withoutTheOptionsMqtt5ClientsHearOfNoPacketLimitAnd10Aliases() {
         try (BrokerProcess b = BrokerProcess.start();
              RawClient c = RawClient.open(b.port())) {
