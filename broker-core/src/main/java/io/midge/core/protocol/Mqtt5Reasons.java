@@ -34,7 +34,7 @@ final class Mqtt5Reasons {
             case BAD_SOCKET -> CloseReason.QOS_NOT_SUPPORTED.equals(detail) ? ReasonCode.QOS_NOT_SUPPORTED
                     : ReasonCode.MALFORMED_PACKET;
             case TAKEN_OVER -> ReasonCode.SESSION_TAKEN_OVER;
-            case QUIET -> ReasonCode.SERVER_SHUTTING_DOWN;
+            case QUIET -> ReasonCode.UNSPECIFIED_ERROR; // an error of ours
             case CLOSED_BY_CLIENT, DISCONNECTED, SOCKET_ERROR -> -1;
         };
     }
