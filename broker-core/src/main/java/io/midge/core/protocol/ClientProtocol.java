@@ -507,7 +507,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
             // As mosquitto: what a bridge publishes must not come back to it, and a message
             // published retained must cross it as retained.
             int options = bridge ? granted | SubscriptionOptions.NO_LOCAL | SubscriptionOptions.RETAIN_AS_PUBLISHED : granted;
-            context.router().subscribe(session, mountPoint + requested.filter(), options);
+            if (!context.router().subscribe(session, mountPoint + requested.filter(), options)) { granted = 0x80; } // an invalid $share/
             subscribeLog.info("{} {} {}", clientId, granted, requested.filter());
             codes[i] = (byte) granted;
         }

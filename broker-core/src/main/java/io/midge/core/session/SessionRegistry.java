@@ -154,6 +154,7 @@ public final class SessionRegistry {
         // A session created for this very request starts with cleanSession set, so it is never 'resumed'.
         boolean resumed = !request.cleanSession && !session.cleanSession();
         if (!resumed) {
+            session.handBackSharedDeliveries();
             discardSubscriptions.accept(session);
             session.clearState();
         }
@@ -191,11 +192,14 @@ public final class SessionRegistry {
         session.detach(clock.millis());
         if (session.cleanSession()) {
             destroy(session);
+        } else {
+            session.handBackSharedDeliveries();
         }
     }
 
     private void destroy(Session session) {
         session.markDestroyed();
+        session.handBackSharedDeliveries();
         discardSubscriptions.accept(session);
         session.clearState();
         sessions.remove(session.clientId(), session);
