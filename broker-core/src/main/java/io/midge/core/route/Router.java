@@ -76,6 +76,11 @@ public final class Router {
         return shared.memberCount();
     }
 
+    /** Shared subscription groups, for tests that check empty ones go. */
+    int sharedGroupCount() {
+        return shared.groupCount();
+    }
+
     /** Routes a message nobody is to be slowed down for: a will, a $SYS message. */
     public Commit publish(Message message) {
         return publish(message, Publisher.NONE);
