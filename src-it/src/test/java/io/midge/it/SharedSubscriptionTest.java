@@ -156,7 +156,9 @@ class SharedSubscriptionTest {
             pub.publish(topic, "kept", 1, true);
             try {
                 member.subscribe("$share/g/" + topic, 1);
-                assertNull(member.poll(QUIET), "a share gets no retained message");
+                Paho.Msg onSubscribe = member.poll(QUIET);
+                assertEquals(Reference.expect(null, "kept"), onSubscribe == null ? null : onSubscribe.payload(),
+                        "a share gets no retained message (MQTT 5 section 4.8.2); mosquitto 2.0.11 sends it to 3.1.1 clients");
                 pub.publish(topic, "live", 1, true);
                 assertEquals("live", member.poll(DEADLINE).payload(), "but live ones, retained or not");
             } finally {
