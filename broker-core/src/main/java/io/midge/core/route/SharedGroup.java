@@ -82,8 +82,8 @@ public final class SharedGroup {
     Member pick(Message message, Session excluded) {
         Member[] current = members;
         int count = current.length;
-        if (count == 0) {
-            return null;
+        if (count == 0 || excluded != null && !anyConnectedBut(current, excluded, message)) {
+            return null; // without taking a turn, so that the turns of routed messages stay even
         }
         int first = Math.floorMod(strategy.firstChoice(turns.getAndIncrement(), message), count);
         // isConnected is read from another loop than the session's: a moment stale at worst,
@@ -104,6 +104,15 @@ public final class SharedGroup {
             }
         }
         return null;
+    }
+
+    private static boolean anyConnectedBut(Member[] current, Session excluded, Message message) {
+        for (Member member : current) {
+            if (member.session != excluded && member.mayTake(message) && member.session.isConnected()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

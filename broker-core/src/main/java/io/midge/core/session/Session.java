@@ -303,6 +303,11 @@ public final class Session implements Subscriber {
 
     /** {@link #deliver}, for a message that came through a shared subscription {@code group}. */
     public boolean deliverShared(SharedGroup group, Message message, int grantedQos, boolean retain, long storedIncarnation) {
+        if (connection == null && group.handBack(this, message)) {
+            // On its way here when the client left, or picked on a stale view: a connected member takes it.
+            doneWith(message, storedIncarnation != 0);
+            return true;
+        }
         boolean delivered = deliver(message, grantedQos, retain, storedIncarnation);
         if (delivered && deliveryQos(message, grantedQos) > 0) {
             if (sharedDeliveries == null) {

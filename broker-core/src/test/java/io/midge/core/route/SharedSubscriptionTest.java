@@ -10,6 +10,7 @@ import io.midge.core.session.Session;
 import io.midge.core.session.SessionLimits;
 import io.midge.core.session.SessionRegistry;
 import io.midge.core.store.Commit;
+import io.netty.util.concurrent.DefaultEventExecutor;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +20,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -361,6 +364,61 @@ class SharedSubscriptionTest {
         assertEquals(Map.of(), sa.subscriptions());
         assertEquals(0, router.sharedSubscriptionCount());
         assertFalse(router.unsubscribe(sa, "$share/g"));
+    }
+
+    @Test
+    void membersOnOtherLoopsGetTheirTurnsAndTheHandBack() throws Exception {
+        DefaultEventExecutor leavingLoop = new DefaultEventExecutor();
+        DefaultEventExecutor stayingLoop = new DefaultEventExecutor();
+        try {
+            Client leaving = new Client();
+            Client staying = new Client();
+            Session leavingSession = connectOn(leavingLoop, "leaving", leaving);
+            Session stayingSession = connectOn(stayingLoop, "staying", staying);
+            leavingLoop.submit(() -> router.subscribe(leavingSession, "$share/g/t", 1)).get(5, TimeUnit.SECONDS);
+            stayingLoop.submit(() -> router.subscribe(stayingSession, "$share/g/t", 1)).get(5, TimeUnit.SECONDS);
+
+            publish(6, 1); // from this thread, neither member's loop
+            leavingLoop.submit(() -> registry.disconnected(leavingSession, leaving)).get(5, TimeUnit.SECONDS);
+            leavingLoop.submit(() -> { }).get(5, TimeUnit.SECONDS); // the batch of handed back messages left
+            stayingLoop.submit(() -> { }).get(5, TimeUnit.SECONDS); // and arrived before this
+
+            List<String> got = stayingLoop.submit(staying::payloads).get(5, TimeUnit.SECONDS);
+            assertEquals(List.of("1", "3", "5", "0", "2", "4"), got);
+        } finally {
+            leavingLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+            stayingLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    @Test
+    void aMessageReachingAMemberThatLeftMeanwhileGoesToAConnectedOne() throws Exception {
+        DefaultEventExecutor leavingLoop = new DefaultEventExecutor();
+        try {
+            Client leaving = new Client();
+            Client staying = new Client();
+            Session leavingSession = connectOn(leavingLoop, "leaving", leaving);
+            leavingLoop.submit(() -> router.subscribe(leavingSession, "$share/g/t", 1)).get(5, TimeUnit.SECONDS);
+            member("staying", staying, true);
+            CompletableFuture<Void> holdLoop = new CompletableFuture<>();
+            leavingLoop.execute(holdLoop::join);
+            leavingLoop.execute(() -> registry.disconnected(leavingSession, leaving));
+
+            publish(2, 1); // "0" picked for the leaving member, still connected, and on its way behind its disconnect
+            holdLoop.complete(null);
+            leavingLoop.submit(() -> { }).get(5, TimeUnit.SECONDS);
+
+            assertEquals(List.of(), leaving.payloads());
+            assertEquals(List.of("1", "0"), staying.payloads());
+        } finally {
+            leavingLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    private Session connectOn(DefaultEventExecutor loop, String id, Client client) throws Exception {
+        CompletableFuture<Session> attached = new CompletableFuture<>();
+        registry.connect(id, true, loop, client, a -> attached.complete(a.session()));
+        return attached.get(5, TimeUnit.SECONDS);
     }
 
     @Test
