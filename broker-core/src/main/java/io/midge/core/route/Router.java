@@ -24,6 +24,8 @@ public final class Router {
     private final boolean checkRetainSource;
     private final BrokerStore store;
     private final ThreadLocal<Matches<Subscriber>> matchesPerThread = ThreadLocal.withInitial(Matches::new);
+    private final SharedSubscriptions shared;
+    private final ThreadLocal<Matches<SharedGroup>> groupMatchesPerThread = ThreadLocal.withInitial(Matches::new);
 
     public Router(RetainedStore retained, boolean retainAvailable) {
         this(retained, retainAvailable, false);
@@ -39,6 +41,13 @@ public final class Router {
 
     /** @param store where the retained store and persistent subscribers write; its commits make publishes safe */
     public Router(RetainedStore retained, boolean retainAvailable, boolean checkRetainSource, BrokerStore store) {
+        this(retained, retainAvailable, checkRetainSource, store, ShareStrategy.ROUND_ROBIN);
+    }
+
+    /** @param shareStrategy how a shared subscription's group picks the member a message goes to */
+    public Router(RetainedStore retained, boolean retainAvailable, boolean checkRetainSource, BrokerStore store,
+                  ShareStrategy shareStrategy) {
+        this.shared = new SharedSubscriptions(shareStrategy);
         this.retained = retained;
         this.retainAvailable = retainAvailable;
         this.checkRetainSource = checkRetainSource;
@@ -57,8 +66,19 @@ public final class Router {
         return retained;
     }
 
+    /** Direct subscriptions; shared ones are not counted, as mosquitto's subscriptions/count does not. */
     public int subscriptionCount() {
         return subscriptions.subscriptionCount();
+    }
+
+    /** Memberships of shared subscription groups, as mosquitto's shared_subscriptions/count. */
+    public int sharedSubscriptionCount() {
+        return shared.memberCount();
+    }
+
+    /** Shared subscription groups, for tests that check empty ones go. */
+    int sharedGroupCount() {
+        return shared.groupCount();
     }
 
     /** Routes a message nobody is to be slowed down for: a will, a $SYS message. */
@@ -106,7 +126,32 @@ public final class Router {
         } finally {
             matches.clear();
         }
+        publishToGroups(message, publisher);
         return store.commit();
+    }
+
+    /** One member of each matching shared subscription group gets the message. */
+    private void publishToGroups(Message message, Publisher publisher) {
+        if (shared.memberCount() == 0) {
+            return;
+        }
+        Matches<SharedGroup> groups = groupMatchesPerThread.get();
+        groups.clear();
+        shared.match(message.topic(), groups);
+        try {
+            for (int i = 0; i < groups.size(); i++) {
+                SharedGroup.Member member = groups.subscriber(i).pick(message, null);
+                if (member != null) {
+                    member.take(message);
+                    if (member.isCongested()) {
+                        // The session itself, not its membership: it wakes publishers as itself.
+                        publisher.holdBackFor(member.session());
+                    }
+                }
+            }
+        } finally {
+            groups.clear();
+        }
     }
 
     private static boolean isOwn(Message message, Subscriber subscriber) {
@@ -124,25 +169,42 @@ public final class Router {
     /**
      * Adds or replaces a subscription of a session; call on its owner loop.
      *
+     * A shared subscription ({@code $share/group/filter}, see {@link SharedFilter}) makes the
+     * session a member of that group; the session records it under the whole string.
+     *
      * @param filter  a filter for which {@link #isAcceptableFilter} holds
      * @param options the granted QoS with any {@link SubscriptionOptions} flags; a plain QoS 0..2
      *                for an ordinary MQTT 3.1.1 subscription
+     * @return false, subscribing nothing, if the filter is an invalid share
+     *         ({@link SharedFilter#isShare} but not {@link SharedFilter#isValidShare}): the
+     *         SUBACK refuses it (0x80, MQTT 5: 0x8F topic filter invalid)
      */
-    public void subscribe(Session session, String filter, int options) {
-        subscriptions.subscribe(filter, session, options);
+    public boolean subscribe(Session session, String filter, int options) {
+        if (SharedFilter.isShare(filter)) {
+            if (!SharedFilter.isValidShare(filter)) {
+                return false;
+            }
+            shared.subscribe(SharedFilter.parse(filter), session, options);
+        } else {
+            subscriptions.subscribe(filter, session, options);
+        }
         session.recordSubscription(filter, options);
+        return true;
     }
 
     /**
      * Sends a session the retained messages a new or renewed subscription matches, with the
      * retain flag set. Separate from {@link #subscribe} because they must follow the SUBACK.
      *
+     * A shared subscription gets none (MQTT 5 section 4.8.2: retained messages are not sent
+     * to the session as it subscribes to a share), nor does a refused one.
+     *
      * @param qos the granted QoS (options are not looked at: retained messages are sent as
      *            retained, also to a no local subscription of their own publisher)
      */
     public void deliverRetained(Session session, String filter, int qos) {
         int granted = SubscriptionOptions.qos(qos);
-        if (retainAvailable) {
+        if (retainAvailable && !SharedFilter.isShare(filter)) {
             retained.forEachMatching(filter, message -> {
                 if (!checkRetainSource || message.origin() == null || message.origin().mayWrite(message.topic())) {
                     session.deliver(message, granted, true);
@@ -153,19 +215,33 @@ public final class Router {
 
     /** A subscription of a session read back from the store: indexed only, the session already holds it. */
     public void restoreSubscription(Session session, String filter, int options) {
-        subscriptions.subscribe(filter, session, options);
+        if (SharedFilter.isShare(filter)) {
+            if (SharedFilter.isValidShare(filter)) {
+                shared.subscribe(SharedFilter.parse(filter), session, options);
+            }
+        } else {
+            subscriptions.subscribe(filter, session, options);
+        }
     }
 
     /** @return whether the session had the subscription */
     public boolean unsubscribe(Session session, String filter) {
-        subscriptions.unsubscribe(filter, session);
+        removeFromIndex(session, filter);
         return session.forgetSubscription(filter);
     }
 
     /** Removes every subscription of a session from the index (its own record is cleared by the caller). */
     public void discardSubscriptions(Session session) {
         for (Map.Entry<String, Integer> subscription : session.subscriptions().entrySet()) {
-            subscriptions.unsubscribe(subscription.getKey(), session);
+            removeFromIndex(session, subscription.getKey());
+        }
+    }
+
+    private void removeFromIndex(Session session, String filter) {
+        if (!SharedFilter.isShare(filter)) {
+            subscriptions.unsubscribe(filter, session);
+        } else if (SharedFilter.isValidShare(filter)) {
+            shared.unsubscribe(SharedFilter.parse(filter), session);
         }
     }
 }

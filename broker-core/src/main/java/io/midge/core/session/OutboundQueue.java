@@ -77,6 +77,23 @@ final class OutboundQueue {
         bytes = 0;
     }
 
+    /** Removes the messages {@code condition} holds for (it may act on each as it decides). */
+    void removeIf(java.util.function.Predicate<Queued> condition) {
+        if (queue == null) {
+            return;
+        }
+        queue.removeIf(q -> {
+            if (condition.test(q)) {
+                bytes -= q.message().payload().length;
+                return true;
+            }
+            return false;
+        });
+        if (queue.isEmpty()) {
+            queue = null;
+        }
+    }
+
     /** Drops QoS 0 messages, which a session keeps only while its client is connected (unless configured otherwise). */
     void removeQos0() {
         if (queue == null) {

@@ -10,6 +10,7 @@ import io.midge.core.store.StoredOutbound;
 import io.midge.core.store.StoredSession;
 import io.midge.core.sys.BrokerStats;
 import io.midge.core.route.DrainWaiter;
+import io.midge.core.route.SharedGroup;
 import io.midge.core.route.Subscriber;
 import io.midge.core.topic.SubscriptionOptions;
 import io.midge.core.topic.Topics;
@@ -80,6 +81,8 @@ public final class Session implements Subscriber {
     private final OutboundQueue queue = new OutboundQueue();
     /** Inbound QoS 2 messages stored until their PUBREL, by packet identifier (method A of the spec, as mosquitto). */
     private Map<Integer, AwaitingRelease> inboundQos2AwaitingRelease;
+    /** Which shared subscription group brought the QoS 1 and 2 messages held here; null until one does. */
+    private SharedDeliveries sharedDeliveries;
 
     /** An inbound QoS 2 message and how many copies of it arrived. */
     private static final class AwaitingRelease {
@@ -296,6 +299,9 @@ public final class Session implements Subscriber {
     }
 
     private void doneWith(Message message, boolean stored) {
+        if (sharedDeliveries != null) {
+            sharedDeliveries.forget(message.id());
+        }
         if (stored) {
             store.removeOutbound(clientId, message.id());
         }
@@ -370,6 +376,34 @@ public final class Session implements Subscriber {
             return true;
         }
         return enqueue(message, qos, retain, stored);
+    }
+
+    /** {@link #deliver}, for a message that came through a shared subscription {@code group}. */
+    public boolean deliverShared(SharedGroup group, Message message, int grantedQos, boolean retain, long storedIncarnation) {
+        if (connection == null && group.handBack(this, message)) {
+            // On its way here when the client left, or picked on a stale view: a connected member takes it.
+            doneWith(message, storedIncarnation != 0);
+            return true;
+        }
+        boolean delivered = deliver(message, grantedQos, retain, storedIncarnation);
+        if (delivered && deliveryQos(message, grantedQos) > 0) {
+            if (sharedDeliveries == null) {
+                sharedDeliveries = new SharedDeliveries();
+            }
+            sharedDeliveries.remember(message.id(), group);
+        }
+        return delivered;
+    }
+
+    /**
+     * The client's connection ended: what shared subscriptions brought that the client has not
+     * received yet (queued, or in flight unacknowledged) goes to other connected members of their
+     * groups. Call on the owner loop once detached.
+     */
+    void handBackSharedDeliveries() {
+        if (sharedDeliveries != null) {
+            sharedDeliveries.handBack(this, queue, inflight, this::doneWith);
+        }
     }
 
     private boolean mayRead(Message message) {
@@ -713,6 +747,7 @@ public final class Session implements Subscriber {
         inflight.clear();
         queue.clear();
         inboundQos2AwaitingRelease = null;
+        sharedDeliveries = null;
         wakeDrainWaitersIfDrained();
     }
 

@@ -176,6 +176,7 @@ public final class SessionRegistry {
         } else {
             // A new session: the old one has ended, and with it the delay of its will.
             session.publishDelayedWillNow();
+            session.handBackSharedDeliveries();
             discardSubscriptions.accept(session);
             session.clearState();
         }
@@ -215,8 +216,11 @@ public final class SessionRegistry {
         session.detach(clock.millis());
         if (session.cleanSession()) {
             destroy(session);
-        } else if (session.expiryMillis() != Session.NEVER_EXPIRES) {
-            expireLater(session, session.expiryMillis());
+        } else {
+            session.handBackSharedDeliveries();
+            if (session.expiryMillis() != Session.NEVER_EXPIRES) {
+                expireLater(session, session.expiryMillis());
+            }
         }
     }
 
@@ -250,6 +254,7 @@ public final class SessionRegistry {
     private void destroy(Session session) {
         session.publishDelayedWillNow();
         session.markDestroyed();
+        session.handBackSharedDeliveries();
         discardSubscriptions.accept(session);
         session.clearState();
         sessions.remove(session.clientId(), session);

@@ -158,8 +158,7 @@ public final class SysPublisher implements Runnable {
         }
         publishIfChanged("store/messages/bytes", retained.totalPayloadBytes() + sessions.heldPayloadBytes(), now);
         publishIfChanged("subscriptions/count", router.subscriptionCount(), now);
-        // Midge has no shared subscriptions ($share/...): mosquitto's figure for a broker without any.
-        publishIfChanged("shared_subscriptions/count", 0, now);
+        publishIfChanged("shared_subscriptions/count", router.sharedSubscriptionCount(), now);
         publishIfChanged("retained messages/count", router.retained().size(), now);
     }
 

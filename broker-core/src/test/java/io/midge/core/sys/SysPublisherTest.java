@@ -142,6 +142,19 @@ class SysPublisherTest {
     }
 
     @Test
+    void sharedSubscriptionsAreCountedApartAsMemberships() {
+        Observer observer = new Observer("observer", true, "$SYS/#", 0);
+        new Observer("member1", true, "$share/g/t", 1);
+        new Observer("member2", true, "$share/g/t", 1);
+        new Observer("member3", true, "$share/h/t", 1);
+        publisher().run();
+
+        Map<String, String> values = observer.lastValues();
+        assertEquals("1", values.get("subscriptions/count"), "mosquitto counts shares only as shared subscriptions");
+        assertEquals("3", values.get("shared_subscriptions/count"));
+    }
+
+    @Test
     void countersAreTheStatsTotals() {
         stats.packetReceived();
         stats.packetReceived();
