@@ -880,7 +880,8 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
             subscribeLog.info("{} {} {}", clientId, granted, requested.filter());
             codes[i] = (byte) granted;
             // Retain handling [MQTT-3.3.1-9..11]: 0 sends retained messages, 1 only to a new subscription, 2 never.
-            sendRetained[i] = ReasonCode.isError(granted) ? false : !mqtt5 || requested.retainHandling() == 0 || requested.retainHandling() == 1 && !existed;
+            sendRetained[i] = !ReasonCode.isError(granted)
+                    && (!mqtt5 || requested.retainHandling() == 0 || requested.retainHandling() == 1 && !existed);
         }
         // The subscription is safe before the SUBACK: what is published after it is then kept for us.
         writeWhenCommitted(store().commit(), mqtt5 ? new SubAck(subscribe.packetId(), codes, Properties.EMPTY)
