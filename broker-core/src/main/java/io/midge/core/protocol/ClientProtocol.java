@@ -25,6 +25,7 @@ import io.midge.core.packet.ReasonCode;
 import io.midge.core.packet.WireSize;
 import io.midge.core.message.MessageIds;
 import io.midge.core.route.DrainWaiter;
+import io.midge.core.route.SharedFilter;
 import io.midge.core.route.Publisher;
 import io.midge.core.route.Subscriber;
 import io.midge.core.session.ClientConnection;
@@ -856,7 +857,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         for (int i = 0; i < codes.length; i++) {
             TopicSubscription requested = subscribe.subscriptions().get(i);
             packetLog.filter(requested.filter(), requested.qos());
-            boolean shared = requested.filter().startsWith(Topics.SHARE_PREFIX);
+            boolean shared = SharedFilter.isShare(requested.filter());
             if (mqtt5 && shared && requested.noLocal()) {
                 close(CloseReason.PROTOCOL_ERROR); // [MQTT-3.8.3-4]
                 return;

@@ -11,6 +11,7 @@ import io.midge.core.store.StoredSession;
 import io.midge.core.sys.BrokerStats;
 import io.midge.core.route.DrainWaiter;
 import io.midge.core.route.SharedGroup;
+import io.midge.core.route.SharedFilter;
 import io.midge.core.route.Subscriber;
 import io.midge.core.topic.SubscriptionOptions;
 import io.midge.core.topic.Topics;
@@ -229,7 +230,7 @@ public final class Session implements Subscriber {
         int[] ids = NO_IDS;
         for (Map.Entry<String, Integer> subscription : subscriptions.entrySet()) {
             int id = SubscriptionOptions.subscriptionId(subscription.getValue());
-            if (id != 0 && Topics.matches(SharedFilters.plainFilter(subscription.getKey()), topic)) {
+            if (id != 0 && Topics.matches(matchingFilter(subscription.getKey()), topic)) {
                 ids = Arrays.copyOf(ids, ids.length + 1);
                 ids[ids.length - 1] = id;
             }
@@ -238,6 +239,11 @@ public final class Session implements Subscriber {
     }
 
     private static final int[] NO_IDS = new int[0];
+
+    /** The filter a subscription matches topics with: a share's own filter (only valid shares are ever recorded). */
+    private static String matchingFilter(String subscription) {
+        return SharedFilter.isShare(subscription) ? SharedFilter.parse(subscription).filter() : subscription;
+    }
 
     public boolean forgetSubscription(String filter) {
         boolean had = subscriptions != null && subscriptions.remove(filter) != null;

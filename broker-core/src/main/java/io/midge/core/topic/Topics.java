@@ -29,8 +29,6 @@ public final class Topics {
      * there): messages published to it are never delivered to subscribers.
      */
     public static final String CONTROL_PREFIX = "$CONTROL/";
-    /** Shared subscriptions: {@code $share/GROUP/FILTER}. */
-    public static final String SHARE_PREFIX = "$share/";
 
     private Topics() {
     }
