@@ -234,7 +234,7 @@ final class BenchClient extends ByteToMessageDecoder {
             }
             p += 2;
         }
-        if (run.mqtt5) {
+        if (run.mqtt5 && p <= end) {
             p = skipProperties(in, p, end);
             if (p < 0) {
                 return malformed(in, "PUBLISH property length malformed or longer than the packet");
