@@ -3,6 +3,9 @@ package io.midge.bench;
 import io.midge.server.codec.MqttDecoder;
 import io.midge.server.codec.MqttEncoder;
 import io.midge.core.packet.MqttPacket;
+import io.midge.core.packet.Properties;
+import io.midge.core.packet.Property;
+import io.midge.core.packet.ReasonCode;
 import io.midge.server.codec.MqttWire;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -26,6 +29,12 @@ import java.util.concurrent.CompletableFuture;
  * straight from the receive buffer, without allocating: only the 16 payload bytes this benchmark
  * wrote are read. Outgoing acknowledgements of one read batch go out in one buffer, with one
  * flush, when the read completes.
+ *
+ * <p>With {@link RunContext#mqtt5} the client connects with protocol level 5: every packet it
+ * sends carries an empty property section (acknowledgements use the short form that leaves out a
+ * success reason code), the hand parser skips the property section of inbound PUBLISH packets
+ * and accepts the longer MQTT 5 acknowledgements, and a publisher keeps no more QoS 1/2 messages
+ * in flight than the broker's CONNACK receive maximum.
  *
  * <p>Everything here runs on the channel's event loop.
  */
@@ -55,6 +64,8 @@ final class BenchClient extends ByteToMessageDecoder {
     long protocolErrors;
     /** PUBLISH packets received by a connection that did not subscribe. */
     long unexpected;
+    /** MQTT 5 PUBACK or PUBREC with a failure reason code (0x80 or above): the broker refused the message. */
+    long refused;
 
     private static final int IDLE_KEEP_ALIVE_SECONDS = 60;
 
@@ -71,7 +82,8 @@ final class BenchClient extends ByteToMessageDecoder {
             protected void initChannel(Channel channel) {
                 channel.pipeline()
                         .addLast("bench", BenchClient.this)
-                        .addLast("decoder", MqttDecoder.forClient(MqttWire.MAX_REMAINING_LENGTH))
+                        .addLast("decoder", MqttDecoder.forClient(MqttWire.MAX_REMAINING_LENGTH,
+                                run.mqtt5 ? MqttPacket.Connect.LEVEL_MQTT_5 : MqttPacket.Connect.LEVEL_MQTT_3_1_1))
                         .addLast("control", new Control());
             }
         };
@@ -101,7 +113,13 @@ final class BenchClient extends ByteToMessageDecoder {
         // them; load clients ask for none, as they never go quiet. No run holds idle clients for 60 s.
         int keepAlive = publisher == null && subscriber == null ? IDLE_KEEP_ALIVE_SECONDS : 0;
         boolean cleanSession = subscriber == null || !run.persistentSubscribers;
-        MqttPacket.Connect connect = new MqttPacket.Connect("MQTT", 4, cleanSession, keepAlive, clientId, null, null, null);
+        // MQTT 5 with no CONNECT properties: the broker's outgoing window stays its own default
+        // (mosquitto: max_inflight_messages), as for a 3.1.1 client, so the two compare fairly.
+        MqttPacket.Connect connect = run.mqtt5
+                ? new MqttPacket.Connect("MQTT", MqttPacket.Connect.LEVEL_MQTT_5, cleanSession, keepAlive, clientId,
+                        null, null, null, false, Properties.EMPTY)
+                : new MqttPacket.Connect("MQTT", MqttPacket.Connect.LEVEL_MQTT_3_1_1, cleanSession, keepAlive,
+                        clientId, null, null, null);
         ctx.writeAndFlush(MqttEncoder.encode(ctx.alloc(), connect), ctx.voidPromise());
         super.channelActive(ctx);
     }
@@ -130,7 +148,9 @@ final class BenchClient extends ByteToMessageDecoder {
     ChannelFuture disconnect() {
         Channel channel = this.channel;
         if (channel.isActive()) {
-            channel.writeAndFlush(MqttEncoder.encode(channel.alloc(), MqttPacket.Empty.DISCONNECT))
+            MqttPacket disconnect = run.mqtt5 ? new MqttPacket.Disconnect(ReasonCode.SUCCESS, Properties.EMPTY)
+                    : MqttPacket.Empty.DISCONNECT;
+            channel.writeAndFlush(MqttEncoder.encode(channel.alloc(), disconnect))
                     .addListener(ChannelFutureListener.CLOSE);
         } else {
             channel.close();
@@ -214,6 +234,12 @@ final class BenchClient extends ByteToMessageDecoder {
             }
             p += 2;
         }
+        if (run.mqtt5 && p <= end) {
+            p = skipProperties(in, p, end);
+            if (p < 0) {
+                return malformed(in, "PUBLISH property length malformed or longer than the packet");
+            }
+        }
         if (p > end) {
             return malformed(in, "PUBLISH topic longer than the packet");
         }
@@ -246,31 +272,69 @@ final class BenchClient extends ByteToMessageDecoder {
         return true;
     }
 
+    /**
+     * @return the index after MQTT 5's property section that starts at {@code p}, or -1 when its
+     *         length (a variable byte integer) is malformed or runs past {@code end}
+     */
+    private static int skipProperties(ByteBuf in, int p, int end) {
+        int length = 0;
+        for (int shift = 0; ; shift += 7) {
+            if (p >= end || shift > 21) {
+                return -1;
+            }
+            int digit = in.getUnsignedByte(p++);
+            length |= (digit & 0x7F) << shift;
+            if ((digit & 0x80) == 0) {
+                break;
+            }
+        }
+        return length > end - p ? -1 : p + length;
+    }
+
     private boolean onAck(int type, int flags, ByteBuf in, int offset, int length) {
-        if (length != 2 || flags != (type == PUBREL ? 0x02 : 0)) {
+        // 3.1.1: exactly the packet id. MQTT 5: the id, then optionally a reason code (0 when
+        // absent) and a property section.
+        boolean lengthOk = run.mqtt5 ? length >= 2 && (length < 4 || skipProperties(in, offset + 3, offset + length)
+                == offset + length) : length == 2;
+        if (!lengthOk || flags != (type == PUBREL ? 0x02 : 0)) {
             return malformed(in, "acknowledgement " + type + " with flags " + flags + ", length " + length);
         }
         int id = in.getUnsignedShort(offset);
+        int reason = length > 2 ? in.getUnsignedByte(offset + 2) : ReasonCode.SUCCESS;
+        boolean failure = reason >= 0x80;
         Publisher p = publisher;
         switch (type) {
             case PUBACK -> {
                 if (p == null || !p.onPubAck(id)) {
                     protocolErrors++;
+                } else if (failure) {
+                    refused++;
                 }
             }
             case PUBREC -> {
-                if (p == null || !p.onPubRec(id)) {
+                if (failure) {
+                    if (p == null || !p.onPubRecRefused(id)) {
+                        protocolErrors++;
+                    } else {
+                        refused++;
+                    }
+                } else if (p == null || !p.onPubRec(id)) {
                     protocolErrors++;
                 } else {
                     queueAck(PUBREL << 4 | 0x02, id);
                 }
             }
             case PUBCOMP -> {
-                if (p == null || !p.onPubComp(id)) {
-                    protocolErrors++;
+                if (p == null || !p.onPubComp(id) || failure) {
+                    protocolErrors++; // a failing PUBCOMP (0x92): the broker lost track of the id
                 }
             }
-            default -> queueAck(PUBCOMP << 4, id); // PUBREL
+            default -> { // PUBREL
+                if (failure) {
+                    protocolErrors++;
+                }
+                queueAck(PUBCOMP << 4, id);
+            }
         }
         return true;
     }
@@ -381,9 +445,16 @@ final class BenchClient extends ByteToMessageDecoder {
             if (msg instanceof MqttPacket.ConnAck connAck) {
                 if (connAck.returnCode() != 0) {
                     fail("CONNACK return code " + connAck.returnCode());
-                } else if (subscriber != null) {
+                    return;
+                }
+                if (run.mqtt5 && publisher != null) {
+                    // Absent means 65535 (spec 3.2.2.3.3).
+                    publisher.limitWindow(connAck.properties().intValue(Property.RECEIVE_MAXIMUM, 65535));
+                }
+                if (subscriber != null) {
                     MqttPacket.Subscribe subscribe = new MqttPacket.Subscribe(1,
-                            List.of(new MqttPacket.TopicSubscription(subscriber.filter, run.qos)));
+                            List.of(new MqttPacket.TopicSubscription(subscriber.filter, run.qos)),
+                            run.mqtt5 ? Properties.EMPTY : Properties.ABSENT);
                     ctx.writeAndFlush(MqttEncoder.encode(ctx.alloc(), subscribe), ctx.voidPromise());
                 } else {
                     ready.complete(BenchClient.this);
@@ -395,6 +466,9 @@ final class BenchClient extends ByteToMessageDecoder {
                 } else {
                     ready.complete(BenchClient.this);
                 }
+            } else if (msg instanceof MqttPacket.Disconnect disconnect) {
+                protocolErrors++;
+                fail(String.format("DISCONNECT from the broker, reason 0x%02x", disconnect.reasonCode()));
             } else {
                 protocolErrors++; // nothing else was asked for: no PINGREQ, no UNSUBSCRIBE
             }

@@ -15,7 +15,7 @@ import java.net.UnknownHostException;
 import java.util.concurrent.Callable;
 
 /**
- * {@code midge bench SCENARIO [options]}: an MQTT 3.1.1 load generator that checks every message
+ * {@code midge bench SCENARIO [options]}: an MQTT 3.1.1 (or, with {@code --mqtt5}, MQTT 5) load generator that checks every message
  * it gets back. Exit code 0 when every check passed, 1 when one failed (loss at QoS 1/2,
  * duplicates, reordering, protocol errors, dropped connections), 3 when the run could not be
  * carried out (connections refused or not answered), 2 for bad options.
@@ -77,6 +77,10 @@ public final class BenchCommand implements Runnable {
 
         @Option(names = "--json", description = "print one JSON result line on stdout (the table goes to stderr)")
         boolean json;
+
+        @Option(names = "--mqtt5", description = "connect with MQTT 5 instead of 3.1.1; a publisher's window is then"
+                + " at most the broker's CONNACK receive maximum")
+        boolean mqtt5;
 
         /** The broker's address, refused unless it is a loopback address. */
         InetSocketAddress broker() {
@@ -150,6 +154,11 @@ public final class BenchCommand implements Runnable {
 
         abstract double rate();
 
+        /** Null unless the scenario's subscribers share one subscription. */
+        String shareGroup() {
+            return null;
+        }
+
         @Override
         public Integer call() throws InterruptedException {
             LoadSpec run;
@@ -160,7 +169,9 @@ public final class BenchCommand implements Runnable {
                 run = new LoadSpec(scenario(), broker, load.qos, load.payload, load.duration, load.warmup,
                         publishers(), subscribers(), load.inflight, rate(), connection.threads(), load.drain,
                         load.prefix, connection.connectTimeout, connection.concurrency, load.persistent)
-                        .withSubscriberBroker(subscriberBroker);
+                        .withSubscriberBroker(subscriberBroker)
+                        .withMqtt5(connection.mqtt5)
+                        .withShareGroup(shareGroup());
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
@@ -206,7 +217,7 @@ public final class BenchCommand implements Runnable {
     }
 
     @Command(name = "fanout", mixinStandardHelpOptions = true,
-            description = "One publisher on PREFIX/0, S subscribers on PREFIX/0.")
+            description = "One publisher on PREFIX/0, S subscribers on PREFIX/0 (with --shared, one shared subscription).")
     static final class FanOut extends LoadCommand {
         @Option(names = "--subscribers", defaultValue = "4", description = "subscribers (default: ${DEFAULT-VALUE})")
         int subscribers;
@@ -215,10 +226,17 @@ public final class BenchCommand implements Runnable {
                 description = "messages per second, 0 for as fast as the window allows (default: ${DEFAULT-VALUE})")
         double rate;
 
+        @Option(names = "--shared", paramLabel = "GROUP",
+                description = "subscribers share one subscription, $share/GROUP/PREFIX/0: each message goes to one of"
+                        + " them, and is checked to arrive exactly once across the group")
+        String shared;
+
         Scenario scenario() { return Scenario.FANOUT; }
         int publishers() { return 1; }
         int subscribers() { return subscribers; }
         double rate() { return rate; }
+        @Override
+        String shareGroup() { return shared; }
     }
 
     @Command(name = "p2p", mixinStandardHelpOptions = true,
@@ -286,7 +304,7 @@ public final class BenchCommand implements Runnable {
             ConnsSpec run;
             try {
                 run = new ConnsSpec(connection.broker(), connections, connection.threads(), connection.concurrency, hold,
-                        connection.connectTimeout, brokerPid);
+                        connection.connectTimeout, brokerPid, connection.mqtt5);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }

@@ -61,7 +61,7 @@ final class BenchResult {
         long sent = LoadRun.Snapshot.sum(s.sent);
         long received = LoadRun.Snapshot.sum(s.received);
         long lost = s.lost();
-        long duplicates = LoadRun.Snapshot.sum(s.duplicates);
+        long duplicates = s.duplicated();
         long outOfOrder = LoadRun.Snapshot.sum(s.outOfOrder);
         long unexpected = LoadRun.Snapshot.sum(s.unexpected) + s.strayPublishes + s.excess();
         long unacked = s.inflight();
@@ -73,7 +73,13 @@ final class BenchResult {
                 .put("publishers", spec.publishers())
                 .put("subscribers", spec.subscribers())
                 .put("threads", spec.threads())
+                .put("mqtt5", spec.mqtt5())
+                .put("protocol", spec.mqtt5() ? "5" : "3.1.1")
+                .put("shared", spec.shareGroup())
                 .put("inflight", spec.inflight())
+                .put("inflight_used", spec.qos() == 0 ? null : LoadRun.Snapshot.max(s.window))
+                .put("broker_receive_maximum", spec.mqtt5() && spec.qos() > 0
+                        ? LoadRun.Snapshot.max(s.brokerReceiveMaximum) : null)
                 .put("rate", spec.rate())
                 .put("warmup_s", spec.warmupSeconds())
                 .put("duration_s", seconds)
@@ -88,6 +94,7 @@ final class BenchResult {
                 .put("beyond_window", LoadRun.Snapshot.sum(s.beyondWindow))
                 .put("unexpected", unexpected)
                 .put("protocol_errors", s.protocolErrors)
+                .put("refused", s.refused)
                 .put("unacked", unacked)
                 .put("latency_count", s.latency.getTotalCount())
                 .put("p50_us", micros(s.latency.getValueAtPercentile(50)))
@@ -97,8 +104,14 @@ final class BenchResult {
                 .put("pacing_tick_us", micros(tickNanos))
                 .put("pacing_lag_max_us", micros(LoadRun.Snapshot.max(s.maxLag)))
                 .put("drain_ms", drainNanos / 1_000_000);
+        long memberMin = min(s.received);
+        long memberMax = LoadRun.Snapshot.max(s.received);
+        if (spec.shared()) {
+            r.put("member_received_min", memberMin).put("member_received_max", memberMax);
+        }
 
         r.column("scenario", "scenario");
+        r.column("mqtt", "protocol");
         r.column("qos", "qos");
         r.column("payload", "payload");
         r.column("pubs", "publishers");
@@ -112,6 +125,10 @@ final class BenchResult {
         r.column("lost", "lost");
         r.column("dup", "duplicated");
         r.column("ooo", "out_of_order");
+        if (spec.shared()) {
+            r.column("member min", "member_received_min");
+            r.column("member max", "member_received_max");
+        }
 
         r.check(spec.qos() > 0 && lost > 0, lost + " messages lost at QoS " + spec.qos());
         r.check(duplicates > 0, duplicates + " duplicated messages");
@@ -119,9 +136,21 @@ final class BenchResult {
         r.check(unexpected > 0, unexpected + " messages that were not sent by this run");
         r.check(s.protocolErrors > 0, s.protocolErrors + " protocol errors (unexpected acks or QoS)");
         r.check(spec.qos() > 0 && unacked > 0, unacked + " publishes never acknowledged");
+        r.check(s.refused > 0, s.refused + " publishes refused by the broker (MQTT 5 failure reason code)");
+        // Round robin or random, a member of a busy shared subscription gets its turn.
+        r.check(spec.shared() && memberMin == 0 && sent >= 10L * spec.subscribers(),
+                "a member of the shared subscription received nothing");
         r.check(received == 0, "nothing was delivered");
         r.check(!errors.isEmpty(), errors.size() + " connection errors");
         return r.finish();
+    }
+
+    private static long min(long[] values) {
+        long min = Long.MAX_VALUE;
+        for (long v : values) {
+            min = Math.min(min, v);
+        }
+        return values.length == 0 ? 0 : min;
     }
 
     // ---- conns --------------------------------------------------------------------------------
@@ -134,6 +163,7 @@ final class BenchResult {
         boolean rss = rssBeforeKiB >= 0 && rssAfterKiB >= 0;
         r.put("scenario", Scenario.CONNS.label())
                 .put("transport", transport.name().toLowerCase(Locale.ROOT))
+                .put("mqtt5", spec.mqtt5())
                 .put("connections", spec.connections())
                 .put("connected", outcome.connected())
                 .put("failed", outcome.failed())

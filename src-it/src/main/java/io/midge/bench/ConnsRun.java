@@ -33,7 +33,7 @@ final class ConnsRun {
         }
         long pid = spec.brokerPid() != 0 ? spec.brokerPid() : ProcFs.listeningPid(spec.broker().getPort());
 
-        RunContext run = new RunContext(0);
+        RunContext run = new RunContext(0, false, spec.mqtt5());
         String runId = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0x1000000));
         List<BenchClient> clients = new ArrayList<>(spec.connections());
         for (int i = 0; i < spec.connections(); i++) {

@@ -30,10 +30,12 @@ final class LoadRun {
     private final RunContext run;
     private final List<BenchClient> publishers = new ArrayList<>();
     private final List<BenchClient> subscribers = new ArrayList<>();
+    /** With a shared subscription, per publisher: what reached the group as a whole; else null. */
+    private ShareGroupTally[] group;
 
     private LoadRun(LoadSpec spec) {
         this.spec = spec;
-        this.run = new RunContext(spec.qos(), spec.persistentSubscribers());
+        this.run = new RunContext(spec.qos(), spec.persistentSubscribers(), spec.mqtt5());
     }
 
     static BenchResult run(LoadSpec spec) throws BenchException, InterruptedException {
@@ -83,13 +85,21 @@ final class LoadRun {
         long interval = spec.rate() > 0 ? Math.max(1, Math.round(1e9 * pubs / spec.rate())) : 0;
         for (int i = 0; i < pubs; i++) {
             String topic = spec.prefix() + "/" + i;
-            Publisher p = new Publisher(i, topic, spec.qos(), spec.payload(), spec.inflight(), interval);
+            Publisher p = new Publisher(i, topic, spec.qos(), spec.payload(), spec.inflight(), interval, spec.mqtt5());
             publishers.add(new BenchClient(run, "mb" + runId + "p" + i, p, null));
+        }
+        if (spec.shared()) {
+            group = new ShareGroupTally[pubs];
+            for (int i = 0; i < pubs; i++) {
+                group[i] = new ShareGroupTally();
+            }
         }
         for (int i = 0; i < spec.subscribers(); i++) {
             Subscriber s = switch (spec.scenario()) {
                 case FANIN -> new Subscriber(i, spec.prefix() + "/#", 0, pubs);
-                case FANOUT -> new Subscriber(i, spec.prefix() + "/0", 0, 1);
+                case FANOUT -> spec.shared()
+                        ? new Subscriber(i, "$share/" + spec.shareGroup() + "/" + spec.prefix() + "/0", 0, 1, group)
+                        : new Subscriber(i, spec.prefix() + "/0", 0, 1);
                 case P2P, LATENCY -> new Subscriber(i, spec.prefix() + "/" + i, i, 1);
                 case CONNS -> throw new IllegalArgumentException("conns is not a load scenario");
             };
@@ -169,6 +179,9 @@ final class LoadRun {
             parts.add(loop.loop.submit(() -> snapshot.collect(loop)));
         }
         await(parts);
+        if (group != null) {
+            snapshot.collectGroup(group);
+        }
         return snapshot;
     }
 
@@ -219,8 +232,16 @@ final class LoadRun {
         final long[] outOfOrder;
         final long[] beyondWindow;
         final long[] unexpected;
+        /** Per publisher: its in-flight window, and the MQTT 5 CONNACK receive maximum (0 for 3.1.1). */
+        final long[] window;
+        final long[] brokerReceiveMaximum;
         long protocolErrors;
         long strayPublishes;
+        /** Publishes the broker acknowledged with an MQTT 5 failure reason code. */
+        long refused;
+        /** Set for a shared subscription: per publisher, distinct messages the group received. */
+        long[] groupUnique;
+        long groupDuplicates;
         final Histogram latency;
 
         Snapshot(int publishers, int subscribers, boolean withLatency) {
@@ -228,6 +249,8 @@ final class LoadRun {
             inflight = new long[publishers];
             sentInWindow = new long[publishers];
             maxLag = new long[publishers];
+            window = new long[publishers];
+            brokerReceiveMaximum = new long[publishers];
             unique = new long[subscribers][];
             base = new int[subscribers];
             received = new long[subscribers];
@@ -243,11 +266,15 @@ final class LoadRun {
         void collect(LoopState loop) {
             long errors = 0;
             long stray = 0;
+            long refusedHere = 0;
             for (BenchClient client : loop.clients) {
                 errors += client.protocolErrors;
                 stray += client.unexpected;
+                refusedHere += client.refused;
                 Publisher p = client.publisher;
                 if (p != null) {
+                    window[p.index] = p.window;
+                    brokerReceiveMaximum[p.index] = p.brokerReceiveMaximum;
                     sent[p.index] = p.sent();
                     inflight[p.index] = p.inflight;
                     sentInWindow[p.index] = p.sentInWindow;
@@ -277,14 +304,34 @@ final class LoadRun {
             synchronized (this) {
                 protocolErrors += errors;
                 strayPublishes += stray;
+                refused += refusedHere;
                 if (latency != null) {
                     latency.add(loop.latency);
                 }
             }
         }
 
-        /** Deliveries every subscriber should have had: the sent count of each publisher it follows. */
+        /** On the orchestrating thread, after {@link #collect}: the shared subscription's tallies. */
+        void collectGroup(ShareGroupTally[] tallies) {
+            groupUnique = new long[tallies.length];
+            for (int i = 0; i < tallies.length; i++) {
+                groupUnique[i] = tallies[i].unique();
+                groupDuplicates += tallies[i].duplicates();
+            }
+        }
+
+        boolean shared() {
+            return groupUnique != null;
+        }
+
+        /**
+         * Deliveries every subscriber should have had: the sent count of each publisher it follows;
+         * for a shared subscription each message once, to whichever member.
+         */
         long expected() {
+            if (shared()) {
+                return sum(sent);
+            }
             long expected = 0;
             for (int s = 0; s < unique.length; s++) {
                 for (int i = 0; i < unique[s].length; i++) {
@@ -295,6 +342,13 @@ final class LoadRun {
         }
 
         long lost() {
+            if (shared()) {
+                long lost = 0;
+                for (int i = 0; i < sent.length; i++) {
+                    lost += Math.max(0, sent[i] - groupUnique[i]);
+                }
+                return lost;
+            }
             long lost = 0;
             for (int s = 0; s < unique.length; s++) {
                 for (int i = 0; i < unique[s].length; i++) {
@@ -306,6 +360,13 @@ final class LoadRun {
 
         /** Distinct messages beyond what was sent: sequence numbers never sent. */
         long excess() {
+            if (shared()) {
+                long excess = 0;
+                for (int i = 0; i < sent.length; i++) {
+                    excess += Math.max(0, groupUnique[i] - sent[i]);
+                }
+                return excess;
+            }
             long excess = 0;
             for (int s = 0; s < unique.length; s++) {
                 for (int i = 0; i < unique[s].length; i++) {
@@ -317,6 +378,14 @@ final class LoadRun {
 
         long inflight() {
             return sum(inflight);
+        }
+
+        /**
+         * Deliveries of a message already delivered: to the same subscriber, or for a shared
+         * subscription to any member of the group.
+         */
+        long duplicated() {
+            return shared() ? groupDuplicates : sum(duplicates);
         }
 
         boolean complete(int qos) {

@@ -27,9 +27,17 @@ final class RunContext {
         this(qos, false);
     }
 
+    /** Clients connect with protocol level 5 and speak the MQTT 5 packet layout. */
+    final boolean mqtt5;
+
     RunContext(int qos, boolean persistentSubscribers) {
+        this(qos, persistentSubscribers, false);
+    }
+
+    RunContext(int qos, boolean persistentSubscribers, boolean mqtt5) {
         this.qos = qos;
         this.persistentSubscribers = persistentSubscribers;
+        this.mqtt5 = mqtt5;
     }
 
     LoopState loop(EventLoop loop) {

@@ -14,8 +14,22 @@ final class Subscriber {
     long receivedInWindow;
     /** Messages that are not this run's: unknown publisher index or a payload too short. */
     long unexpected;
+    /**
+     * For a member of a shared subscription, the group's tally per publisher (shared by all
+     * members), which judges loss and duplicates; {@link #streams} then only judge this member's
+     * order. Null for an ordinary subscriber.
+     */
+    final ShareGroupTally[] group;
 
     Subscriber(int id, String filter, int base, int count) {
+        this(id, filter, base, count, null);
+    }
+
+    Subscriber(int id, String filter, int base, int count, ShareGroupTally[] group) {
+        if (group != null && group.length != count) {
+            throw new IllegalArgumentException("one group tally per publisher");
+        }
+        this.group = group;
         this.id = id;
         this.filter = filter;
         this.base = base;
@@ -32,6 +46,9 @@ final class Subscriber {
             unexpected++;
         } else {
             streams[i].accept(seq);
+            if (group != null && !group[i].accept(seq)) {
+                unexpected++;
+            }
         }
     }
 }

@@ -49,8 +49,16 @@ class BenchSmokeTest {
 
     private static BenchResult load(Scenario scenario, int qos, int publishers, int subscribers, double rate)
             throws Exception {
-        LoadSpec spec = new LoadSpec(scenario, address, qos, 64, 1.0, 0.2, publishers, subscribers, 50, rate, 1,
+        return load(spec(scenario, qos, publishers, subscribers, rate, 50));
+    }
+
+    private static LoadSpec spec(Scenario scenario, int qos, int publishers, int subscribers, double rate,
+                                 int inflight) {
+        return new LoadSpec(scenario, address, qos, 64, 1.0, 0.2, publishers, subscribers, inflight, rate, 1,
                 10, "smoke-" + scenario.label() + qos, 10, 50, false);
+    }
+
+    private static BenchResult load(LoadSpec spec) throws Exception {
         BenchResult result = LoadRun.run(spec);
         System.out.println(result.table());
         return result;
@@ -98,6 +106,58 @@ class BenchSmokeTest {
         BenchResult result = load(Scenario.LATENCY, 2, 2, 2, 500);
         assertNothingLost(result);
         assertTrue(result.getLong("latency_count") > 0, "latencies recorded");
+    }
+
+    @Test
+    void pointToPointMqtt5Qos1() throws Exception {
+        BenchResult result = load(spec(Scenario.P2P, 1, 3, 3, 3000, 50).withMqtt5(true));
+        assertNothingLost(result);
+        assertEquals(true, result.get("mqtt5"));
+    }
+
+    /** Unpaced, so the window is full: it must be the broker's receive maximum when that is lower. */
+    @Test
+    void fanInMqtt5Qos2KeepsToTheBrokersReceiveMaximum() throws Exception {
+        BenchResult result = load(spec(Scenario.FANIN, 2, 2, 1, 0, 65535).withMqtt5(true));
+        assertNothingLost(result);
+        long receiveMaximum = result.getLong("broker_receive_maximum");
+        assertTrue(receiveMaximum >= 1 && receiveMaximum <= 65535, "receive maximum " + receiveMaximum);
+        assertEquals(receiveMaximum, result.getLong("inflight_used"));
+    }
+
+    @Test
+    void fanOutMqtt5Qos0() throws Exception {
+        assertClean(load(spec(Scenario.FANOUT, 0, 1, 3, 2000, 50).withMqtt5(true)));
+    }
+
+    @Test
+    void latencyMqtt5Qos2() throws Exception {
+        assertNothingLost(load(spec(Scenario.LATENCY, 2, 2, 2, 500, 50).withMqtt5(true)));
+    }
+
+    /** Every message reaches exactly one member; each member gets its share. */
+    @Test
+    void sharedFanOutQos1() throws Exception {
+        assertSharedOnce(load(spec(Scenario.FANOUT, 1, 1, 4, 4000, 50).withShareGroup("smoke")), 4);
+    }
+
+    @Test
+    void sharedFanOutMqtt5Qos2() throws Exception {
+        assertSharedOnce(load(spec(Scenario.FANOUT, 2, 1, 3, 1500, 50).withShareGroup("smoke5").withMqtt5(true)), 3);
+    }
+
+    private static void assertSharedOnce(BenchResult result, int members) {
+        assertNothingLost(result);
+        assertEquals(result.getLong("sent"), result.getLong("received"), "each message delivered once");
+        long min = result.getLong("member_received_min");
+        assertTrue(min >= result.getLong("sent") / members / 4, "every member got a fair part, least " + min);
+    }
+
+    @Test
+    void connsMqtt5() throws Exception {
+        BenchResult result = ConnsRun.run(new ConnsSpec(address, 100, 1, 50, 0.1, 10, -1, true));
+        assertEquals(100L, result.getLong("still_open"));
+        assertTrue(result.ok(), () -> "problems: " + result.problems());
     }
 
     @Test
