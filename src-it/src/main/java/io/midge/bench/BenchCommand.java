@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /**
@@ -24,7 +25,8 @@ import java.util.concurrent.Callable;
         description = {"MQTT load generator: publishes numbered messages, checks what comes back.",
                 "Loopback brokers only."},
         subcommands = {BenchCommand.FanIn.class, BenchCommand.FanOut.class, BenchCommand.P2p.class,
-                BenchCommand.Latency.class, BenchCommand.Conns.class})
+                BenchCommand.Latency.class, BenchCommand.Conns.class,
+                BenchCommand.Storm.class})
 public final class BenchCommand implements Runnable {
 
     static final int EXIT_OK = 0, EXIT_CHECK_FAILED = 1, EXIT_NOT_RUN = 3;
@@ -39,7 +41,7 @@ public final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "a scenario is required: fanin, fanout, p2p, latency or conns");
+        throw new ParameterException(spec.commandLine(), "a scenario is required: fanin, fanout, p2p, latency, conns or storm");
     }
 
     // ---- options ------------------------------------------------------------------------------
@@ -312,6 +314,66 @@ public final class BenchCommand implements Runnable {
                 return report(spec, connection.json, ConnsRun.run(run));
             } catch (BenchException e) {
                 spec.commandLine().getErr().println("midge bench conns: " + e.getMessage());
+                return EXIT_NOT_RUN;
+            }
+        }
+    }
+
+    @Command(name = "storm", mixinStandardHelpOptions = true,
+            description = {"A reconnect storm: N connections at once to a broker started S seconds earlier.",
+                    "With --broker-cmd the benchmark starts the broker itself and also reports start to first CONNACK;",
+                    "without it the broker on --port is used as it is. Reports time to all connected, CONNACK p50/p99,",
+                    "the broker's CPU time during the storm and its VmRSS before, after and per connection.",
+                    "--connections 0 measures only the start and the idle VmRSS S seconds after it."})
+    static final class Storm implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        ConnectionOptions connection;
+
+        @Option(names = "--connections", defaultValue = "19000", description = "connections (default: ${DEFAULT-VALUE})")
+        int connections;
+
+        @Option(names = "--broker-cmd", paramLabel = "COMMAND",
+                description = "shell command starting the broker in the foreground; {port} is replaced by --port")
+        String brokerCommand;
+
+        @Option(names = "--broker-log", paramLabel = "FILE", description = "the started broker's output (default: discarded)")
+        Path brokerLog;
+
+        @Option(names = "--start-after", defaultValue = "2",
+                description = "seconds from the broker's start to the storm (default: ${DEFAULT-VALUE})")
+        double startAfter;
+
+        @Option(names = "--window", defaultValue = "1000",
+                description = "handshakes outstanding at a time (default: ${DEFAULT-VALUE})")
+        int window;
+
+        @Option(names = "--per-source", defaultValue = "1000",
+                description = "connections per loopback source address (default: ${DEFAULT-VALUE})")
+        int perSource;
+
+        @Option(names = "--self-warmup", defaultValue = "2000",
+                description = "handshakes (x3) the generator makes against a stub of its own first (default: ${DEFAULT-VALUE})")
+        int selfWarmup;
+
+        @Option(names = "--duration", defaultValue = "5",
+                description = "seconds to hold the connections before reading VmRSS (default: ${DEFAULT-VALUE})")
+        double hold;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            StormSpec run;
+            try {
+                run = new StormSpec(connection.broker(), brokerCommand, brokerLog, connections, startAfter, window,
+                        connection.threads(), hold, connection.connectTimeout, perSource, selfWarmup, connection.mqtt5);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+            try {
+                return report(spec, connection.json, StormRun.run(run));
+            } catch (BenchException e) {
+                spec.commandLine().getErr().println("midge bench storm: " + e.getMessage());
                 return EXIT_NOT_RUN;
             }
         }

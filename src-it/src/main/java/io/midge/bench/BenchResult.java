@@ -198,6 +198,61 @@ final class BenchResult {
         return r.finish();
     }
 
+    // ---- storm --------------------------------------------------------------------------------
+
+    static BenchResult storm(StormSpec spec, ClientTransport transport, StormRun.Outcome o, List<String> errors) {
+        BenchResult r = new BenchResult(errors);
+        double stormSeconds = o.connected() > 0 ? o.stormNanos() / 1e9 : 0;
+        boolean rss = o.rssBeforeKiB() >= 0 && o.rssAfterKiB() >= 0;
+        r.put("scenario", Scenario.STORM.label())
+                .put("transport", transport.name().toLowerCase(Locale.ROOT))
+                .put("mqtt5", spec.mqtt5())
+                .put("connections", spec.connections())
+                .put("start_after_s", spec.startAfterSeconds())
+                .put("window", spec.window())
+                .put("threads", spec.threads())
+                .put("connected", o.connected())
+                .put("failed", o.failed())
+                .put("still_open", o.stillOpen())
+                .put("start_to_connack_ms", o.startToConnAckNanos() >= 0 ? o.startToConnAckNanos() / 1e6 : null)
+                .put("storm_s", stormSeconds)
+                .put("connects_per_s", stormSeconds > 0 ? o.connected() / stormSeconds : 0.0)
+                .put("connack_p50_ms", o.connack().getTotalCount() > 0
+                        ? o.connack().getValueAtPercentile(50) / 1e6 : null)
+                .put("connack_p99_ms", o.connack().getTotalCount() > 0
+                        ? o.connack().getValueAtPercentile(99) / 1e6 : null)
+                .put("connack_max_ms", o.connack().getTotalCount() > 0 ? o.connack().getMaxValue() / 1e6 : null)
+                .put("broker_pid", o.pid() > 0 ? o.pid() : null)
+                .put("broker_cpu_before_storm_s", o.brokerCpuTicksAtStorm() >= 0
+                        ? StormRun.cpuSeconds(o.brokerCpuTicksAtStorm()) : null)
+                .put("broker_cpu_storm_s", o.brokerCpuTicks() >= 0 ? StormRun.cpuSeconds(o.brokerCpuTicks()) : null)
+                .put("hold_s", spec.holdSeconds())
+                .put("rss_before_kib", rss ? o.rssBeforeKiB() : null)
+                .put("rss_after_kib", rss ? o.rssAfterKiB() : null)
+                .put("rss_per_connection_bytes", rss && o.connected() > 0
+                        ? (o.rssAfterKiB() - o.rssBeforeKiB()) * 1024.0 / o.connected() : null)
+                .put("broker_exit", spec.brokerCommand() == null ? null : o.brokerExit());
+
+        r.column("scenario", "scenario");
+        r.column("conns", "connections");
+        r.column("connected", "connected");
+        r.column("start_ms", "start_to_connack_ms");
+        r.column("storm_s", "storm_s");
+        r.column("conn/s", "connects_per_s");
+        r.column("p50_ms", "connack_p50_ms");
+        r.column("p99_ms", "connack_p99_ms");
+        r.column("cpu_s", "broker_cpu_storm_s");
+        r.column("rssKiB_before", "rss_before_kib");
+        r.column("rssKiB_after", "rss_after_kib");
+        r.column("bytes/conn", "rss_per_connection_bytes");
+
+        r.check(o.failed() > 0, o.failed() + " connections failed, first: " + o.firstError());
+        r.check(o.timedOut(), "connecting timed out after " + o.connected() + " connections");
+        r.check(o.stillOpen() < o.connected(), (o.connected() - o.stillOpen())
+                + " connections closed by the broker while idle");
+        return r.finish();
+    }
+
     private BenchResult finish() {
         values.put("ok", problems.isEmpty());
         values.put("problems", List.copyOf(problems));

@@ -101,7 +101,7 @@ final class LoadRun {
                         ? new Subscriber(i, "$share/" + spec.shareGroup() + "/" + spec.prefix() + "/0", 0, 1, group)
                         : new Subscriber(i, spec.prefix() + "/0", 0, 1);
                 case P2P, LATENCY -> new Subscriber(i, spec.prefix() + "/" + i, i, 1);
-                case CONNS -> throw new IllegalArgumentException("conns is not a load scenario");
+                case CONNS, STORM -> throw new IllegalArgumentException(spec.scenario().label() + " is not a load scenario");
             };
             subscribers.add(new BenchClient(run, "mb" + runId + "s" + i, null, s));
         }

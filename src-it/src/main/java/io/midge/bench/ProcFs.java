@@ -8,7 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Linux /proc: a process's resident memory, and which process listens on a TCP port. */
+/** Linux /proc: a process's resident memory and CPU time, and which process listens on a TCP port. */
 final class ProcFs {
 
     private ProcFs() {}
@@ -29,6 +29,21 @@ final class ProcFs {
             // not Linux, no such process, or not ours to read
         }
         return -1;
+    }
+
+    /** User + system CPU time of {@code pid} in clock ticks (/proc/PID/stat), or -1 when it cannot be read. */
+    static long cpuTicks(long pid) {
+        if (pid <= 0) {
+            return -1;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // the command name (field 2) may hold spaces; the fields after it are plain
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime: fields 14 and 15
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /**

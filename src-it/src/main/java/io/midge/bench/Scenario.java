@@ -11,7 +11,9 @@ enum Scenario {
     /** As p2p, paced at a fixed total rate; the latency percentiles are the point. */
     LATENCY,
     /** C idle connections opened as fast as possible. */
-    CONNS;
+    CONNS,
+    /** N connections at once to a broker started S seconds earlier. */
+    STORM;
 
     String label() {
         return name().toLowerCase(java.util.Locale.ROOT);
