@@ -20,5 +20,11 @@ final class NettyDefaults {
             ThreadLocalRandom.current().nextBytes(id);
             System.setProperty("io.netty.machineId", HexFormat.ofDelimiter(":").formatHex(id));
         }
+        // Netty 4.2 registers Flight Recorder events for buffer allocations on the first
+        // allocation: that loads jdk.jfr and generates classes, 0.3 s before the first CONNACK
+        // after a start, for events nobody records. -Dio.netty.jfr.enabled=true turns them back on.
+        if (System.getProperty("io.netty.jfr.enabled") == null) {
+            System.setProperty("io.netty.jfr.enabled", "false");
+        }
     }
 }
