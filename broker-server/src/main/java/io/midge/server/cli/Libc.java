@@ -3,6 +3,7 @@ package io.midge.server.cli;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
+import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 
 /**
@@ -48,9 +49,13 @@ interface Libc extends Library {
         return load().strerror(Native.getLastError());
     }
 
-    /** Lazily loaded: the class initialises on the first {@link #load()}. */
+    /**
+     * Lazily loaded: the class initialises on the first {@link #load()}. By its file name
+     * (libc.so.6 on Linux): JNA finds "c" only by running {@code ldconfig -p}, a process spawned
+     * during every start as root.
+     */
     final class Holder {
-        private static final Libc LIBC = Native.load("c", Libc.class);
+        private static final Libc LIBC = Native.load(Platform.C_LIBRARY_NAME, Libc.class);
 
         private Holder() {}
     }
