@@ -3,6 +3,7 @@ package io.midge.server.cli;
 import io.midge.server.config.BrokerConfig;
 import io.midge.server.config.ConfigException;
 import io.midge.server.config.ConfigParser;
+import io.midge.server.log.BrokerLogConfigurator;
 import io.midge.server.log.LogMarkers;
 import io.midge.server.log.LoggingSetup;
 import io.midge.server.net.MidgeServer;
@@ -24,13 +25,15 @@ import java.util.concurrent.Callable;
  * {@code midge [-c CONFIG] [-d] [-h] [-p PORT] [-v]}: the broker's command line, mosquitto's,
  * with its messages and exit codes.
  */
-@Command(name = "midge", versionProvider = MidgeVersion.class, subcommands = {PasswdCommand.class, StoreCommand.class},
+@Command(name = "midge", versionProvider = MidgeVersion.class, subcommands = {PasswdCommand.class, StoreCommand.class, TrainingRunCommand.class,
+        NativeLibrariesCommand.class},
         description = "Midge, an MQTT 3.1.1 broker.")
 public final class MidgeCommand implements Callable<Integer> {
 
     /** mosquitto's CMD_PORT_LIMIT. */
     private static final int MAX_PORTS = 10;
-    private static final Logger log = LoggerFactory.getLogger("midge");
+    /** Not static: the class initialises before main can tell Logback who configures it. */
+    private final Logger log = LoggerFactory.getLogger("midge");
 
     @Option(names = {"-c", "--config-file"}, paramLabel = "CONFIG")
     Path configFile;
@@ -52,15 +55,35 @@ public final class MidgeCommand implements Callable<Integer> {
     @Option(names = "--version", versionHelp = true)
     boolean version;
 
+    /** The training run's workload: run against the started broker, which then reloads and stops. */
+    interface Training {
+        void run() throws Exception;
+    }
+
+    /** Set by {@link TrainingRunCommand} only. */
+    Training training;
+    private volatile boolean trainingFailed;
+
     public static void main(String[] args) {
+        BrokerLogConfigurator.claim();
         NettyDefaults.apply();
         LoggingSetup.bootstrap();
-        CommandLine commandLine = new CommandLine(new MidgeCommand())
-                .setParameterExceptionHandler(new UsageErrors());
-        int exitCode = commandLine.execute(args);
+        MidgeCommand broker = BrokerArguments.parse(args);
+        int exitCode = broker != null ? broker.callAsPicocliWould()
+                : new CommandLine(new MidgeCommand()).setParameterExceptionHandler(new UsageErrors()).execute(args);
         // Asynchronous log destinations write what is still queued, such as the "terminating" line.
         LoggingSetup.flush();
         System.exit(exitCode);
+    }
+
+    /** {@link #call()}, with what picocli's execute does with an exception: its trace, exit code 1. */
+    private int callAsPicocliWould() {
+        try {
+            return call();
+        } catch (Exception e) {
+            e.printStackTrace();
+            return ExitCodes.SOFTWARE;
+        }
     }
 
     @Override
@@ -138,6 +161,9 @@ public final class MidgeCommand implements Callable<Integer> {
         systemd.ready();
         logging.drain();
         Daemon.detachIfChild();
+        if (training != null) {
+            startTraining(signals);
+        }
         while (signals.next() == Signals.Event.RELOAD) {
             systemd.reloading();
             log.info(LogMarkers.INFORMATION, "Reloading config.");
@@ -149,7 +175,24 @@ public final class MidgeCommand implements Callable<Integer> {
         systemd.stopping();
         log.info(LogMarkers.INFORMATION, "midge version {} terminating", MidgeVersion.VERSION);
         server.close();
-        return ExitCodes.OK;
+        return trainingFailed ? ExitCodes.STARTUP_FAILED : ExitCodes.OK;
+    }
+
+    /** Runs the training workload beside the main thread, then a reload and a stop, as signals would. */
+    private void startTraining(Signals signals) {
+        Thread thread = new Thread(() -> {
+            try {
+                training.run();
+            } catch (Exception e) {
+                trainingFailed = true;
+                System.err.println("midge training-run: " + e);
+            } finally {
+                signals.raise(Signals.Event.RELOAD);
+                signals.raise(Signals.Event.TERMINATE);
+            }
+        }, "training");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     /** The log file and the pid file, which the broker reopens or removes after giving up root. */

@@ -37,6 +37,11 @@ final class Signals {
         return events.take();
     }
 
+    /** Queues {@code event} as if its signal had arrived (the training run stops itself so). */
+    void raise(Event event) {
+        events.add(event);
+    }
+
     private void on(String name, Event event) {
         Signal.handle(new Signal(name), signal -> events.add(event));
     }
