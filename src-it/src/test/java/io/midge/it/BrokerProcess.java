@@ -206,7 +206,8 @@ public final class BrokerProcess implements AutoCloseable {
                         + " (build broker-server first, or run with -Dit.broker=mosquitto)");
             }
             cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-            String jvmArgs = System.getProperty("midge.jvmArgs", LauncherOptions.DEFAULT);
+            String jvmArgs = System.getProperty("midge.jvmArgs", LauncherOptions.DEFAULT)
+                    + " " + LauncherOptions.archive(Paths.get(jar));
             for (String a : jvmArgs.trim().split("\\s+")) {
                 if (!a.isEmpty()) {
                     cmd.add(a);

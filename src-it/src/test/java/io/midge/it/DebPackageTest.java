@@ -58,6 +58,7 @@ class DebPackageTest {
         for (String[] modePath : new String[][] {
                 {"-rw-r--r--", "./usr/share/midge/midge.jar"},
                 {"-rw-r--r--", "./usr/share/midge/jvm.options"},
+                {"-rwxr-xr-x", "./usr/share/midge/midge-archive"},
                 {"-rwxr-xr-x", "./usr/bin/midge"},
                 {"-rw-r--r--", "./lib/systemd/system/midge.service"},
                 {"-rw-r--r--", "./etc/midge/midge.conf"},
@@ -95,16 +96,24 @@ class DebPackageTest {
                 {"conf/jvm.options", "usr/share/midge/jvm.options"},
                 {"conf/midge.service", "lib/systemd/system/midge.service"},
                 {"conf/midge.conf", "etc/midge/midge.conf"},
-                {"packaging/midge", "usr/bin/midge"}}) {
+                {"packaging/midge", "usr/bin/midge"},
+                {"packaging/midge-archive", "usr/share/midge/midge-archive"}}) {
             assertEquals(Files.readString(Command.REPO.resolve(repoInstalled[0])),
                     Files.readString(root.resolve(repoInstalled[1])), repoInstalled[1] + " is " + repoInstalled[0]);
         }
+
+        assertTrue(Files.size(root.resolve("var/cache/midge/midge.jsa")) > 1_000_000, "class-data archive made by postinst");
+        String archiveOptions = Command.run(List.of(root.resolve("usr/share/midge/midge-archive").toString(), "option",
+                "java", root.resolve("usr/share/midge/midge.jar").toString(), root.resolve("var/cache/midge").toString()))
+                .output();
+        assertTrue(archiveOptions.contains("-XX:SharedArchiveFile=" + root.resolve("var/cache/midge/midge.jsa")), archiveOptions);
 
         servesAClient(root.resolve("usr/bin/midge"));
 
         Command.Outcome purge = dpkg(root, "--purge", "midge");
         assertEquals(0, purge.code(), purge.output());
         assertFalse(Files.exists(root.resolve("var/lib/midge")), "store directory purged");
+        assertFalse(Files.exists(root.resolve("var/cache/midge")), "class-data archive purged");
         assertFalse(Files.exists(root.resolve("usr/share/midge/midge.jar")), "jar removed");
     }
 
