@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -171,6 +172,33 @@ class BenchSmokeTest {
             assertNotNull(result.get("broker_pid"), "broker process found");
             assertNotNull(result.get("rss_after_kib"), "VmRSS read");
         }
+        assertTrue(result.ok(), () -> "problems: " + result.problems());
+    }
+
+    @Test
+    void stormAgainstARunningBroker() throws Exception {
+        BenchResult result = StormRun.run(new StormSpec(address, null, null, 300, 0, 50, 1, 0.2, 10, 100, 0, false));
+        System.out.println(result.table());
+        assertEquals(300L, result.getLong("connected"));
+        assertEquals(300L, result.getLong("still_open"));
+        assertNotNull(result.get("connack_p99_ms"));
+        assertTrue(result.ok(), () -> "problems: " + result.problems());
+    }
+
+    /** The storm starts the broker itself: start to first CONNACK, then the storm, then SIGTERM (exit 0). */
+    @Test
+    void stormStartsTheBrokerAndTimesItsFirstConnAck() throws Exception {
+        int port = BrokerProcess.freePorts(1)[0];
+        String command = BrokerProcess.commandLine(List.of("-p", "{port}")).stream()
+                .map(arg -> "'" + arg.replace("'", "'\\''") + "'").collect(Collectors.joining(" "));
+        InetSocketAddress target = new InetSocketAddress(address.getAddress(), port);
+        BenchResult result = StormRun.run(new StormSpec(target, command, null, 200, 1, 50, 1, 0.2, 30, 100, 100,
+                true));
+        System.out.println(result.table());
+        assertEquals(200L, result.getLong("connected"));
+        assertTrue(((Number) result.get("start_to_connack_ms")).doubleValue() > 0, "start to first CONNACK timed");
+        assertNotNull(result.get("broker_cpu_storm_s"), "broker CPU read");
+        assertEquals(0L, result.getLong("broker_exit"), "the broker stopped cleanly on SIGTERM");
         assertTrue(result.ok(), () -> "problems: " + result.problems());
     }
 

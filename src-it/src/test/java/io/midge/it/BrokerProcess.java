@@ -191,6 +191,11 @@ public final class BrokerProcess implements AutoCloseable {
         return command(mosquitto, List.of(), List.of(), args);
     }
 
+    /** The command that starts the broker under test (Midge's jar or mosquitto) with {@code args}. */
+    public static List<String> commandLine(List<String> args) {
+        return command(isMosquitto(), List.of(), List.of(), args);
+    }
+
     /**
      * The command line of a broker run: {@code wrapper} (such as {@code unshare -n}) first, then
      * the broker; {@code midgeJvmOptions} are added to Midge's JVM options (mosquitto has none).
