@@ -95,31 +95,18 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
      */
     private ArrayDeque<MqttPacket> held;
 
-    private final Runnable flushTask = this::runScheduledFlush;
-
-    // ---- MQTT 5 only; untouched for 3.1/3.1.1 clients ----
-    private boolean mqtt5;
+    /** Created at the first flush request: a connection nobody writes to never needs it. */
+    private Runnable flushTask;
     /** The keep alive in force: the client's, or max_keepalive when it asked for more (MQTT 5 server keep alive). */
     private int keepAliveSeconds;
-    /** The session expiry interval of CONNECT, in seconds (0xFFFFFFFF: never), as DISCONNECT may change it. */
-    private long sessionExpirySeconds;
-    /** The largest packet the client accepts [MQTT-3.1.2-24]. */
-    private int clientMaximumPacketSize = Integer.MAX_VALUE;
-    private InboundTopicAliases inboundAliases;
-    /** Null unless the client accepts topic aliases from us. */
-    private OutboundTopicAliases outboundAliases;
-    /** QoS 1 and 2 PUBLISHes from the client not yet answered with PUBACK or PUBCOMP (receive maximum). */
-    private int inboundUnacknowledged;
-    private long willDelayMillis;
-    private long willExpirySeconds = -1;
-    /** The enhanced authentication method the client authenticated with, or null. */
-    private String authMethod;
-    private EnhancedAuthentication.Exchange authExchange;
-    private Connect pendingConnect;
-    private byte[] authSuccessData;
-    private boolean disconnectSent;
     /** Set by the router while routing a PUBLISH that no subscription matched. */
     private boolean matchedNobody;
+
+    private boolean mqtt5;
+    /** What only an MQTT 5 connection keeps; null for 3.1/3.1.1 clients, so that they do not pay for it. */
+    private Mqtt5State v5;
+    /** An MQTT 5 enhanced authentication's state; null unless the client authenticates so. */
+    private EnhancedAuthState auth;
 
     public ClientProtocol(ProtocolContext context, ConnectPolicy connectPolicy, Transport transport) {
         this.context = context;
@@ -142,8 +129,8 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
             }
             case AUTHENTICATING -> {
                 if (packet instanceof Auth auth && auth.reasonCode() == ReasonCode.CONTINUE_AUTHENTICATION
-                        && authMethod.equals(auth.properties().string(Property.AUTHENTICATION_METHOD))) {
-                    onConnectAuthStep(authExchange.step(auth.properties().binary(Property.AUTHENTICATION_DATA)));
+                        && this.auth.method.equals(auth.properties().string(Property.AUTHENTICATION_METHOD))) {
+                    onConnectAuthStep(this.auth.exchange.step(auth.properties().binary(Property.AUTHENTICATION_DATA)));
                 } else {
                     close(CloseReason.PROTOCOL_ERROR);
                 }
@@ -186,7 +173,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         }
         if (previous == State.CONNECTED) {
             context.stats().clientDisconnected();
-            if (will != null && willDelayMillis > 0 && !cleanSession) {
+            if (will != null && v5 != null && v5.willDelayMillis > 0 && !cleanSession) {
                 delayWill();
             } else {
                 publishWill();
@@ -200,8 +187,8 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
      * in time [MQTT-3.1.3-9]; the session's end, if sooner, publishes it [MQTT-3.1.2-8].
      */
     private void delayWill() {
-        long expiryMillis = expiryMillisOf(sessionExpirySeconds);
-        session.delayWill(this::publishWill, Math.min(willDelayMillis, expiryMillis));
+        long expiryMillis = expiryMillisOf(v5.sessionExpirySeconds);
+        session.delayWill(this::publishWill, Math.min(v5.willDelayMillis, expiryMillis));
     }
 
     public void close(CloseReason reason) {
@@ -222,8 +209,8 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
             closeReason = reason;
             closeDetail = detail;
         }
-        if (state == State.CONNECTED && mqtt5 && disconnectReason >= 0 && !disconnectSent) {
-            disconnectSent = true;
+        if (state == State.CONNECTED && mqtt5 && disconnectReason >= 0 && !v5.disconnectSent) {
+            v5.disconnectSent = true;
             write(new Disconnect(disconnectReason, Properties.EMPTY));
         }
         if (state != State.CLOSED) {
@@ -248,6 +235,9 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
 
     private void onConnect(Connect connect) {
         mqtt5 = connect.mqtt5();
+        if (mqtt5) {
+            v5 = new Mqtt5State();
+        }
         if (mqtt5 && connect.properties().has(Property.AUTHENTICATION_METHOD)) {
             beginConnectAuthentication(connect);
         } else {
@@ -265,21 +255,20 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
             close(CloseReason.NOT_AUTHORISED);
             return;
         }
-        authMethod = method;
-        authExchange = methods.begin(connect.clientId(), method);
-        pendingConnect = connect;
+        auth = new EnhancedAuthState(method, methods.begin(connect.clientId(), method));
+        auth.pendingConnect = connect;
         state = State.AUTHENTICATING;
-        onConnectAuthStep(authExchange.step(connect.properties().binary(Property.AUTHENTICATION_DATA)));
+        onConnectAuthStep(auth.exchange.step(connect.properties().binary(Property.AUTHENTICATION_DATA)));
     }
 
     private void onConnectAuthStep(EnhancedAuthentication.Step step) {
         switch (step.outcome()) {
             case CONTINUE -> writeAuth(ReasonCode.CONTINUE_AUTHENTICATION, step.data());
             case SUCCESS -> {
-                Connect connect = pendingConnect;
-                pendingConnect = null;
-                authExchange = null;
-                authSuccessData = step.data();
+                Connect connect = auth.pendingConnect;
+                auth.pendingConnect = null;
+                auth.exchange = null;
+                auth.successData = step.data();
                 state = State.AWAIT_CONNECT;
                 onAuthenticatedConnect(connect);
             }
@@ -291,7 +280,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
     }
 
     private void writeAuth(int reasonCode, byte[] data) {
-        Properties.Builder properties = Properties.builder().put(Property.AUTHENTICATION_METHOD, authMethod);
+        Properties.Builder properties = Properties.builder().put(Property.AUTHENTICATION_METHOD, this.auth.method);
         if (data != null) {
             properties.put(Property.AUTHENTICATION_DATA, data);
         }
@@ -304,21 +293,26 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
      * authenticated with; publishing and delivery go on meanwhile.
      */
     private void onAuth(Auth auth) {
-        boolean sameMethod = authMethod != null && authMethod.equals(auth.properties().string(Property.AUTHENTICATION_METHOD));
-        boolean starts = auth.reasonCode() == ReasonCode.REAUTHENTICATE && authExchange == null;
-        boolean continues = auth.reasonCode() == ReasonCode.CONTINUE_AUTHENTICATION && authExchange != null;
-        if (!sameMethod || !starts && !continues) {
+        EnhancedAuthState state = this.auth;
+        boolean sameMethod = state != null && state.method.equals(auth.properties().string(Property.AUTHENTICATION_METHOD));
+        if (!sameMethod) {
+            close(CloseReason.PROTOCOL_ERROR);
+            return;
+        }
+        boolean starts = auth.reasonCode() == ReasonCode.REAUTHENTICATE && state.exchange == null;
+        boolean continues = auth.reasonCode() == ReasonCode.CONTINUE_AUTHENTICATION && state.exchange != null;
+        if (!starts && !continues) {
             close(CloseReason.PROTOCOL_ERROR);
             return;
         }
         if (starts) {
-            authExchange = context.authenticator().enhanced().begin(clientId, authMethod);
+            state.exchange = context.authenticator().enhanced().begin(clientId, state.method);
         }
-        EnhancedAuthentication.Step step = authExchange.step(auth.properties().binary(Property.AUTHENTICATION_DATA));
+        EnhancedAuthentication.Step step = state.exchange.step(auth.properties().binary(Property.AUTHENTICATION_DATA));
         switch (step.outcome()) {
             case CONTINUE -> writeAuth(ReasonCode.CONTINUE_AUTHENTICATION, step.data());
             case SUCCESS -> {
-                authExchange = null;
+                state.exchange = null;
                 writeAuth(ReasonCode.SUCCESS, step.data());
             }
             case FAILURE -> {
@@ -341,12 +335,12 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         long expiryMillis;
         if (mqtt5) {
             Properties properties = connect.properties();
-            sessionExpirySeconds = properties.unsignedValue(Property.SESSION_EXPIRY_INTERVAL, 0);
-            expiryMillis = expiryMillisOf(sessionExpirySeconds);
-            clientMaximumPacketSize = (int) Math.min(Integer.MAX_VALUE,
+            v5.sessionExpirySeconds = properties.unsignedValue(Property.SESSION_EXPIRY_INTERVAL, 0);
+            expiryMillis = expiryMillisOf(v5.sessionExpirySeconds);
+            v5.clientMaximumPacketSize = (int) Math.min(Integer.MAX_VALUE,
                     properties.unsignedValue(Property.MAXIMUM_PACKET_SIZE, Integer.MAX_VALUE));
             int clientAliases = properties.intValue(Property.TOPIC_ALIAS_MAXIMUM, 0);
-            outboundAliases = clientAliases > 0 ? new OutboundTopicAliases(clientAliases) : null;
+            v5.outboundAliases = clientAliases > 0 ? new OutboundTopicAliases(clientAliases) : null;
             if (keepAliveSeconds > context.mqtt5().maxKeepalive()) {
                 keepAliveSeconds = context.mqtt5().maxKeepalive();
             }
@@ -396,8 +390,8 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         if (w.properties().absent() || w.properties().isEmpty()) {
             return new Message(mountPoint + w.topic(), w.payload(), w.qos(), w.retain(), origin);
         }
-        willDelayMillis = w.properties().unsignedValue(Property.WILL_DELAY_INTERVAL, 0) * 1000;
-        willExpirySeconds = w.properties().unsignedValue(Property.MESSAGE_EXPIRY_INTERVAL, -1);
+        v5.willDelayMillis = w.properties().unsignedValue(Property.WILL_DELAY_INTERVAL, 0) * 1000;
+        v5.willExpirySeconds = w.properties().unsignedValue(Property.MESSAGE_EXPIRY_INTERVAL, -1);
         // The will's expiry interval counts from when it is published, so it is applied then.
         return new Message(MessageIds.next(), mountPoint + w.topic(), w.payload(), w.qos(), w.retain(), origin,
                 0, PublishProperties.forwarded(w.properties()));
@@ -445,11 +439,11 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         if (connect.clientId().isEmpty()) {
             properties.put(Property.ASSIGNED_CLIENT_IDENTIFIER, clientId);
         }
-        if (authMethod != null) {
-            properties.put(Property.AUTHENTICATION_METHOD, authMethod);
-            if (authSuccessData != null) {
-                properties.put(Property.AUTHENTICATION_DATA, authSuccessData);
-                authSuccessData = null;
+        if (auth != null) {
+            properties.put(Property.AUTHENTICATION_METHOD, auth.method);
+            if (auth.successData != null) {
+                properties.put(Property.AUTHENTICATION_DATA, auth.successData);
+                auth.successData = null;
             }
         }
         if (keepAliveSeconds != connect.keepAliveSeconds()) {
@@ -539,11 +533,11 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         if (packet instanceof Disconnect disconnect) {
             long expiry = disconnect.properties().unsignedValue(Property.SESSION_EXPIRY_INTERVAL, -1);
             if (expiry >= 0) {
-                if (sessionExpirySeconds == 0 && expiry != 0) {
+                if (v5.sessionExpirySeconds == 0 && expiry != 0) {
                     close(CloseReason.PROTOCOL_ERROR);
                     return;
                 }
-                sessionExpirySeconds = expiry;
+                v5.sessionExpirySeconds = expiry;
                 long expiryMillis = expiryMillisOf(expiry);
                 cleanSession = expiryMillis == 0;
                 context.sessions().changeExpiry(session, expiryMillis);
@@ -640,12 +634,12 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         if (alias == -1) {
             return publish.topic();
         }
-        if (inboundAliases == null) {
-            inboundAliases = new InboundTopicAliases(context.mqtt5().maxTopicAlias());
+        if (v5.inboundAliases == null) {
+            v5.inboundAliases = new InboundTopicAliases(context.mqtt5().maxTopicAlias());
         }
-        switch (inboundAliases.resolve(publish.topic(), alias)) {
+        switch (v5.inboundAliases.resolve(publish.topic(), alias)) {
             case RESOLVED -> {
-                return inboundAliases.resolved();
+                return v5.inboundAliases.resolved();
             }
             case ALIAS_INVALID -> close(CloseReason.PROTOCOL_ERROR, null, ReasonCode.TOPIC_ALIAS_INVALID);
             case ALIAS_UNKNOWN -> close(CloseReason.PROTOCOL_ERROR);
@@ -658,7 +652,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         if (qos == 0) {
             return true;
         }
-        if (++inboundUnacknowledged > context.mqtt5().receiveMaximum()) {
+        if (++v5.inboundUnacknowledged > context.mqtt5().receiveMaximum()) {
             close(CloseReason.PROTOCOL_ERROR, null, ReasonCode.RECEIVE_MAXIMUM_EXCEEDED);
             return false;
         }
@@ -921,11 +915,11 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
 
     /** A will's message expiry interval counts from when it is published, so it is set then. */
     private Message willAsPublishedNow(Message will) {
-        if (willExpirySeconds < 0) {
+        if (v5 == null || v5.willExpirySeconds < 0) {
             return will;
         }
         return new Message(will.id(), will.topic(), will.payload(), will.qos(), will.retain(), will.origin(),
-                System.currentTimeMillis() + willExpirySeconds * 1000, will.properties());
+                System.currentTimeMillis() + v5.willExpirySeconds * 1000, will.properties());
     }
 
     // ---- ClientConnection: called by the session on this loop ----
@@ -949,7 +943,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         if (!mqtt5) {
             return new Publish(topic, message.payload(), qos, retain, dup, packetId);
         }
-        int alias = outboundAliases == null ? 0 : outboundAliases.aliasFor(topic);
+        int alias = v5.outboundAliases == null ? 0 : v5.outboundAliases.aliasFor(topic);
         Properties properties = PublishProperties.outgoing(message, session.subscriptionIdsMatching(message.topic()),
                 Math.abs(alias), System.currentTimeMillis());
         return new Publish(alias > 0 ? "" : topic, message.payload(), qos, retain, dup, packetId, properties);
@@ -958,18 +952,18 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
     /** Never a packet larger than an MQTT 5 client takes [MQTT-3.1.2-25]: counted as sent, and dropped. */
     @Override
     public boolean accepts(Message message, int qos, boolean retain) {
-        if (clientMaximumPacketSize == Integer.MAX_VALUE) {
+        if (v5 == null || v5.clientMaximumPacketSize == Integer.MAX_VALUE) {
             return true;
         }
         // Measured without a topic alias, which a PUBLISH may or may not get: never too generous.
         Publish largest = new Publish(withoutMountPoint(message.topic()), message.payload(), qos, retain, false,
                 qos > 0 ? 1 : 0, PublishProperties.outgoing(message, session.subscriptionIdsMatching(message.topic()),
                 0, System.currentTimeMillis()));
-        if (WireSize.of(largest) <= clientMaximumPacketSize) {
+        if (WireSize.of(largest) <= v5.clientMaximumPacketSize) {
             return true;
         }
         log.debug("Dropped a message on '{}' for {}: larger than its maximum packet size ({}).", message.topic(),
-                clientId, clientMaximumPacketSize);
+                clientId, v5.clientMaximumPacketSize);
         return false;
     }
 
@@ -1033,8 +1027,8 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
     }
 
     private void writeNow(MqttPacket packet) {
-        if (inboundUnacknowledged > 0 && packet instanceof Ack ack && endsInboundFlow(ack)) {
-            inboundUnacknowledged--;
+        if (v5 != null && v5.inboundUnacknowledged > 0 && packet instanceof Ack ack && endsInboundFlow(ack)) {
+            v5.inboundUnacknowledged--;
         }
         // A bridge's CONNACK only tells its link that the session is attached; nothing is sent.
         if (packet.type() != PacketType.CONNACK || !context.bridge()) {
@@ -1053,6 +1047,9 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
     private void requestFlush() {
         if (!flushScheduled) {
             flushScheduled = true;
+            if (flushTask == null) {
+                flushTask = this::runScheduledFlush;
+            }
             transport.executor().execute(flushTask);
         }
     }

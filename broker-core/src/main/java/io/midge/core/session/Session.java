@@ -26,6 +26,9 @@ import java.util.Map;
 import java.util.stream.LongStream;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+import java.util.Collection;
+import java.util.List;
 
 /**
  * One client id's MQTT session: its subscriptions, the outbound in-flight window and queue, and
@@ -78,8 +81,10 @@ public final class Session implements Subscriber {
     private Map<String, Integer> subscriptions;
     /** Some subscription has (or had) an MQTT 5 subscription identifier: deliveries look them up. */
     private boolean hasSubscriptionIds;
-    private final InflightWindow inflight = new InflightWindow();
-    private final OutboundQueue queue = new OutboundQueue();
+    /** Null until the first QoS 1 or 2 message goes out; then kept, as it numbers packet identifiers on. */
+    private InflightWindow inflight;
+    /** Null while nothing is queued. */
+    private OutboundQueue queue;
     /** Inbound QoS 2 messages stored until their PUBREL, by packet identifier (method A of the spec, as mosquitto). */
     private Map<Integer, AwaitingRelease> inboundQos2AwaitingRelease;
     /** Which shared subscription group brought the QoS 1 and 2 messages held here; null until one does. */
@@ -105,10 +110,15 @@ public final class Session implements Subscriber {
     private volatile int incoming;
     /** The queue's length as other loops may read it; written by the owner whenever it changes. */
     private volatile int queuedSnapshot;
-    /** Publishers held back by this session, woken when it drains; see {@link #awaitDrain}. */
-    private final DrainWaiters drainWaiters = new DrainWaiters();
+    /**
+     * Publishers held back by this session, woken when it drains; see {@link #awaitDrain}. Null
+     * until a publisher first waits, which may happen on any loop, hence volatile.
+     */
+    private volatile DrainWaiters drainWaiters;
     private static final AtomicIntegerFieldUpdater<Session> INCOMING =
             AtomicIntegerFieldUpdater.newUpdater(Session.class, "incoming");
+    private static final AtomicReferenceFieldUpdater<Session, DrainWaiters> DRAIN_WAITERS =
+            AtomicReferenceFieldUpdater.newUpdater(Session.class, DrainWaiters.class, "drainWaiters");
 
     Session(String clientId, EventExecutor owner, SessionLimits limits) {
         this(clientId, owner, limits, BrokerStore.NONE);
@@ -295,8 +305,10 @@ public final class Session implements Subscriber {
 
     private long[] heldStoredIds() {
         LongStream.Builder ids = LongStream.builder();
-        queue.collectStored(ids);
-        for (InflightWindow.Entry entry : inflight.inSendingOrder()) {
+        if (queue != null) {
+            queue.collectStored(ids);
+        }
+        for (InflightWindow.Entry entry : inflightEntries()) {
             if (entry.stored) {
                 ids.accept(entry.message.id());
             }
@@ -315,28 +327,80 @@ public final class Session implements Subscriber {
 
     public long droppedMessages() { return droppedMessages; }
 
-    public int inflightCount() { return inflight.size(); }
+    public int inflightCount() { return inflightSize(); }
 
-    public int queuedCount() { return queue.size(); }
+    public int queuedCount() { return queuedSize(); }
 
     /**
      * A packet identifier for a bridge's own packets to its remote broker (SUBSCRIBE, UNSUBSCRIBE,
      * its state notification), which share the identifiers of the messages it forwards; no message
      * gets it until {@link #releasePacketId}. Call on the owner loop.
      */
-    public int reservePacketId() { return inflight.reserve(); }
+    public int reservePacketId() { return inflight().reserve(); }
 
-    public void releasePacketId(int packetId) { inflight.release(packetId); }
+    public void releasePacketId(int packetId) {
+        if (inflight != null) {
+            inflight.release(packetId);
+        }
+    }
+
+    // Idle sessions hold no window, queue or waiters: these create them when first needed.
+
+    private InflightWindow inflight() {
+        if (inflight == null) {
+            inflight = new InflightWindow();
+        }
+        return inflight;
+    }
+
+    private OutboundQueue queue() {
+        if (queue == null) {
+            queue = new OutboundQueue();
+        }
+        return queue;
+    }
+
+    /** Publishers on any loop may be the first to wait, so creation races and one instance wins. */
+    private DrainWaiters drainWaiters() {
+        DrainWaiters waiters = drainWaiters;
+        if (waiters == null) {
+            waiters = new DrainWaiters();
+            if (!DRAIN_WAITERS.compareAndSet(this, null, waiters)) {
+                waiters = drainWaiters;
+            }
+        }
+        return waiters;
+    }
+
+    private int inflightSize() {
+        return inflight == null ? 0 : inflight.size();
+    }
+
+    private int queuedSize() {
+        return queue == null ? 0 : queue.size();
+    }
+
+    private InflightWindow.Entry inflightEntry(int packetId) {
+        return inflight == null ? null : inflight.get(packetId);
+    }
+
+    private Collection<InflightWindow.Entry> inflightEntries() {
+        return inflight == null ? List.of() : inflight.inSendingOrder();
+    }
 
     /** Queued, in flight and inbound QoS 2 awaiting release; may be read, a moment stale, from any thread. */
     long heldMessages() {
         Map<Integer, AwaitingRelease> awaiting = inboundQos2AwaitingRelease;
-        return (long) inflight.size() + queue.size() + (awaiting == null ? 0 : awaiting.size());
+        InflightWindow window = inflight;
+        OutboundQueue queued = queue;
+        return (long) (window == null ? 0 : window.size()) + (queued == null ? 0 : queued.size())
+                + (awaiting == null ? 0 : awaiting.size());
     }
 
     /** Payload bytes of the queue; may be read, a moment stale, from any thread. */
     long queuedPayloadBytes() {
-        return queue.bytes();
+        OutboundQueue queued = queue;
+        return queued == null ? 0 : queued.bytes();
     }
 
     // ---- outbound ----
@@ -377,7 +441,7 @@ public final class Session implements Subscriber {
             }
             return enqueue(message, qos, retain, stored);
         }
-        if (queue.size() == 0 && canSendNow(qos)) {
+        if (queuedSize() == 0 && canSendNow(qos)) {
             send(message, qos, retain, stored);
             return true;
         }
@@ -408,7 +472,7 @@ public final class Session implements Subscriber {
      */
     void handBackSharedDeliveries() {
         if (sharedDeliveries != null) {
-            sharedDeliveries.handBack(this, queue, inflight, this::doneWith);
+            sharedDeliveries.handBack(this, queue(), inflight(), this::doneWith);
         }
     }
 
@@ -417,7 +481,7 @@ public final class Session implements Subscriber {
     }
 
     private boolean enqueue(Message message, int qos, boolean retain, boolean stored) {
-        if (queue.offer(message, qos, retain, stored, limits)) {
+        if (queue().offer(message, qos, retain, stored, limits)) {
             if (connection != null) {
                 queuedSnapshot = queue.size();
                 if (congestedSinceNanos == 0 && queue.size() >= limits.congestionHighWater()) {
@@ -439,7 +503,7 @@ public final class Session implements Subscriber {
 
     private boolean canSendNow(int qos) {
         return connection.isWritable()
-                && (qos == 0 || inflight.size() < Math.min(limits.inflightCapacity(), receiveMaximum));
+                && (qos == 0 || inflightSize() < Math.min(limits.inflightCapacity(), receiveMaximum));
     }
 
     private void send(Message message, int qos, boolean retain, boolean stored) {
@@ -451,7 +515,7 @@ public final class Session implements Subscriber {
             connection.sendPublish(0, message, 0, false, retain);
             return;
         }
-        InflightWindow.Entry entry = inflight.add(message, qos, retain, stored);
+        InflightWindow.Entry entry = inflight().add(message, qos, retain, stored);
         if (qos == 2 && stored) {
             // The packet identifier must be safe before the client sees it: a resend after a
             // restart under another identifier would be a second message to the client.
@@ -465,7 +529,7 @@ public final class Session implements Subscriber {
     /** Sends queued messages while the window and the socket have room; call after acks and when writable again. */
     public void drain() {
         OutboundQueue.Queued next;
-        while (connection != null && (next = queue.peek()) != null && canSendNow(next.qos())) {
+        while (connection != null && queue != null && (next = queue.peek()) != null && canSendNow(next.qos())) {
             queue.poll();
             // Read rights are those of now, not of when the message was queued: a SIGHUP may have
             // revoked them meanwhile, and mosquitto does not deliver what a client may no longer read.
@@ -476,8 +540,11 @@ public final class Session implements Subscriber {
                 doneWith(next.message(), next.stored());
             }
         }
-        queuedSnapshot = queue.size();
-        if (queue.size() <= limits.congestionLowWater()) {
+        if (queue != null && queue.size() == 0) {
+            queue = null; // drained: an idle session keeps no queue
+        }
+        queuedSnapshot = queuedSize();
+        if (queuedSnapshot <= limits.congestionLowWater()) {
             congestedSinceNanos = 0;
             dropping = false;
         }
@@ -522,11 +589,12 @@ public final class Session implements Subscriber {
      */
     @Override
     public void awaitDrain(DrainWaiter waiter) {
-        drainWaiters.add(waiter);
+        DrainWaiters waiters = drainWaiters();
+        waiters.add(waiter);
         if (isCongested()) {
             armBackpressureCap();
         } else {
-            drainWaiters.wakeAll(this);
+            waiters.wakeAll(this);
         }
     }
 
@@ -536,15 +604,16 @@ public final class Session implements Subscriber {
      * volatile state.
      */
     private void wakeDrainWaitersIfDrained() {
-        if (!drainWaiters.isEmpty() && congestedSinceNanos == 0
+        DrainWaiters waiters = drainWaiters;
+        if (waiters != null && !waiters.isEmpty() && congestedSinceNanos == 0
                 && incoming + queuedSnapshot <= limits.congestionLowWater()) {
-            drainWaiters.wakeAll(this);
+            waiters.wakeAll(this);
         }
     }
 
     /** For a client that stops reading: its waiters go on when the episode reaches its cap (see {@link #isCongested}). */
     private void armBackpressureCap() {
-        if (drainWaiters.claimCapTimer()) {
+        if (drainWaiters().claimCapTimer()) {
             long since = congestedSinceNanos;
             long left = since != 0 ? since + SessionLimits.MAX_BACKPRESSURE_NANOS - System.nanoTime()
                     : SessionLimits.MAX_BACKPRESSURE_NANOS;
@@ -554,10 +623,11 @@ public final class Session implements Subscriber {
 
     /** May run on a loop that no longer owns the session: it touches only volatile and locked state. */
     private void backpressureCapReached() {
-        drainWaiters.capTimerFired();
+        DrainWaiters waiters = drainWaiters();
+        waiters.capTimerFired();
         if (!isCongested()) {
-            drainWaiters.wakeAll(this);
-        } else if (!drainWaiters.isEmpty()) {
+            waiters.wakeAll(this);
+        } else if (!waiters.isEmpty()) {
             armBackpressureCap(); // a later episode, or deliveries still on their way
         }
     }
@@ -582,7 +652,7 @@ public final class Session implements Subscriber {
      * spec's receiver expects one.
      */
     public AckOutcome onPubRec(int packetId) {
-        InflightWindow.Entry entry = inflight.get(packetId);
+        InflightWindow.Entry entry = inflightEntry(packetId);
         if (entry == null) {
             return AckOutcome.UNKNOWN_PACKET_ID;
         }
@@ -603,7 +673,7 @@ public final class Session implements Subscriber {
 
     /** An MQTT 5 PUBREC with an error reason code: the client refused the message, and its delivery ends there [MQTT-4.3.3-1]. */
     public AckOutcome onPubRecRefused(int packetId) {
-        InflightWindow.Entry entry = inflight.get(packetId);
+        InflightWindow.Entry entry = inflightEntry(packetId);
         if (entry != null && entry.qos != 2) {
             return AckOutcome.WRONG_KIND;
         }
@@ -611,7 +681,7 @@ public final class Session implements Subscriber {
     }
 
     private AckOutcome complete(int packetId, InflightWindow.State expected) {
-        InflightWindow.Entry entry = inflight.get(packetId);
+        InflightWindow.Entry entry = inflightEntry(packetId);
         if (entry == null) {
             return AckOutcome.UNKNOWN_PACKET_ID;
         }
@@ -712,14 +782,16 @@ public final class Session implements Subscriber {
         }
         // What the client may no longer read (a new user name, or an ACL reloaded since) is not
         // resent, as mosquitto does on reconnect; a PUBREL is, its message being delivered already.
-        inflight.removeIf(entry -> {
-            boolean unreadable = entry.state != InflightWindow.State.AWAIT_PUBCOMP && !mayRead(entry.message);
-            if (unreadable) {
-                doneWith(entry.message, entry.stored);
-            }
-            return unreadable;
-        });
-        for (InflightWindow.Entry entry : inflight.inSendingOrder()) {
+        if (inflight != null) {
+            inflight.removeIf(entry -> {
+                boolean unreadable = entry.state != InflightWindow.State.AWAIT_PUBCOMP && !mayRead(entry.message);
+                if (unreadable) {
+                    doneWith(entry.message, entry.stored);
+                }
+                return unreadable;
+            });
+        }
+        for (InflightWindow.Entry entry : inflightEntries()) {
             if (entry.state == InflightWindow.State.AWAIT_PUBCOMP) {
                 connection.sendPubRel(entry.packetId);
             } else {
@@ -739,7 +811,9 @@ public final class Session implements Subscriber {
         queuedSnapshot = 0; // an offline client's queue holds nobody back
         disconnectedAtMillis = nowMillis;
         if (!limits.queueQos0Messages()) {
-            queue.removeQos0();
+            if (queue != null) {
+                queue.removeQos0();
+            }
         }
         wakeDrainWaitersIfDrained();
     }
@@ -750,8 +824,10 @@ public final class Session implements Subscriber {
         congestedSinceNanos = 0;
         queuedSnapshot = 0;
         subscriptions = null;
-        inflight.clear();
-        queue.clear();
+        if (inflight != null) {
+            inflight.clear();
+        }
+        queue = null;
         inboundQos2AwaitingRelease = null;
         sharedDeliveries = null;
         wakeDrainWaitersIfDrained();
@@ -780,9 +856,9 @@ public final class Session implements Subscriber {
         }
         for (StoredOutbound entry : stored.outbound()) {
             if (entry.packetId() != 0 && entry.qos() == 2) {
-                inflight.restore(entry.packetId(), entry.message(), entry.retain(), entry.released());
+                inflight().restore(entry.packetId(), entry.message(), entry.retain(), entry.released());
             } else {
-                queue.restore(new OutboundQueue.Queued(entry.message(), entry.qos(), entry.retain(), true));
+                queue().restore(new OutboundQueue.Queued(entry.message(), entry.qos(), entry.retain(), true));
             }
         }
         stored.inbound().forEach((packetId, message) -> {
