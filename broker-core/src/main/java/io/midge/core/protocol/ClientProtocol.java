@@ -64,14 +64,12 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
     private final ProtocolContext context;
     private final ConnectPolicy connectPolicy;
     private final Transport transport;
-    private final String mountPoint;
     /** Packets waiting for their commit, and those made after them; null until one has to wait, as in memory none ever does. */
     private OrderedWrites ordered;
     private State state = State.AWAIT_CONNECT;
-    private String clientId;
     /** Kept for SIGHUP, when mosquitto checks connected clients against the reloaded password file. */
     private byte[] password;
-    /** The accepted client's id, user name and rules; null until CONNECT is accepted. */
+    /** The accepted client's id, user name and rules; null until CONNECT is accepted. The client id is read from here, not kept twice. */
     private Origin origin;
     private boolean cleanSession;
     private Session session;
@@ -112,7 +110,6 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         this.context = context;
         this.connectPolicy = connectPolicy;
         this.transport = transport;
-        this.mountPoint = context.mountPoint();
     }
 
     // ---- transport events ----
@@ -225,8 +222,8 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
 
     /** The client as mosquitto's disconnect lines name it: its id once CONNECT was accepted. */
     public String logName() {
-        if (clientId != null) {
-            return clientId;
+        if (clientId() != null) {
+            return clientId();
         }
         return refusedAs != null ? refusedAs : UNKNOWN_CLIENT;
     }
@@ -306,7 +303,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
             return;
         }
         if (starts) {
-            state.exchange = context.authenticator().enhanced().begin(clientId, state.method);
+            state.exchange = context.authenticator().enhanced().begin(clientId(), state.method);
         }
         EnhancedAuthentication.Step step = state.exchange.step(auth.properties().binary(Property.AUTHENTICATION_DATA));
         switch (step.outcome()) {
@@ -328,9 +325,8 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
             refuse(connect, verdict);
             return;
         }
-        this.clientId = verdict.clientId();
         this.password = connect.password();
-        this.origin = new Origin(clientId, verdict.username(), context.authorizer());
+        this.origin = new Origin(verdict.clientId(), verdict.username(), context.authorizer());
         this.keepAliveSeconds = connect.keepAliveSeconds();
         long expiryMillis;
         if (mqtt5) {
@@ -352,7 +348,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         this.will = willOf(connect);
         state = State.ATTACHING;
         transport.pauseReading();
-        context.sessions().connect(clientId, connect.cleanSession(), expiryMillis, transport.executor(), this,
+        context.sessions().connect(clientId(), connect.cleanSession(), expiryMillis, transport.executor(), this,
                 attached -> onAttached(connect, attached));
     }
 
@@ -388,12 +384,12 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
             return null;
         }
         if (w.properties().absent() || w.properties().isEmpty()) {
-            return new Message(mountPoint + w.topic(), w.payload(), w.qos(), w.retain(), origin);
+            return new Message(mountPoint() + w.topic(), w.payload(), w.qos(), w.retain(), origin);
         }
         v5.willDelayMillis = w.properties().unsignedValue(Property.WILL_DELAY_INTERVAL, 0) * 1000;
         v5.willExpirySeconds = w.properties().unsignedValue(Property.MESSAGE_EXPIRY_INTERVAL, -1);
         // The will's expiry interval counts from when it is published, so it is applied then.
-        return new Message(MessageIds.next(), mountPoint + w.topic(), w.payload(), w.qos(), w.retain(), origin,
+        return new Message(MessageIds.next(), mountPoint() + w.topic(), w.payload(), w.qos(), w.retain(), origin,
                 0, PublishProperties.forwarded(w.properties()));
     }
 
@@ -404,7 +400,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
             return;
         }
         session = attached.session();
-        session.authorize(origin.username(), context.authorizer());
+        session.authorize(origin);
         state = State.CONNECTED;
         context.stats().clientConnected();
         boolean mqtt31 = connect.protocolLevel() == Connect.LEVEL_MQTT_3_1;
@@ -412,7 +408,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         if (context.connectionMessages()) {
             // mosquitto numbers the protocols p1 (3.1), p2 (3.1.1) and p5.
             log.info("New {} connected from {} as {} (p{}, c{}, k{}{}).", bridge ? "bridge" : "client",
-                    transport.remoteAddress(), clientId,
+                    transport.remoteAddress(), clientId(),
                     mqtt5 ? 5 : mqtt31 ? 1 : 2, connect.cleanSession() ? 1 : 0, connect.keepAliveSeconds(),
                     origin.username() == null ? "" : ", u'" + origin.username() + "'");
         }
@@ -437,7 +433,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         Mqtt5Limits limits = context.mqtt5();
         Properties.Builder properties = Properties.builder();
         if (connect.clientId().isEmpty()) {
-            properties.put(Property.ASSIGNED_CLIENT_IDENTIFIER, clientId);
+            properties.put(Property.ASSIGNED_CLIENT_IDENTIFIER, clientId());
         }
         if (auth != null) {
             properties.put(Property.AUTHENTICATION_METHOD, auth.method);
@@ -493,7 +489,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
     // ---- CONNECTED ----
 
     private void onPacket(MqttPacket packet) {
-        packetLog.received(clientId, packet);
+        packetLog.received(clientId(), packet);
         if (mqtt5 && !ClientReasonCodes.valid(packet)) {
             close(CloseReason.MALFORMED_PACKET); // a reason code a client may not send in this packet
             return;
@@ -518,7 +514,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
             case DISCONNECT -> onDisconnect(packet);
             case AUTH -> onAuth((Auth) packet);
             case CONNECT -> {
-                log.info("Bad client {} sending multiple CONNECT messages.", clientId);
+                log.info("Bad client {} sending multiple CONNECT messages.", clientId());
                 close(CloseReason.PROTOCOL_ERROR);
             }
             default -> close(CloseReason.PROTOCOL_ERROR); // the decoder lets no server-only packet through
@@ -557,7 +553,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
      */
     private boolean mayPublishWith(int qos, boolean retain) {
         if (qos > context.maxQos()) {
-            log.info("Too high QoS in PUBLISH from {}, disconnecting.", clientId);
+            log.info("Too high QoS in PUBLISH from {}, disconnecting.", clientId());
             close(CloseReason.BAD_SOCKET, CloseReason.QOS_NOT_SUPPORTED, ReasonCode.QOS_NOT_SUPPORTED);
             return false;
         }
@@ -586,19 +582,19 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
                 return;
             }
             message = properties.isEmpty()
-                    ? new Message(mountPoint + topic, publish.payload(), publish.qos(), publish.retain(), origin)
-                    : new Message(MessageIds.next(), mountPoint + topic, publish.payload(), publish.qos(), publish.retain(),
+                    ? new Message(mountPoint() + topic, publish.payload(), publish.qos(), publish.retain(), origin)
+                    : new Message(MessageIds.next(), mountPoint() + topic, publish.payload(), publish.qos(), publish.retain(),
                     origin, PublishProperties.expiresAt(properties, System.currentTimeMillis()),
                     PublishProperties.forwarded(properties));
         } else {
-            message = new Message(mountPoint + topic, publish.payload(), publish.qos(), publish.retain(), origin);
+            message = new Message(mountPoint() + topic, publish.payload(), publish.qos(), publish.retain(), origin);
         }
         context.stats().publishReceived(publish.payload().length);
         // MQTT 3.1.1 cannot refuse a PUBLISH: a denied one is acknowledged as usual and dropped.
         // $SYS/ is the broker's own, whatever the ACL says, as in mosquitto.
         boolean allowed = context.bridge()
                 || !SysTopics.closedToClients(message.topic()) && origin.mayWrite(message.topic());
-        packetLog.publish(allowed ? "Received" : "Denied", clientId, publish.dup(), publish.qos(), publish.retain(),
+        packetLog.publish(allowed ? "Received" : "Denied", clientId(), publish.dup(), publish.qos(), publish.retain(),
                 publish.packetId(), message.topic(), publish.payload().length);
         if (!allowed && mqtt5 && publish.qos() > 0) {
             // MQTT 5 can say no: the publisher learns its message went nowhere.
@@ -679,15 +675,15 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         switch (receipt.outcome()) {
             case STORED, REPEATED -> { }
             case REPEATED_TOO_OFTEN -> {
-                log.debug("Client {} sent QoS 2 packet identifier {} a third time before PUBREL.", clientId, packetId);
+                log.debug("Client {} sent QoS 2 packet identifier {} a third time before PUBREL.", clientId(), packetId);
                 close(CloseReason.PROTOCOL_ERROR);
             }
-            case REPLACED -> log.warn("Reused message ID {} from {} detected. Clearing from storage.", packetId, clientId);
+            case REPLACED -> log.warn("Reused message ID {} from {} detected. Clearing from storage.", packetId, clientId());
             case DROPPED -> {
                 context.stats().messageDropped();
                 if (!droppingQos2) {
                     droppingQos2 = true;
-                    log.warn("Warning: Client {} has too many QoS 2 messages awaiting PUBREL; dropping new ones.", clientId);
+                    log.warn("Warning: Client {} has too many QoS 2 messages awaiting PUBREL; dropping new ones.", clientId());
                 }
             }
         }
@@ -699,8 +695,8 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         if (!mayPublishWith(publish.qos(), publish.retain())) {
             return;
         }
-        packetLog.publish("Dropped too large", clientId, publish.dup(), publish.qos(), publish.retain(),
-                publish.packetId(), mountPoint + publish.topic(), publish.payloadLength());
+        packetLog.publish("Dropped too large", clientId(), publish.dup(), publish.qos(), publish.retain(),
+                publish.packetId(), mountPoint() + publish.topic(), publish.payloadLength());
         if (mqtt5 && !withinReceiveMaximum(publish.qos())) {
             return;
         }
@@ -819,10 +815,10 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         switch (outcome) {
             case ACCEPTED -> { }
             case UNKNOWN_PACKET_ID -> log.warn("Warning: Received {} from {} for an unknown packet identifier {}.",
-                    type, clientId, packetId);
+                    type, clientId(), packetId);
             case WRONG_KIND -> {
                 log.debug("Client {} sent {} for packet identifier {}, which awaits another acknowledgement.",
-                        clientId, type, packetId);
+                        clientId(), type, packetId);
                 close(CloseReason.PROTOCOL_ERROR);
             }
         }
@@ -867,12 +863,12 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
                         | (requested.retainAsPublished() ? SubscriptionOptions.RETAIN_AS_PUBLISHED : 0);
                 options = SubscriptionOptions.withSubscriptionId(options, subscriptionId);
             }
-            String filter = mountPoint + requested.filter();
+            String filter = mountPoint() + requested.filter();
             boolean existed = session.subscriptions().containsKey(filter);
             if (!context.router().subscribe(session, filter, options)) {
                 granted = mqtt5 ? ReasonCode.TOPIC_FILTER_INVALID : 0x80; // an invalid $share/
             }
-            subscribeLog.info("{} {} {}", clientId, granted, requested.filter());
+            subscribeLog.info("{} {} {}", clientId(), granted, requested.filter());
             codes[i] = (byte) granted;
             // Retain handling [MQTT-3.3.1-9..11]: 0 sends retained messages, 1 only to a new subscription, 2 never.
             sendRetained[i] = !ReasonCode.isError(granted)
@@ -883,7 +879,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
                 : new SubAck(subscribe.packetId(), codes));
         for (int i = 0; i < codes.length; i++) {
             if (sendRetained[i]) {
-                context.router().deliverRetained(session, mountPoint + subscribe.subscriptions().get(i).filter(), codes[i]);
+                context.router().deliverRetained(session, mountPoint() + subscribe.subscriptions().get(i).filter(), codes[i]);
             }
         }
     }
@@ -893,8 +889,8 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         for (int i = 0; i < codes.length; i++) {
             String filter = unsubscribe.filters().get(i);
             packetLog.filter(filter, -1);
-            boolean had = context.router().unsubscribe(session, mountPoint + filter);
-            unsubscribeLog.info("{} {}", clientId, filter);
+            boolean had = context.router().unsubscribe(session, mountPoint() + filter);
+            unsubscribeLog.info("{} {}", clientId(), filter);
             codes[i] = (byte) (had ? ReasonCode.SUCCESS : ReasonCode.NO_SUBSCRIPTION_EXISTED);
         }
         writeWhenCommitted(store().commit(), mqtt5 ? new UnsubAck(unsubscribe.packetId(), codes, Properties.EMPTY)
@@ -908,7 +904,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
             if (!SysTopics.closedToClients(lastWill.topic()) && origin.mayWrite(lastWill.topic())) {
                 context.router().publish(lastWill);
             } else {
-                log.debug("Denied will of {} on '{}'.", clientId, lastWill.topic());
+                log.debug("Denied will of {} on '{}'.", clientId(), lastWill.topic());
             }
         }
     }
@@ -963,7 +959,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
             return true;
         }
         log.debug("Dropped a message on '{}' for {}: larger than its maximum packet size ({}).", message.topic(),
-                clientId, v5.clientMaximumPacketSize);
+                clientId(), v5.clientMaximumPacketSize);
         return false;
     }
 
@@ -990,7 +986,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
                 publishWill();
             }
             if (context.connectionMessages()) {
-                log.info("Client {} already connected, closing old connection.", clientId);
+                log.info("Client {} already connected, closing old connection.", clientId());
             }
             if (mqtt5) {
                 write(new Disconnect(ReasonCode.SESSION_TAKEN_OVER, Properties.EMPTY));
@@ -1013,7 +1009,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         if (state != State.CONNECTED || context.usernameFromCertificate()) {
             return;
         }
-        if (context.authenticator().authenticate(clientId, origin.username(), password) != Authenticator.Result.ACCEPTED) {
+        if (context.authenticator().authenticate(clientId(), origin.username(), password) != Authenticator.Result.ACCEPTED) {
             will = null;
             close(CloseReason.DISCONNECTED, null, ReasonCode.NOT_AUTHORIZED);
         }
@@ -1032,7 +1028,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         }
         // A bridge's CONNACK only tells its link that the session is attached; nothing is sent.
         if (packet.type() != PacketType.CONNACK || !context.bridge()) {
-            packetLog.sent(clientId != null ? clientId : transport.remoteHost(), packet);
+            packetLog.sent(clientId() != null ? clientId() : transport.remoteHost(), packet);
         }
         transport.write(packet);
     }
@@ -1059,8 +1055,17 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         transport.flush();
     }
 
+    /** The accepted client's id; null until CONNECT is accepted. */
+    private String clientId() {
+        return origin == null ? null : origin.clientId();
+    }
+
+    private String mountPoint() {
+        return context.mountPoint();
+    }
+
     /** Subscriptions through a mount point only match topics under it, so the prefix is always there to strip. */
     private String withoutMountPoint(String topic) {
-        return mountPoint.isEmpty() ? topic : topic.substring(mountPoint.length());
+        return mountPoint().isEmpty() ? topic : topic.substring(mountPoint().length());
     }
 }

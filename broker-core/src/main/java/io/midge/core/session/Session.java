@@ -1,8 +1,8 @@
 package io.midge.core.session;
 
 import io.midge.core.auth.AllowAllAuthorizer;
-import io.midge.core.auth.Authorizer;
 import io.midge.core.message.Message;
+import io.midge.core.message.Origin;
 import io.midge.core.message.MessageIds;
 import io.midge.core.store.BrokerStore;
 import io.midge.core.store.Commit;
@@ -43,9 +43,8 @@ public final class Session implements Subscriber {
     private static final Logger log = LoggerFactory.getLogger("midge");
 
     private final String clientId;
-    private final SessionLimits limits;
-    private final BrokerStore store;
-    private final BrokerStats stats;
+    /** The registry's limits, store and stats, behind one reference that all its sessions share. */
+    private final SessionServices services;
     private volatile EventExecutor owner;
     /**
      * Non-zero while this is a persistent session whose state the store keeps; it changes
@@ -55,9 +54,10 @@ public final class Session implements Subscriber {
     private volatile long incarnation;
 
     private ClientConnection connection;
-    /** Who the client last connected as, for the read checks of messages delivered to it. */
-    private String username;
-    private Authorizer authorizer = AllowAllAuthorizer.INSTANCE;
+    /** Who the client last connected as (its user name and rules), for the read checks of messages delivered to it. */
+    private Origin reader = ANYONE;
+    /** Until a client connects, as for a session read back from the store, every message may be read. */
+    private static final Origin ANYONE = new Origin(null, null, AllowAllAuthorizer.INSTANCE);
     private boolean cleanSession = true;
     private boolean destroyed;
     /** A bridge's: persistent_client_expiration does not apply, as in mosquitto ("outgoing bridge connections never expire"). */
@@ -129,11 +129,13 @@ public final class Session implements Subscriber {
     }
 
     Session(String clientId, EventExecutor owner, SessionLimits limits, BrokerStore store, BrokerStats stats) {
+        this(clientId, owner, new SessionServices(limits, store, stats));
+    }
+
+    Session(String clientId, EventExecutor owner, SessionServices services) {
         this.clientId = clientId;
         this.owner = owner;
-        this.limits = limits;
-        this.store = store;
-        this.stats = stats;
+        this.services = services;
     }
 
     @Override
@@ -223,7 +225,7 @@ public final class Session implements Subscriber {
         Integer previous = subscriptions.put(filter, options);
         hasSubscriptionIds |= SubscriptionOptions.subscriptionId(options) != 0;
         if (incarnation != 0) {
-            store.putSubscription(clientId, filter, options);
+            store().putSubscription(clientId, filter, options);
         }
         return previous == null ? -1 : previous;
     }
@@ -258,7 +260,7 @@ public final class Session implements Subscriber {
     public boolean forgetSubscription(String filter) {
         boolean had = subscriptions != null && subscriptions.remove(filter) != null;
         if (had && incarnation != 0) {
-            store.removeSubscription(clientId, filter);
+            store().removeSubscription(clientId, filter);
         }
         return had;
     }
@@ -267,7 +269,7 @@ public final class Session implements Subscriber {
 
     /** The QoS a message goes out with on a subscription granted {@code grantedQos}. */
     private int deliveryQos(Message message, int grantedQos) {
-        return limits.upgradeOutgoingQos() ? grantedQos : Math.min(message.qos(), grantedQos);
+        return limits().upgradeOutgoingQos() ? grantedQos : Math.min(message.qos(), grantedQos);
     }
 
     /** Stores under the incarnation of now, which {@link #deliver} compares with its own when the message arrives. */
@@ -278,7 +280,7 @@ public final class Session implements Subscriber {
         if (current == 0 || qos == 0) {
             return 0;
         }
-        store.putOutbound(clientId, current, message, qos, retain);
+        store().putOutbound(clientId, current, message, qos, retain);
         return current;
     }
 
@@ -290,7 +292,7 @@ public final class Session implements Subscriber {
     /** The client connected: the store records the session as connected, with its will. Call on the owner loop. */
     public void connected(Message will) {
         if (incarnation != 0) {
-            store.putSession(clientId, incarnation, 0, will, expiryMillis);
+            store().putSession(clientId, incarnation, 0, will, expiryMillis);
         }
     }
 
@@ -299,7 +301,7 @@ public final class Session implements Subscriber {
             return;
         }
         long[] held = heldStoredIds();
-        store.removeSession(clientId, held);
+        store().removeSession(clientId, held);
         incarnation = 0;
     }
 
@@ -321,7 +323,7 @@ public final class Session implements Subscriber {
             sharedDeliveries.forget(message.id());
         }
         if (stored) {
-            store.removeOutbound(clientId, message.id());
+            store().removeOutbound(clientId, message.id());
         }
     }
 
@@ -343,6 +345,12 @@ public final class Session implements Subscriber {
             inflight.release(packetId);
         }
     }
+
+    private SessionLimits limits() { return services.limits(); }
+
+    private BrokerStore store() { return services.store(); }
+
+    private BrokerStats stats() { return services.stats(); }
 
     // Idle sessions hold no window, queue or waiters: these create them when first needed.
 
@@ -432,11 +440,11 @@ public final class Session implements Subscriber {
             return false;
         }
         if (!stored && storesAt(qos)) {
-            store.putOutbound(clientId, incarnation, message, qos, retain);
+            store().putOutbound(clientId, incarnation, message, qos, retain);
             stored = true;
         }
         if (connection == null) {
-            if (qos == 0 && !limits.queueQos0Messages()) {
+            if (qos == 0 && !limits().queueQos0Messages()) {
                 return false;
             }
             return enqueue(message, qos, retain, stored);
@@ -477,14 +485,15 @@ public final class Session implements Subscriber {
     }
 
     private boolean mayRead(Message message) {
-        return authorizer.canRead(clientId, username, message.topic());
+        Origin client = reader;
+        return client.authorizer().canRead(clientId, client.username(), message.topic());
     }
 
     private boolean enqueue(Message message, int qos, boolean retain, boolean stored) {
-        if (queue().offer(message, qos, retain, stored, limits)) {
+        if (queue().offer(message, qos, retain, stored, limits())) {
             if (connection != null) {
                 queuedSnapshot = queue.size();
-                if (congestedSinceNanos == 0 && queue.size() >= limits.congestionHighWater()) {
+                if (congestedSinceNanos == 0 && queue.size() >= limits().congestionHighWater()) {
                     congestedSinceNanos = Math.max(1, System.nanoTime());
                 }
             }
@@ -492,7 +501,7 @@ public final class Session implements Subscriber {
         }
         doneWith(message, stored);
         droppedMessages++;
-        stats.messageDropped();
+        stats().messageDropped();
         if (!dropping) {
             // Once per episode, as mosquitto does: a slow consumer would otherwise flood the log.
             dropping = true;
@@ -503,7 +512,7 @@ public final class Session implements Subscriber {
 
     private boolean canSendNow(int qos) {
         return connection.isWritable()
-                && (qos == 0 || inflightSize() < Math.min(limits.inflightCapacity(), receiveMaximum));
+                && (qos == 0 || inflightSize() < Math.min(limits().inflightCapacity(), receiveMaximum));
     }
 
     private void send(Message message, int qos, boolean retain, boolean stored) {
@@ -519,8 +528,8 @@ public final class Session implements Subscriber {
         if (qos == 2 && stored) {
             // The packet identifier must be safe before the client sees it: a resend after a
             // restart under another identifier would be a second message to the client.
-            store.updateOutbound(clientId, incarnation, message, qos, retain, entry.packetId, false);
-            connection.sendPublish(entry.packetId, message, qos, false, retain, store.commit());
+            store().updateOutbound(clientId, incarnation, message, qos, retain, entry.packetId, false);
+            connection.sendPublish(entry.packetId, message, qos, false, retain, store().commit());
         } else {
             connection.sendPublish(entry.packetId, message, qos, false, retain);
         }
@@ -544,7 +553,7 @@ public final class Session implements Subscriber {
             queue = null; // drained: an idle session keeps no queue
         }
         queuedSnapshot = queuedSize();
-        if (queuedSnapshot <= limits.congestionLowWater()) {
+        if (queuedSnapshot <= limits().congestionLowWater()) {
             congestedSinceNanos = 0;
             dropping = false;
         }
@@ -566,7 +575,7 @@ public final class Session implements Subscriber {
         }
         // Publishers on other loops learn of a filling queue one batch late; counting what is on its
         // way lets them hold back before the queue overflows, not after.
-        return incoming + queuedSnapshot >= limits.congestionHighWater();
+        return incoming + queuedSnapshot >= limits().congestionHighWater();
     }
 
     @Override
@@ -606,7 +615,7 @@ public final class Session implements Subscriber {
     private void wakeDrainWaitersIfDrained() {
         DrainWaiters waiters = drainWaiters;
         if (waiters != null && !waiters.isEmpty() && congestedSinceNanos == 0
-                && incoming + queuedSnapshot <= limits.congestionLowWater()) {
+                && incoming + queuedSnapshot <= limits().congestionLowWater()) {
             waiters.wakeAll(this);
         }
     }
@@ -661,7 +670,7 @@ public final class Session implements Subscriber {
         }
         // A repeated PUBREC (the client did not see our PUBREL) is answered again.
         if (entry.state != InflightWindow.State.AWAIT_PUBCOMP && entry.stored) {
-            store.updateOutbound(clientId, incarnation, entry.message, 2, entry.retain, packetId, true);
+            store().updateOutbound(clientId, incarnation, entry.message, 2, entry.retain, packetId, true);
         }
         entry.state = InflightWindow.State.AWAIT_PUBCOMP;
         return AckOutcome.ACCEPTED;
@@ -706,7 +715,7 @@ public final class Session implements Subscriber {
         REPEATED_TOO_OFTEN,
         /** A different message under an unreleased packet identifier: it replaces the stored one, as in mosquitto. */
         REPLACED,
-        /** Too many messages await release: dropped, as mosquitto drops beyond its limits. */
+        /** Too many messages await release: dropped, as mosquitto drops beyond its limits(). */
         DROPPED
     }
 
@@ -727,20 +736,20 @@ public final class Session implements Subscriber {
             stored.copies = 1;
             return storedInbound(InboundQos2.REPLACED, packetId, message);
         }
-        if (inboundQos2AwaitingRelease.size() >= limits.inboundQos2Capacity()) {
+        if (inboundQos2AwaitingRelease.size() >= limits().inboundQos2Capacity()) {
             return InboundQos2Receipt.committed(InboundQos2.DROPPED);
         }
         inboundQos2AwaitingRelease.put(packetId, new AwaitingRelease(message));
         return storedInbound(InboundQos2.STORED, packetId, message);
     }
 
-    /** A persistent session's PUBREC waits until the message is in the store. */
+    /** A persistent session's PUBREC waits until the message is in the store(). */
     private InboundQos2Receipt storedInbound(InboundQos2 outcome, int packetId, Message message) {
         if (incarnation == 0) {
             return InboundQos2Receipt.committed(outcome);
         }
-        store.putInbound(clientId, packetId, message);
-        return new InboundQos2Receipt(outcome, store.commit());
+        store().putInbound(clientId, packetId, message);
+        return new InboundQos2Receipt(outcome, store().commit());
     }
 
     private static boolean sameMessage(Message a, Message b) {
@@ -758,7 +767,7 @@ public final class Session implements Subscriber {
             inboundQos2AwaitingRelease = null;
         }
         if (released != null && incarnation != 0) {
-            store.removeInbound(clientId, packetId);
+            store().removeInbound(clientId, packetId);
         }
         return released == null ? null : released.message;
     }
@@ -769,10 +778,12 @@ public final class Session implements Subscriber {
         this.connection = newConnection;
     }
 
-    /** Sets whose read rights apply to deliveries; call on the owner loop when the client connects. */
-    public void authorize(String clientUsername, Authorizer clientAuthorizer) {
-        this.username = clientUsername;
-        this.authorizer = clientAuthorizer;
+    /**
+     * Sets whose read rights apply to deliveries: the connecting client's user name and rules
+     * (its {@link Origin}, which the connection holds anyway); call on the owner loop when the client connects.
+     */
+    public void authorize(Origin client) {
+        this.reader = client;
     }
 
     /** After CONNACK: resend what was in flight, with DUP, in the original order; then send what queued up. */
@@ -803,14 +814,14 @@ public final class Session implements Subscriber {
 
     void detach(long nowMillis) {
         if (incarnation != 0) {
-            store.putSession(clientId, incarnation, nowMillis, null, expiryMillis);
+            store().putSession(clientId, incarnation, nowMillis, null, expiryMillis);
         }
         connection = null;
         receiveMaximum = Integer.MAX_VALUE;
         congestedSinceNanos = 0;
         queuedSnapshot = 0; // an offline client's queue holds nobody back
         disconnectedAtMillis = nowMillis;
-        if (!limits.queueQos0Messages()) {
+        if (!limits().queueQos0Messages()) {
             if (queue != null) {
                 queue.removeQos0();
             }
@@ -835,11 +846,11 @@ public final class Session implements Subscriber {
 
     /** The session is to be kept (clean session 0): from now on the store keeps its state. Call on the owner loop. */
     void persist() {
-        if (incarnation == 0 && store.isPersistent()) {
+        if (incarnation == 0 && store().isPersistent()) {
             incarnation = MessageIds.next();
-            store.putSession(clientId, incarnation, 0, null, expiryMillis);
+            store().putSession(clientId, incarnation, 0, null, expiryMillis);
             if (subscriptions != null) {
-                subscriptions.forEach((filter, qos) -> store.putSubscription(clientId, filter, qos));
+                subscriptions.forEach((filter, qos) -> store().putSubscription(clientId, filter, qos));
             }
         }
     }

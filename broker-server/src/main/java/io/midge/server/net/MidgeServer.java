@@ -31,7 +31,6 @@ import io.midge.server.log.LogMarkers;
 import io.midge.server.tls.ReloadableTlsContext;
 import io.midge.server.tls.TlsSetupException;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
@@ -59,7 +58,7 @@ public final class MidgeServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("midge");
     private static final long CONNECT_TIMEOUT_MILLIS = 10_000;
     private static final long SESSION_EXPIRY_SWEEP_SECONDS = 60;
-    private static final AdaptiveRecvByteBufAllocator RECEIVE_BUFFER_SIZING = new AdaptiveRecvByteBufAllocator();
+    private static final CompactRecvBufferSizing RECEIVE_BUFFER_SIZING = new CompactRecvBufferSizing();
     /** mosquitto 2.0's words, when no configuration defines a listener. */
     private static final List<String> LOCAL_ONLY_NOTICE = List.of(
             "Starting in local only mode. Connections will only be possible from clients running on this machine.",

@@ -6,7 +6,6 @@ import io.midge.core.protocol.ClientProtocol;
 import io.midge.core.protocol.CloseReason;
 import io.midge.core.protocol.ConnectPolicy;
 import io.midge.core.protocol.ConnectVerdict;
-import io.midge.core.protocol.ProtocolContext;
 import io.midge.core.sys.BrokerStats;
 import io.midge.server.codec.MalformedPacketException;
 import io.midge.server.codec.PacketTooLargeException;
@@ -31,19 +30,14 @@ final class MqttConnection extends ChannelTransport implements ConnectPolicy, Ke
 
     private static final Logger log = LoggerFactory.getLogger("midge");
 
-    private final ProtocolContext context;
-    private final ConnectionSettings settings;
-    private final ConnectCheck connectCheck;
+    private final ListenerConnections listener;
     private ClientProtocol protocol;
     private long keepAliveTimeoutNanos;
     private long lastHeardNanos;
     private int sweeperSlot = -1;
 
-    /** @param context and connectCheck the listener's, shared by its connections */
-    MqttConnection(ProtocolContext context, ConnectionSettings settings, ConnectCheck connectCheck) {
-        this.context = context;
-        this.settings = settings;
-        this.connectCheck = connectCheck;
+    MqttConnection(ListenerConnections listener) {
+        this.listener = listener;
     }
 
     // ---- channel events ----
@@ -51,23 +45,23 @@ final class MqttConnection extends ChannelTransport implements ConnectPolicy, Ke
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         super.handlerAdded(ctx);
-        this.protocol = new ClientProtocol(context, this, this);
+        this.protocol = new ClientProtocol(listener.protocolContext(), this, this);
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        if (settings.connectionMessages()) {
+        if (listener.settings().connectionMessages()) {
             log.info("New connection from {} on port {}.", remoteAddress(), localPort(ctx));
         }
         // Until CONNECT the sweeper enforces the connect timeout; reads do not extend it.
-        watchSilence(TimeUnit.MILLISECONDS.toNanos(settings.connectTimeoutMillis()));
+        watchSilence(TimeUnit.MILLISECONDS.toNanos(listener.settings().connectTimeoutMillis()));
         ctx.fireChannelActive();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         MqttPacket packet = (MqttPacket) msg;
-        context.stats().packetReceived();
+        listener.protocolContext().stats().packetReceived();
         boolean awaitingConnect = protocol.awaitingConnect();
         protocol.received(packet);
         // CONNECT (or the AUTH ending an MQTT 5 enhanced authentication) was accepted: from now on keep alive applies.
@@ -141,7 +135,7 @@ final class MqttConnection extends ChannelTransport implements ConnectPolicy, Ke
 
     @Override
     public ConnectVerdict check(Connect connect) {
-        return connectCheck.check(connect, ctx.pipeline());
+        return listener.connectCheck().check(connect, ctx.pipeline());
     }
 
     // ---- keep alive, checked by the loop's sweeper ----
@@ -188,7 +182,7 @@ final class MqttConnection extends ChannelTransport implements ConnectPolicy, Ke
 
     @Override
     protected BrokerStats stats() {
-        return context.stats();
+        return listener.protocolContext().stats();
     }
 
     /** Worked out when needed, as idle connections should hold little. */

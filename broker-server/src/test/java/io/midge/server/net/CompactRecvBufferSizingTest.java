@@ -1,0 +1,68 @@
+package io.midge.server.net;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.embedded.EmbeddedChannel;
+import org.junit.jupiter.api.Test;
+
+class CompactRecvBufferSizingTest {
+
+    private final EmbeddedChannel channel = new EmbeddedChannel();
+    private final RecvByteBufAllocator.Handle handle = new CompactRecvBufferSizing().newHandle();
+
+    /** One read loop of reads of these sizes, as a channel's unsafe runs it. */
+    private void readLoop(int... reads) {
+        handle.reset(channel.config());
+        for (int bytes : reads) {
+            int attempted = handle.guess();
+            handle.attemptedBytesRead(attempted);
+            handle.lastBytesRead(Math.min(bytes, attempted));
+            handle.incMessagesRead(1);
+        }
+        handle.readComplete();
+    }
+
+    @Test
+    void startsAtTwoKibibytes() {
+        assertEquals(2048, handle.guess());
+    }
+
+    @Test
+    void aBurstGrowsTheBufferWithinOneReadLoopUpToSixtyFourKibibytes() {
+        handle.reset(channel.config());
+        handle.attemptedBytesRead(handle.guess());
+        handle.lastBytesRead(2048);
+        assertEquals(32768, handle.guess());
+        handle.attemptedBytesRead(handle.guess());
+        handle.lastBytesRead(32768);
+        assertEquals(65536, handle.guess());
+        handle.attemptedBytesRead(handle.guess());
+        handle.lastBytesRead(65536);
+        assertEquals(65536, handle.guess());
+    }
+
+    @Test
+    void oneQuietReadLoopKeepsTheSizeAndTwoInARowHalveIt() {
+        readLoop(100);
+        assertEquals(2048, handle.guess());
+        readLoop(100);
+        assertEquals(1024, handle.guess());
+    }
+
+    @Test
+    void aReadBetweenHalfAndFullDisarmsTheShrinking() {
+        readLoop(100);
+        readLoop(1500);
+        readLoop(100);
+        assertEquals(2048, handle.guess());
+    }
+
+    @Test
+    void neverBelowSixtyFourBytes() {
+        for (int i = 0; i < 40; i++) {
+            readLoop(2);
+        }
+        assertEquals(64, handle.guess());
+    }
+}
