@@ -97,10 +97,6 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
     private Runnable flushTask;
     /** The keep alive in force: the client's, or max_keepalive when it asked for more (MQTT 5 server keep alive). */
     private int keepAliveSeconds;
-    /** Set by the router while routing a PUBLISH that no subscription matched. */
-    private boolean matchedNobody;
-
-    private boolean mqtt5;
     /** What only an MQTT 5 connection keeps; null for 3.1/3.1.1 clients, so that they do not pay for it. */
     private Mqtt5State v5;
     /** An MQTT 5 enhanced authentication's state; null unless the client authenticates so. */
@@ -206,7 +202,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
             closeReason = reason;
             closeDetail = detail;
         }
-        if (state == State.CONNECTED && mqtt5 && disconnectReason >= 0 && !v5.disconnectSent) {
+        if (state == State.CONNECTED && mqtt5() && disconnectReason >= 0 && !v5.disconnectSent) {
             v5.disconnectSent = true;
             write(new Disconnect(disconnectReason, Properties.EMPTY));
         }
@@ -231,11 +227,10 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
     // ---- CONNECT ----
 
     private void onConnect(Connect connect) {
-        mqtt5 = connect.mqtt5();
-        if (mqtt5) {
+        if (connect.mqtt5()) {
             v5 = new Mqtt5State();
         }
-        if (mqtt5 && connect.properties().has(Property.AUTHENTICATION_METHOD)) {
+        if (mqtt5() && connect.properties().has(Property.AUTHENTICATION_METHOD)) {
             beginConnectAuthentication(connect);
         } else {
             onAuthenticatedConnect(connect);
@@ -329,7 +324,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         this.origin = new Origin(verdict.clientId(), verdict.username(), context.authorizer());
         this.keepAliveSeconds = connect.keepAliveSeconds();
         long expiryMillis;
-        if (mqtt5) {
+        if (mqtt5()) {
             Properties properties = connect.properties();
             v5.sessionExpirySeconds = properties.unsignedValue(Property.SESSION_EXPIRY_INTERVAL, 0);
             expiryMillis = expiryMillisOf(v5.sessionExpirySeconds);
@@ -371,7 +366,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
             log.info(String.format(verdict.noticeFormat(), connect.clientId(), transport.remoteHost()));
         }
         if (verdict.sendsConnAck()) {
-            write(mqtt5 ? new ConnAck(false, Mqtt5Reasons.forConnectRefusal(verdict.refusalCode()), Properties.EMPTY)
+            write(mqtt5() ? new ConnAck(false, Mqtt5Reasons.forConnectRefusal(verdict.refusalCode()), Properties.EMPTY)
                     : new ConnAck(false, verdict.refusalCode()));
         }
         refusedAs = verdict.logName();
@@ -409,10 +404,10 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
             // mosquitto numbers the protocols p1 (3.1), p2 (3.1.1) and p5.
             log.info("New {} connected from {} as {} (p{}, c{}, k{}{}).", bridge ? "bridge" : "client",
                     transport.remoteAddress(), clientId(),
-                    mqtt5 ? 5 : mqtt31 ? 1 : 2, connect.cleanSession() ? 1 : 0, connect.keepAliveSeconds(),
+                    mqtt5() ? 5 : mqtt31 ? 1 : 2, connect.cleanSession() ? 1 : 0, connect.keepAliveSeconds(),
                     origin.username() == null ? "" : ", u'" + origin.username() + "'");
         }
-        if (mqtt5) {
+        if (mqtt5()) {
             session.limitInflight(connect.properties().intValue(Property.RECEIVE_MAXIMUM, 65535));
         }
         if (!context.bridge()) {
@@ -421,7 +416,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         // A persistent session is on disk before its client hears of it (and the will with it).
         session.connected(will);
         // MQTT 3.1's CONNACK has no session present flag: its first byte is reserved.
-        writeWhenCommitted(store().commit(), mqtt5
+        writeWhenCommitted(store().commit(), mqtt5()
                 ? new ConnAck(attached.sessionPresent(), ReasonCode.SUCCESS, connAckProperties(connect))
                 : new ConnAck(attached.sessionPresent() && !mqtt31, 0));
         session.resume();
@@ -490,7 +485,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
 
     private void onPacket(MqttPacket packet) {
         packetLog.received(clientId(), packet);
-        if (mqtt5 && !ClientReasonCodes.valid(packet)) {
+        if (mqtt5() && !ClientReasonCodes.valid(packet)) {
             close(CloseReason.MALFORMED_PACKET); // a reason code a client may not send in this packet
             return;
         }
@@ -570,7 +565,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         }
         String topic = publish.topic();
         Message message;
-        if (mqtt5) {
+        if (mqtt5()) {
             topic = resolveTopic(publish);
             if (topic == null || !withinReceiveMaximum(publish.qos())) {
                 return;
@@ -596,7 +591,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
                 || !SysTopics.closedToClients(message.topic()) && origin.mayWrite(message.topic());
         packetLog.publish(allowed ? "Received" : "Denied", clientId(), publish.dup(), publish.qos(), publish.retain(),
                 publish.packetId(), message.topic(), publish.payload().length);
-        if (!allowed && mqtt5 && publish.qos() > 0) {
+        if (!allowed && mqtt5() && publish.qos() > 0) {
             // MQTT 5 can say no: the publisher learns its message went nowhere.
             refusePublish(publish, ReasonCode.NOT_AUTHORIZED);
             return;
@@ -604,10 +599,12 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         switch (publish.qos()) {
             case 0 -> route(message, allowed);
             case 1 -> {
-                matchedNobody = false;
+                if (v5 != null) {
+                    v5.matchedNobody = false;
+                }
                 Commit routed = route(message, allowed);
                 // As mosquitto: an MQTT 5 publisher learns that nobody subscribes, at QoS 1 (its QoS 2 PUBREC comes before routing).
-                int reason = mqtt5 && matchedNobody ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS;
+                int reason = v5 != null && v5.matchedNobody ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS;
                 writeWhenCommitted(routed, ack(PacketType.PUBACK, publish.packetId(), reason));
             }
             default -> {
@@ -697,10 +694,10 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         }
         packetLog.publish("Dropped too large", clientId(), publish.dup(), publish.qos(), publish.retain(),
                 publish.packetId(), mountPoint() + publish.topic(), publish.payloadLength());
-        if (mqtt5 && !withinReceiveMaximum(publish.qos())) {
+        if (mqtt5() && !withinReceiveMaximum(publish.qos())) {
             return;
         }
-        int reason = mqtt5 ? ReasonCode.PACKET_TOO_LARGE : ReasonCode.SUCCESS;
+        int reason = mqtt5() ? ReasonCode.PACKET_TOO_LARGE : ReasonCode.SUCCESS;
         if (publish.qos() == 1) {
             writeWhenCommitted(Commit.DONE, ack(PacketType.PUBACK, publish.packetId(), reason));
         } else if (publish.qos() == 2) {
@@ -726,7 +723,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
 
     /** An acknowledgement in the client's protocol: MQTT 5's carries a reason code. */
     private Ack ack(PacketType type, int packetId, int reasonCode) {
-        return mqtt5 ? new Ack(type, packetId, reasonCode, Properties.EMPTY) : new Ack(type, packetId);
+        return mqtt5() ? new Ack(type, packetId, reasonCode, Properties.EMPTY) : new Ack(type, packetId);
     }
 
     /** In the order packets are made, and not before its commit: the fast path (nothing waiting, already done) writes at once. */
@@ -775,7 +772,9 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
 
     @Override
     public void matchedNobody() {
-        matchedNobody = true;
+        if (v5 != null) { // only an MQTT 5 PUBACK can say so
+            v5.matchedNobody = true;
+        }
     }
 
     @Override
@@ -848,7 +847,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
             TopicSubscription requested = subscribe.subscriptions().get(i);
             packetLog.filter(requested.filter(), requested.qos());
             boolean shared = SharedFilter.isShare(requested.filter());
-            if (mqtt5 && shared && requested.noLocal()) {
+            if (mqtt5() && shared && requested.noLocal()) {
                 close(CloseReason.PROTOCOL_ERROR); // [MQTT-3.8.3-4]
                 return;
             }
@@ -858,7 +857,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
                 // As mosquitto: what a bridge publishes must not come back to it, and a message
                 // published retained must cross it as retained.
                 options |= SubscriptionOptions.NO_LOCAL | SubscriptionOptions.RETAIN_AS_PUBLISHED;
-            } else if (mqtt5) {
+            } else if (mqtt5()) {
                 options |= (requested.noLocal() ? SubscriptionOptions.NO_LOCAL : 0)
                         | (requested.retainAsPublished() ? SubscriptionOptions.RETAIN_AS_PUBLISHED : 0);
                 options = SubscriptionOptions.withSubscriptionId(options, subscriptionId);
@@ -866,16 +865,16 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
             String filter = mountPoint() + requested.filter();
             boolean existed = session.subscriptions().containsKey(filter);
             if (!context.router().subscribe(session, filter, options)) {
-                granted = mqtt5 ? ReasonCode.TOPIC_FILTER_INVALID : 0x80; // an invalid $share/
+                granted = mqtt5() ? ReasonCode.TOPIC_FILTER_INVALID : 0x80; // an invalid $share/
             }
             subscribeLog.info("{} {} {}", clientId(), granted, requested.filter());
             codes[i] = (byte) granted;
             // Retain handling [MQTT-3.3.1-9..11]: 0 sends retained messages, 1 only to a new subscription, 2 never.
             sendRetained[i] = !ReasonCode.isError(granted)
-                    && (!mqtt5 || requested.retainHandling() == 0 || requested.retainHandling() == 1 && !existed);
+                    && (!mqtt5() || requested.retainHandling() == 0 || requested.retainHandling() == 1 && !existed);
         }
         // The subscription is safe before the SUBACK: what is published after it is then kept for us.
-        writeWhenCommitted(store().commit(), mqtt5 ? new SubAck(subscribe.packetId(), codes, Properties.EMPTY)
+        writeWhenCommitted(store().commit(), mqtt5() ? new SubAck(subscribe.packetId(), codes, Properties.EMPTY)
                 : new SubAck(subscribe.packetId(), codes));
         for (int i = 0; i < codes.length; i++) {
             if (sendRetained[i]) {
@@ -893,7 +892,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
             unsubscribeLog.info("{} {}", clientId(), filter);
             codes[i] = (byte) (had ? ReasonCode.SUCCESS : ReasonCode.NO_SUBSCRIPTION_EXISTED);
         }
-        writeWhenCommitted(store().commit(), mqtt5 ? new UnsubAck(unsubscribe.packetId(), codes, Properties.EMPTY)
+        writeWhenCommitted(store().commit(), mqtt5() ? new UnsubAck(unsubscribe.packetId(), codes, Properties.EMPTY)
                 : new Ack(PacketType.UNSUBACK, unsubscribe.packetId()));
     }
 
@@ -936,7 +935,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
 
     private Publish publishOf(int packetId, Message message, int qos, boolean dup, boolean retain) {
         String topic = withoutMountPoint(message.topic());
-        if (!mqtt5) {
+        if (!mqtt5()) {
             return new Publish(topic, message.payload(), qos, retain, dup, packetId);
         }
         int alias = v5.outboundAliases == null ? 0 : v5.outboundAliases.aliasFor(topic);
@@ -988,7 +987,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
             if (context.connectionMessages()) {
                 log.info("Client {} already connected, closing old connection.", clientId());
             }
-            if (mqtt5) {
+            if (mqtt5()) {
                 write(new Disconnect(ReasonCode.SESSION_TAKEN_OVER, Properties.EMPTY));
             }
         }
@@ -1053,6 +1052,11 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
     private void runScheduledFlush() {
         flushScheduled = false;
         transport.flush();
+    }
+
+    /** Whether the client speaks MQTT 5, as its CONNECT said. */
+    private boolean mqtt5() {
+        return v5 != null;
     }
 
     /** The accepted client's id; null until CONNECT is accepted. */

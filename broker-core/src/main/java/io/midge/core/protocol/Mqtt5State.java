@@ -19,4 +19,6 @@ final class Mqtt5State {
     /** The will's message expiry interval, or -1 for none. */
     long willExpirySeconds = -1;
     boolean disconnectSent;
+    /** Set by the router while routing a PUBLISH that no subscription matched, for the PUBACK's reason code. */
+    boolean matchedNobody;
 }
