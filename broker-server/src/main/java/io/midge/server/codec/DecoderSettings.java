@@ -9,8 +9,14 @@ import java.util.function.IntConsumer;
  * @param maxPacketSize  the largest remaining length accepted, at most {@link MqttWire#MAX_REMAINING_LENGTH}
  * @param maxPayloadSize a PUBLISH with a larger payload is decoded as an oversized one, its payload skipped
  * @param consumed       told how many bytes each decode step consumed ($SYS bytes/received)
+ * @param server         a server's decoder accepts only what clients send, a client's only what servers send
  */
-public record DecoderSettings(int maxPacketSize, int maxPayloadSize, IntConsumer consumed) {
+public record DecoderSettings(int maxPacketSize, int maxPayloadSize, IntConsumer consumed, boolean server) {
+
+    /** A server's. */
+    public DecoderSettings(int maxPacketSize, int maxPayloadSize, IntConsumer consumed) {
+        this(maxPacketSize, maxPayloadSize, consumed, true);
+    }
 
     public DecoderSettings {
         if (maxPacketSize < 0 || maxPacketSize > MqttWire.MAX_REMAINING_LENGTH) {

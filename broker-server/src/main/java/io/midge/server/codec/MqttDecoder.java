@@ -52,7 +52,6 @@ public final class MqttDecoder extends ByteToMessageDecoder {
 
     /** Shared by all decoders of a listener: each connection's decoder holds only its own state. */
     private final DecoderSettings settings;
-    private final boolean server;
     /** The connection speaks MQTT 5: a server saw a level 5 CONNECT, a client was told so. */
     private boolean mqtt5;
     private boolean failed;
@@ -82,14 +81,13 @@ public final class MqttDecoder extends ByteToMessageDecoder {
         this(new DecoderSettings(maxPacketSize, maxPayloadSize, consumed));
     }
 
-    /** A server-side decoder with a listener's settings, which its connections share. */
+    /** A decoder with settings its listener's (or bridge's) connections share. */
     public MqttDecoder(DecoderSettings settings) {
-        this(settings, true, false);
+        this(settings, false);
     }
 
-    private MqttDecoder(DecoderSettings settings, boolean server, boolean mqtt5) {
+    private MqttDecoder(DecoderSettings settings, boolean mqtt5) {
         this.settings = settings;
-        this.server = server;
         this.mqtt5 = mqtt5;
     }
 
@@ -109,7 +107,7 @@ public final class MqttDecoder extends ByteToMessageDecoder {
                 && protocolLevel != Connect.LEVEL_MQTT_5) {
             throw new IllegalArgumentException("protocol level must be 3, 4 or 5, was " + protocolLevel);
         }
-        return new MqttDecoder(new DecoderSettings(maxPacketSize, maxPacketSize, bytes -> { }), false,
+        return new MqttDecoder(new DecoderSettings(maxPacketSize, maxPacketSize, bytes -> { }, false),
                 protocolLevel == Connect.LEVEL_MQTT_5);
     }
 
@@ -193,7 +191,7 @@ public final class MqttDecoder extends ByteToMessageDecoder {
         ByteBuf body = in.slice(start + headerLength, remainingLength);
         MqttPacket packet = MqttPacketParser.parse(type, firstByte & 0x0F, body, mqtt5);
         in.readerIndex(start + headerLength + remainingLength);
-        if (server && packet instanceof Connect connect && connect.mqtt5()) {
+        if (settings.server() && packet instanceof Connect connect && connect.mqtt5()) {
             mqtt5 = true;
         }
         return packet;
@@ -269,6 +267,7 @@ public final class MqttDecoder extends ByteToMessageDecoder {
             throw MalformedPacketException.protocolError("reserved packet type " + typeValue);
         }
         // Bit i is set when packet type i may arrive in this direction, before and in MQTT 5.
+        boolean server = settings.server();
         int acceptedTypes = server ? (mqtt5 ? SENT_BY_MQTT5_CLIENTS : SENT_BY_CLIENTS)
                 : (mqtt5 ? SENT_BY_MQTT5_SERVERS : SENT_BY_SERVERS);
         if ((acceptedTypes & (1 << typeValue)) == 0) {

@@ -36,10 +36,7 @@ import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +67,6 @@ public final class MidgeServer implements AutoCloseable {
     private final EventLoopGroup loops;
     private final List<Channel> listeners = new ArrayList<>();
     private final List<ReloadableTlsContext> tlsContexts = new ArrayList<>();
-    private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final ListenerSecurity security;
     /** Prepared with the listeners, started once the broker serves. */
     private Bridges bridges;
@@ -306,7 +302,7 @@ public final class MidgeServer implements AutoCloseable {
             throw new StartupException("Error: " + sentence(e.getMessage()), exitCodeFor(e));
         }
         List<ListenSocket> sockets = ListenSockets.of(listener, transport.canBindIpv6Only());
-        return new PreparedListener(listener, sockets, context, tls, new LateInitializer(clients));
+        return new PreparedListener(listener, sockets, context, tls, new LateInitializer());
     }
 
     /** As mosquitto: a file that cannot be opened is MOSQ_ERR_UNKNOWN, one that does not parse MOSQ_ERR_INVAL. */
@@ -405,10 +401,26 @@ public final class MidgeServer implements AutoCloseable {
         if (bridges != null) {
             bridges.close();
         }
-        clients.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        closeConnections();
         settleLoops();
         store.close();
         loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+    }
+
+    /** Closes every client connection on its loop, and waits up to 2 s for them to close (TLS says goodbye first). */
+    private void closeConnections() {
+        List<Future<List<Future<?>>>> perLoop = new ArrayList<>();
+        loops.forEach(loop -> perLoop.add(loop.submit(() -> KeepAliveSweeper.of(loop).closeAll())));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        for (Future<List<Future<?>>> loopClosing : perLoop) {
+            if (loopClosing.awaitUninterruptibly(remainingMillis(deadline)) && loopClosing.isSuccess()) {
+                loopClosing.getNow().forEach(closing -> closing.awaitUninterruptibly(remainingMillis(deadline)));
+            }
+        }
+    }
+
+    private static long remainingMillis(long deadlineNanos) {
+        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
     }
 
     /** Runs an empty task through every loop, twice: what one loop hands to another arrives too. */

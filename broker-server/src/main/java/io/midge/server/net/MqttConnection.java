@@ -11,6 +11,7 @@ import io.midge.server.codec.MalformedPacketException;
 import io.midge.server.codec.PacketTooLargeException;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderException;
+import io.netty.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -140,11 +141,13 @@ final class MqttConnection extends ChannelTransport implements ConnectPolicy, Ke
 
     // ---- keep alive, checked by the loop's sweeper ----
 
-    /** MQTT 3.1.1 section 3.1.2.10: one and a half times the keep alive without a packet ends the connection. */
+    /**
+     * MQTT 3.1.1 section 3.1.2.10: one and a half times the keep alive without a packet ends the
+     * connection. Without keep alive the sweeper holds the connection all the same, for shutdown.
+     */
     private void startKeepAlive(int keepAliveSeconds) {
-        if (keepAliveSeconds > 0) {
-            watchSilence(TimeUnit.MILLISECONDS.toNanos(keepAliveSeconds * 1500L));
-        }
+        watchSilence(keepAliveSeconds > 0 ? TimeUnit.MILLISECONDS.toNanos(keepAliveSeconds * 1500L)
+                : KeepAliveSweeper.NO_TIMEOUT);
     }
 
     private void watchSilence(long allowedNanos) {
@@ -166,6 +169,11 @@ final class MqttConnection extends ChannelTransport implements ConnectPolicy, Ke
     @Override
     public void keepAliveExpired() {
         protocol.close(CloseReason.TIMEOUT);
+    }
+
+    @Override
+    public Future<?> closeForShutdown() {
+        return ctx.channel().close();
     }
 
     @Override
