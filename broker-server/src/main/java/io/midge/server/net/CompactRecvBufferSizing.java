@@ -61,9 +61,8 @@ final class CompactRecvBufferSizing extends DefaultMaxMessagesRecvByteBufAllocat
                 state = (state & SHRINK_ARMED) != 0 ? (byte) (shift - 1) : (byte) (shift | SHRINK_ARMED);
             } else if (bytes >= 1 << shift) {
                 state = (byte) Math.min(MAX_SHIFT, shift + GROW_SHIFT);
-            } else {
-                state = (byte) shift;
             }
+            // In between, the size stays and so does an armed shrink, as in Netty's AdaptiveCalculator.
         }
     }
 }

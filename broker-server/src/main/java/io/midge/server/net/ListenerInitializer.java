@@ -6,6 +6,7 @@ import io.midge.server.codec.DecoderSettings;
 import io.midge.server.codec.MqttDecoder;
 import io.midge.server.config.ListenerProtocol;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -39,6 +40,8 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
     /** Oversized PUBLISH payloads are skipped, not buffered, so without max_packet_size the packet limit can be the protocol's own. */
     private final DecoderSettings decoderSettings;
     private final AtomicInteger open = new AtomicInteger();
+    /** One listener for all connections' closings, not a lambda per connection. */
+    private final ChannelFutureListener closedOne = closed -> open.decrementAndGet();
 
     /** @param tls the listener's current TLS context (SIGHUP may replace it), or null for plain TCP */
     ListenerInitializer(BrokerServices broker, ListenerContext listener, Supplier<SslContext> tls) {
@@ -69,7 +72,7 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
                 channel.close();
                 return;
             }
-            channel.closeFuture().addListener(f -> open.decrementAndGet());
+            channel.closeFuture().addListener(closedOne);
         }
         channel.config().setOption(ChannelOption.TCP_NODELAY, true);
         ChannelPipeline pipeline = channel.pipeline();

@@ -50,12 +50,26 @@ class CompactRecvBufferSizingTest {
         assertEquals(1024, handle.guess());
     }
 
+    /** As Netty's adaptive sizing: a read between half and full neither grows the buffer nor disarms its shrinking. */
     @Test
-    void aReadBetweenHalfAndFullDisarmsTheShrinking() {
+    void aReadBetweenHalfAndFullChangesNothing() {
         readLoop(100);
         readLoop(1500);
-        readLoop(100);
         assertEquals(2048, handle.guess());
+        readLoop(100);
+        assertEquals(1024, handle.guess());
+    }
+
+    @Test
+    void growingDisarmsTheShrinking() {
+        CompactRecvBufferSizing.SizeHandle sizes = (CompactRecvBufferSizing.SizeHandle) handle;
+        sizes.record(100);
+        sizes.record(2048);
+        assertEquals(32768, handle.guess());
+        sizes.record(100);
+        assertEquals(32768, handle.guess());
+        sizes.record(100);
+        assertEquals(16384, handle.guess());
     }
 
     @Test
