@@ -207,8 +207,10 @@ class ServiceTest {
         }
     }
 
-    @Test
-    void atShutdownTheWillsOfConnectedClientsArePublishedAsMosquittoDoes() throws Exception {
+    /** Keep alive 0 too: such a connection is never timed out, yet shutdown must find and close it. */
+    @ParameterizedTest
+    @ValueSource(ints = {60, 0})
+    void atShutdownTheWillsOfConnectedClientsArePublishedAsMosquittoDoes(int keepAlive) throws Exception {
         int port = BrokerProcess.freePorts(1)[0];
         BrokerLaunch launch = BrokerLaunch.create();
         Path data = launch.writableDir("data");
@@ -222,7 +224,8 @@ class ServiceTest {
                 subscriber.disconnect();
             }
             RawClient stillConnected = RawClient.connect(port,
-                    Mqtt.connect(Ids.client("will-owner")).will("shutdown/will", "gone at shutdown", 1, false));
+                    Mqtt.connect(Ids.client("will-owner")).keepAlive(keepAlive)
+                            .will("shutdown/will", "gone at shutdown", 1, false));
             broker.signal("TERM");
             assertEquals(0, broker.awaitExit(LIMIT), broker.tail(10));
             stillConnected.close();

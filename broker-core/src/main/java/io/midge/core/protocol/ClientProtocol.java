@@ -64,14 +64,12 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
     private final ProtocolContext context;
     private final ConnectPolicy connectPolicy;
     private final Transport transport;
-    private final String mountPoint;
     /** Packets waiting for their commit, and those made after them; null until one has to wait, as in memory none ever does. */
     private OrderedWrites ordered;
     private State state = State.AWAIT_CONNECT;
-    private String clientId;
     /** Kept for SIGHUP, when mosquitto checks connected clients against the reloaded password file. */
     private byte[] password;
-    /** The accepted client's id, user name and rules; null until CONNECT is accepted. */
+    /** The accepted client's id, user name and rules; null until CONNECT is accepted. The client id is read from here, not kept twice. */
     private Origin origin;
     private boolean cleanSession;
     private Session session;
@@ -95,37 +93,19 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
      */
     private ArrayDeque<MqttPacket> held;
 
-    private final Runnable flushTask = this::runScheduledFlush;
-
-    // ---- MQTT 5 only; untouched for 3.1/3.1.1 clients ----
-    private boolean mqtt5;
+    /** Created at the first flush request: a connection nobody writes to never needs it. */
+    private Runnable flushTask;
     /** The keep alive in force: the client's, or max_keepalive when it asked for more (MQTT 5 server keep alive). */
     private int keepAliveSeconds;
-    /** The session expiry interval of CONNECT, in seconds (0xFFFFFFFF: never), as DISCONNECT may change it. */
-    private long sessionExpirySeconds;
-    /** The largest packet the client accepts [MQTT-3.1.2-24]. */
-    private int clientMaximumPacketSize = Integer.MAX_VALUE;
-    private InboundTopicAliases inboundAliases;
-    /** Null unless the client accepts topic aliases from us. */
-    private OutboundTopicAliases outboundAliases;
-    /** QoS 1 and 2 PUBLISHes from the client not yet answered with PUBACK or PUBCOMP (receive maximum). */
-    private int inboundUnacknowledged;
-    private long willDelayMillis;
-    private long willExpirySeconds = -1;
-    /** The enhanced authentication method the client authenticated with, or null. */
-    private String authMethod;
-    private EnhancedAuthentication.Exchange authExchange;
-    private Connect pendingConnect;
-    private byte[] authSuccessData;
-    private boolean disconnectSent;
-    /** Set by the router while routing a PUBLISH that no subscription matched. */
-    private boolean matchedNobody;
+    /** What only an MQTT 5 connection keeps; null for 3.1/3.1.1 clients, so that they do not pay for it. */
+    private Mqtt5State v5;
+    /** An MQTT 5 enhanced authentication's state; null unless the client authenticates so. */
+    private EnhancedAuthState auth;
 
     public ClientProtocol(ProtocolContext context, ConnectPolicy connectPolicy, Transport transport) {
         this.context = context;
         this.connectPolicy = connectPolicy;
         this.transport = transport;
-        this.mountPoint = context.mountPoint();
     }
 
     // ---- transport events ----
@@ -142,8 +122,8 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
             }
             case AUTHENTICATING -> {
                 if (packet instanceof Auth auth && auth.reasonCode() == ReasonCode.CONTINUE_AUTHENTICATION
-                        && authMethod.equals(auth.properties().string(Property.AUTHENTICATION_METHOD))) {
-                    onConnectAuthStep(authExchange.step(auth.properties().binary(Property.AUTHENTICATION_DATA)));
+                        && this.auth.method.equals(auth.properties().string(Property.AUTHENTICATION_METHOD))) {
+                    onConnectAuthStep(this.auth.exchange.step(auth.properties().binary(Property.AUTHENTICATION_DATA)));
                 } else {
                     close(CloseReason.PROTOCOL_ERROR);
                 }
@@ -186,7 +166,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         }
         if (previous == State.CONNECTED) {
             context.stats().clientDisconnected();
-            if (will != null && willDelayMillis > 0 && !cleanSession) {
+            if (will != null && v5 != null && v5.willDelayMillis > 0 && !cleanSession) {
                 delayWill();
             } else {
                 publishWill();
@@ -200,8 +180,8 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
      * in time [MQTT-3.1.3-9]; the session's end, if sooner, publishes it [MQTT-3.1.2-8].
      */
     private void delayWill() {
-        long expiryMillis = expiryMillisOf(sessionExpirySeconds);
-        session.delayWill(this::publishWill, Math.min(willDelayMillis, expiryMillis));
+        long expiryMillis = expiryMillisOf(v5.sessionExpirySeconds);
+        session.delayWill(this::publishWill, Math.min(v5.willDelayMillis, expiryMillis));
     }
 
     public void close(CloseReason reason) {
@@ -222,8 +202,8 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
             closeReason = reason;
             closeDetail = detail;
         }
-        if (state == State.CONNECTED && mqtt5 && disconnectReason >= 0 && !disconnectSent) {
-            disconnectSent = true;
+        if (state == State.CONNECTED && mqtt5() && disconnectReason >= 0 && !v5.disconnectSent) {
+            v5.disconnectSent = true;
             write(new Disconnect(disconnectReason, Properties.EMPTY));
         }
         if (state != State.CLOSED) {
@@ -238,8 +218,8 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
 
     /** The client as mosquitto's disconnect lines name it: its id once CONNECT was accepted. */
     public String logName() {
-        if (clientId != null) {
-            return clientId;
+        if (clientId() != null) {
+            return clientId();
         }
         return refusedAs != null ? refusedAs : UNKNOWN_CLIENT;
     }
@@ -247,8 +227,10 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
     // ---- CONNECT ----
 
     private void onConnect(Connect connect) {
-        mqtt5 = connect.mqtt5();
-        if (mqtt5 && connect.properties().has(Property.AUTHENTICATION_METHOD)) {
+        if (connect.mqtt5()) {
+            v5 = new Mqtt5State();
+        }
+        if (mqtt5() && connect.properties().has(Property.AUTHENTICATION_METHOD)) {
             beginConnectAuthentication(connect);
         } else {
             onAuthenticatedConnect(connect);
@@ -265,21 +247,20 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
             close(CloseReason.NOT_AUTHORISED);
             return;
         }
-        authMethod = method;
-        authExchange = methods.begin(connect.clientId(), method);
-        pendingConnect = connect;
+        auth = new EnhancedAuthState(method, methods.begin(connect.clientId(), method));
+        auth.pendingConnect = connect;
         state = State.AUTHENTICATING;
-        onConnectAuthStep(authExchange.step(connect.properties().binary(Property.AUTHENTICATION_DATA)));
+        onConnectAuthStep(auth.exchange.step(connect.properties().binary(Property.AUTHENTICATION_DATA)));
     }
 
     private void onConnectAuthStep(EnhancedAuthentication.Step step) {
         switch (step.outcome()) {
             case CONTINUE -> writeAuth(ReasonCode.CONTINUE_AUTHENTICATION, step.data());
             case SUCCESS -> {
-                Connect connect = pendingConnect;
-                pendingConnect = null;
-                authExchange = null;
-                authSuccessData = step.data();
+                Connect connect = auth.pendingConnect;
+                auth.pendingConnect = null;
+                auth.exchange = null;
+                auth.successData = step.data();
                 state = State.AWAIT_CONNECT;
                 onAuthenticatedConnect(connect);
             }
@@ -291,7 +272,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
     }
 
     private void writeAuth(int reasonCode, byte[] data) {
-        Properties.Builder properties = Properties.builder().put(Property.AUTHENTICATION_METHOD, authMethod);
+        Properties.Builder properties = Properties.builder().put(Property.AUTHENTICATION_METHOD, this.auth.method);
         if (data != null) {
             properties.put(Property.AUTHENTICATION_DATA, data);
         }
@@ -304,21 +285,26 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
      * authenticated with; publishing and delivery go on meanwhile.
      */
     private void onAuth(Auth auth) {
-        boolean sameMethod = authMethod != null && authMethod.equals(auth.properties().string(Property.AUTHENTICATION_METHOD));
-        boolean starts = auth.reasonCode() == ReasonCode.REAUTHENTICATE && authExchange == null;
-        boolean continues = auth.reasonCode() == ReasonCode.CONTINUE_AUTHENTICATION && authExchange != null;
-        if (!sameMethod || !starts && !continues) {
+        EnhancedAuthState state = this.auth;
+        boolean sameMethod = state != null && state.method.equals(auth.properties().string(Property.AUTHENTICATION_METHOD));
+        if (!sameMethod) {
+            close(CloseReason.PROTOCOL_ERROR);
+            return;
+        }
+        boolean starts = auth.reasonCode() == ReasonCode.REAUTHENTICATE && state.exchange == null;
+        boolean continues = auth.reasonCode() == ReasonCode.CONTINUE_AUTHENTICATION && state.exchange != null;
+        if (!starts && !continues) {
             close(CloseReason.PROTOCOL_ERROR);
             return;
         }
         if (starts) {
-            authExchange = context.authenticator().enhanced().begin(clientId, authMethod);
+            state.exchange = context.authenticator().enhanced().begin(clientId(), state.method);
         }
-        EnhancedAuthentication.Step step = authExchange.step(auth.properties().binary(Property.AUTHENTICATION_DATA));
+        EnhancedAuthentication.Step step = state.exchange.step(auth.properties().binary(Property.AUTHENTICATION_DATA));
         switch (step.outcome()) {
             case CONTINUE -> writeAuth(ReasonCode.CONTINUE_AUTHENTICATION, step.data());
             case SUCCESS -> {
-                authExchange = null;
+                state.exchange = null;
                 writeAuth(ReasonCode.SUCCESS, step.data());
             }
             case FAILURE -> {
@@ -334,19 +320,18 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
             refuse(connect, verdict);
             return;
         }
-        this.clientId = verdict.clientId();
         this.password = connect.password();
-        this.origin = new Origin(clientId, verdict.username(), context.authorizer());
+        this.origin = new Origin(verdict.clientId(), verdict.username(), context.authorizer());
         this.keepAliveSeconds = connect.keepAliveSeconds();
         long expiryMillis;
-        if (mqtt5) {
+        if (mqtt5()) {
             Properties properties = connect.properties();
-            sessionExpirySeconds = properties.unsignedValue(Property.SESSION_EXPIRY_INTERVAL, 0);
-            expiryMillis = expiryMillisOf(sessionExpirySeconds);
-            clientMaximumPacketSize = (int) Math.min(Integer.MAX_VALUE,
+            v5.sessionExpirySeconds = properties.unsignedValue(Property.SESSION_EXPIRY_INTERVAL, 0);
+            expiryMillis = expiryMillisOf(v5.sessionExpirySeconds);
+            v5.clientMaximumPacketSize = (int) Math.min(Integer.MAX_VALUE,
                     properties.unsignedValue(Property.MAXIMUM_PACKET_SIZE, Integer.MAX_VALUE));
             int clientAliases = properties.intValue(Property.TOPIC_ALIAS_MAXIMUM, 0);
-            outboundAliases = clientAliases > 0 ? new OutboundTopicAliases(clientAliases) : null;
+            v5.outboundAliases = clientAliases > 0 ? new OutboundTopicAliases(clientAliases) : null;
             if (keepAliveSeconds > context.mqtt5().maxKeepalive()) {
                 keepAliveSeconds = context.mqtt5().maxKeepalive();
             }
@@ -358,7 +343,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         this.will = willOf(connect);
         state = State.ATTACHING;
         transport.pauseReading();
-        context.sessions().connect(clientId, connect.cleanSession(), expiryMillis, transport.executor(), this,
+        context.sessions().connect(clientId(), connect.cleanSession(), expiryMillis, transport.executor(), this,
                 attached -> onAttached(connect, attached));
     }
 
@@ -381,7 +366,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
             log.info(String.format(verdict.noticeFormat(), connect.clientId(), transport.remoteHost()));
         }
         if (verdict.sendsConnAck()) {
-            write(mqtt5 ? new ConnAck(false, Mqtt5Reasons.forConnectRefusal(verdict.refusalCode()), Properties.EMPTY)
+            write(mqtt5() ? new ConnAck(false, Mqtt5Reasons.forConnectRefusal(verdict.refusalCode()), Properties.EMPTY)
                     : new ConnAck(false, verdict.refusalCode()));
         }
         refusedAs = verdict.logName();
@@ -394,12 +379,12 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
             return null;
         }
         if (w.properties().absent() || w.properties().isEmpty()) {
-            return new Message(mountPoint + w.topic(), w.payload(), w.qos(), w.retain(), origin);
+            return new Message(mountPoint() + w.topic(), w.payload(), w.qos(), w.retain(), origin);
         }
-        willDelayMillis = w.properties().unsignedValue(Property.WILL_DELAY_INTERVAL, 0) * 1000;
-        willExpirySeconds = w.properties().unsignedValue(Property.MESSAGE_EXPIRY_INTERVAL, -1);
+        v5.willDelayMillis = w.properties().unsignedValue(Property.WILL_DELAY_INTERVAL, 0) * 1000;
+        v5.willExpirySeconds = w.properties().unsignedValue(Property.MESSAGE_EXPIRY_INTERVAL, -1);
         // The will's expiry interval counts from when it is published, so it is applied then.
-        return new Message(MessageIds.next(), mountPoint + w.topic(), w.payload(), w.qos(), w.retain(), origin,
+        return new Message(MessageIds.next(), mountPoint() + w.topic(), w.payload(), w.qos(), w.retain(), origin,
                 0, PublishProperties.forwarded(w.properties()));
     }
 
@@ -410,7 +395,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
             return;
         }
         session = attached.session();
-        session.authorize(origin.username(), context.authorizer());
+        session.authorize(origin);
         state = State.CONNECTED;
         context.stats().clientConnected();
         boolean mqtt31 = connect.protocolLevel() == Connect.LEVEL_MQTT_3_1;
@@ -418,11 +403,11 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         if (context.connectionMessages()) {
             // mosquitto numbers the protocols p1 (3.1), p2 (3.1.1) and p5.
             log.info("New {} connected from {} as {} (p{}, c{}, k{}{}).", bridge ? "bridge" : "client",
-                    transport.remoteAddress(), clientId,
-                    mqtt5 ? 5 : mqtt31 ? 1 : 2, connect.cleanSession() ? 1 : 0, connect.keepAliveSeconds(),
+                    transport.remoteAddress(), clientId(),
+                    mqtt5() ? 5 : mqtt31 ? 1 : 2, connect.cleanSession() ? 1 : 0, connect.keepAliveSeconds(),
                     origin.username() == null ? "" : ", u'" + origin.username() + "'");
         }
-        if (mqtt5) {
+        if (mqtt5()) {
             session.limitInflight(connect.properties().intValue(Property.RECEIVE_MAXIMUM, 65535));
         }
         if (!context.bridge()) {
@@ -431,7 +416,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         // A persistent session is on disk before its client hears of it (and the will with it).
         session.connected(will);
         // MQTT 3.1's CONNACK has no session present flag: its first byte is reserved.
-        writeWhenCommitted(store().commit(), mqtt5
+        writeWhenCommitted(store().commit(), mqtt5()
                 ? new ConnAck(attached.sessionPresent(), ReasonCode.SUCCESS, connAckProperties(connect))
                 : new ConnAck(attached.sessionPresent() && !mqtt31, 0));
         session.resume();
@@ -443,13 +428,13 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         Mqtt5Limits limits = context.mqtt5();
         Properties.Builder properties = Properties.builder();
         if (connect.clientId().isEmpty()) {
-            properties.put(Property.ASSIGNED_CLIENT_IDENTIFIER, clientId);
+            properties.put(Property.ASSIGNED_CLIENT_IDENTIFIER, clientId());
         }
-        if (authMethod != null) {
-            properties.put(Property.AUTHENTICATION_METHOD, authMethod);
-            if (authSuccessData != null) {
-                properties.put(Property.AUTHENTICATION_DATA, authSuccessData);
-                authSuccessData = null;
+        if (auth != null) {
+            properties.put(Property.AUTHENTICATION_METHOD, auth.method);
+            if (auth.successData != null) {
+                properties.put(Property.AUTHENTICATION_DATA, auth.successData);
+                auth.successData = null;
             }
         }
         if (keepAliveSeconds != connect.keepAliveSeconds()) {
@@ -499,8 +484,8 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
     // ---- CONNECTED ----
 
     private void onPacket(MqttPacket packet) {
-        packetLog.received(clientId, packet);
-        if (mqtt5 && !ClientReasonCodes.valid(packet)) {
+        packetLog.received(clientId(), packet);
+        if (mqtt5() && !ClientReasonCodes.valid(packet)) {
             close(CloseReason.MALFORMED_PACKET); // a reason code a client may not send in this packet
             return;
         }
@@ -524,7 +509,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
             case DISCONNECT -> onDisconnect(packet);
             case AUTH -> onAuth((Auth) packet);
             case CONNECT -> {
-                log.info("Bad client {} sending multiple CONNECT messages.", clientId);
+                log.info("Bad client {} sending multiple CONNECT messages.", clientId());
                 close(CloseReason.PROTOCOL_ERROR);
             }
             default -> close(CloseReason.PROTOCOL_ERROR); // the decoder lets no server-only packet through
@@ -539,11 +524,11 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         if (packet instanceof Disconnect disconnect) {
             long expiry = disconnect.properties().unsignedValue(Property.SESSION_EXPIRY_INTERVAL, -1);
             if (expiry >= 0) {
-                if (sessionExpirySeconds == 0 && expiry != 0) {
+                if (v5.sessionExpirySeconds == 0 && expiry != 0) {
                     close(CloseReason.PROTOCOL_ERROR);
                     return;
                 }
-                sessionExpirySeconds = expiry;
+                v5.sessionExpirySeconds = expiry;
                 long expiryMillis = expiryMillisOf(expiry);
                 cleanSession = expiryMillis == 0;
                 context.sessions().changeExpiry(session, expiryMillis);
@@ -563,7 +548,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
      */
     private boolean mayPublishWith(int qos, boolean retain) {
         if (qos > context.maxQos()) {
-            log.info("Too high QoS in PUBLISH from {}, disconnecting.", clientId);
+            log.info("Too high QoS in PUBLISH from {}, disconnecting.", clientId());
             close(CloseReason.BAD_SOCKET, CloseReason.QOS_NOT_SUPPORTED, ReasonCode.QOS_NOT_SUPPORTED);
             return false;
         }
@@ -580,7 +565,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         }
         String topic = publish.topic();
         Message message;
-        if (mqtt5) {
+        if (mqtt5()) {
             topic = resolveTopic(publish);
             if (topic == null || !withinReceiveMaximum(publish.qos())) {
                 return;
@@ -592,21 +577,21 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
                 return;
             }
             message = properties.isEmpty()
-                    ? new Message(mountPoint + topic, publish.payload(), publish.qos(), publish.retain(), origin)
-                    : new Message(MessageIds.next(), mountPoint + topic, publish.payload(), publish.qos(), publish.retain(),
+                    ? new Message(mountPoint() + topic, publish.payload(), publish.qos(), publish.retain(), origin)
+                    : new Message(MessageIds.next(), mountPoint() + topic, publish.payload(), publish.qos(), publish.retain(),
                     origin, PublishProperties.expiresAt(properties, System.currentTimeMillis()),
                     PublishProperties.forwarded(properties));
         } else {
-            message = new Message(mountPoint + topic, publish.payload(), publish.qos(), publish.retain(), origin);
+            message = new Message(mountPoint() + topic, publish.payload(), publish.qos(), publish.retain(), origin);
         }
         context.stats().publishReceived(publish.payload().length);
         // MQTT 3.1.1 cannot refuse a PUBLISH: a denied one is acknowledged as usual and dropped.
         // $SYS/ is the broker's own, whatever the ACL says, as in mosquitto.
         boolean allowed = context.bridge()
                 || !SysTopics.closedToClients(message.topic()) && origin.mayWrite(message.topic());
-        packetLog.publish(allowed ? "Received" : "Denied", clientId, publish.dup(), publish.qos(), publish.retain(),
+        packetLog.publish(allowed ? "Received" : "Denied", clientId(), publish.dup(), publish.qos(), publish.retain(),
                 publish.packetId(), message.topic(), publish.payload().length);
-        if (!allowed && mqtt5 && publish.qos() > 0) {
+        if (!allowed && mqtt5() && publish.qos() > 0) {
             // MQTT 5 can say no: the publisher learns its message went nowhere.
             refusePublish(publish, ReasonCode.NOT_AUTHORIZED);
             return;
@@ -614,10 +599,12 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         switch (publish.qos()) {
             case 0 -> route(message, allowed);
             case 1 -> {
-                matchedNobody = false;
+                if (v5 != null) {
+                    v5.matchedNobody = false;
+                }
                 Commit routed = route(message, allowed);
                 // As mosquitto: an MQTT 5 publisher learns that nobody subscribes, at QoS 1 (its QoS 2 PUBREC comes before routing).
-                int reason = mqtt5 && matchedNobody ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS;
+                int reason = v5 != null && v5.matchedNobody ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS;
                 writeWhenCommitted(routed, ack(PacketType.PUBACK, publish.packetId(), reason));
             }
             default -> {
@@ -640,12 +627,12 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         if (alias == -1) {
             return publish.topic();
         }
-        if (inboundAliases == null) {
-            inboundAliases = new InboundTopicAliases(context.mqtt5().maxTopicAlias());
+        if (v5.inboundAliases == null) {
+            v5.inboundAliases = new InboundTopicAliases(context.mqtt5().maxTopicAlias());
         }
-        switch (inboundAliases.resolve(publish.topic(), alias)) {
+        switch (v5.inboundAliases.resolve(publish.topic(), alias)) {
             case RESOLVED -> {
-                return inboundAliases.resolved();
+                return v5.inboundAliases.resolved();
             }
             case ALIAS_INVALID -> close(CloseReason.PROTOCOL_ERROR, null, ReasonCode.TOPIC_ALIAS_INVALID);
             case ALIAS_UNKNOWN -> close(CloseReason.PROTOCOL_ERROR);
@@ -658,7 +645,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         if (qos == 0) {
             return true;
         }
-        if (++inboundUnacknowledged > context.mqtt5().receiveMaximum()) {
+        if (++v5.inboundUnacknowledged > context.mqtt5().receiveMaximum()) {
             close(CloseReason.PROTOCOL_ERROR, null, ReasonCode.RECEIVE_MAXIMUM_EXCEEDED);
             return false;
         }
@@ -685,15 +672,15 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         switch (receipt.outcome()) {
             case STORED, REPEATED -> { }
             case REPEATED_TOO_OFTEN -> {
-                log.debug("Client {} sent QoS 2 packet identifier {} a third time before PUBREL.", clientId, packetId);
+                log.debug("Client {} sent QoS 2 packet identifier {} a third time before PUBREL.", clientId(), packetId);
                 close(CloseReason.PROTOCOL_ERROR);
             }
-            case REPLACED -> log.warn("Reused message ID {} from {} detected. Clearing from storage.", packetId, clientId);
+            case REPLACED -> log.warn("Reused message ID {} from {} detected. Clearing from storage.", packetId, clientId());
             case DROPPED -> {
                 context.stats().messageDropped();
                 if (!droppingQos2) {
                     droppingQos2 = true;
-                    log.warn("Warning: Client {} has too many QoS 2 messages awaiting PUBREL; dropping new ones.", clientId);
+                    log.warn("Warning: Client {} has too many QoS 2 messages awaiting PUBREL; dropping new ones.", clientId());
                 }
             }
         }
@@ -705,12 +692,12 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         if (!mayPublishWith(publish.qos(), publish.retain())) {
             return;
         }
-        packetLog.publish("Dropped too large", clientId, publish.dup(), publish.qos(), publish.retain(),
-                publish.packetId(), mountPoint + publish.topic(), publish.payloadLength());
-        if (mqtt5 && !withinReceiveMaximum(publish.qos())) {
+        packetLog.publish("Dropped too large", clientId(), publish.dup(), publish.qos(), publish.retain(),
+                publish.packetId(), mountPoint() + publish.topic(), publish.payloadLength());
+        if (mqtt5() && !withinReceiveMaximum(publish.qos())) {
             return;
         }
-        int reason = mqtt5 ? ReasonCode.PACKET_TOO_LARGE : ReasonCode.SUCCESS;
+        int reason = mqtt5() ? ReasonCode.PACKET_TOO_LARGE : ReasonCode.SUCCESS;
         if (publish.qos() == 1) {
             writeWhenCommitted(Commit.DONE, ack(PacketType.PUBACK, publish.packetId(), reason));
         } else if (publish.qos() == 2) {
@@ -736,7 +723,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
 
     /** An acknowledgement in the client's protocol: MQTT 5's carries a reason code. */
     private Ack ack(PacketType type, int packetId, int reasonCode) {
-        return mqtt5 ? new Ack(type, packetId, reasonCode, Properties.EMPTY) : new Ack(type, packetId);
+        return mqtt5() ? new Ack(type, packetId, reasonCode, Properties.EMPTY) : new Ack(type, packetId);
     }
 
     /** In the order packets are made, and not before its commit: the fast path (nothing waiting, already done) writes at once. */
@@ -785,7 +772,9 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
 
     @Override
     public void matchedNobody() {
-        matchedNobody = true;
+        if (v5 != null) { // only an MQTT 5 PUBACK can say so
+            v5.matchedNobody = true;
+        }
     }
 
     @Override
@@ -825,10 +814,10 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         switch (outcome) {
             case ACCEPTED -> { }
             case UNKNOWN_PACKET_ID -> log.warn("Warning: Received {} from {} for an unknown packet identifier {}.",
-                    type, clientId, packetId);
+                    type, clientId(), packetId);
             case WRONG_KIND -> {
                 log.debug("Client {} sent {} for packet identifier {}, which awaits another acknowledgement.",
-                        clientId, type, packetId);
+                        clientId(), type, packetId);
                 close(CloseReason.PROTOCOL_ERROR);
             }
         }
@@ -858,7 +847,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
             TopicSubscription requested = subscribe.subscriptions().get(i);
             packetLog.filter(requested.filter(), requested.qos());
             boolean shared = SharedFilter.isShare(requested.filter());
-            if (mqtt5 && shared && requested.noLocal()) {
+            if (mqtt5() && shared && requested.noLocal()) {
                 close(CloseReason.PROTOCOL_ERROR); // [MQTT-3.8.3-4]
                 return;
             }
@@ -868,28 +857,28 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
                 // As mosquitto: what a bridge publishes must not come back to it, and a message
                 // published retained must cross it as retained.
                 options |= SubscriptionOptions.NO_LOCAL | SubscriptionOptions.RETAIN_AS_PUBLISHED;
-            } else if (mqtt5) {
+            } else if (mqtt5()) {
                 options |= (requested.noLocal() ? SubscriptionOptions.NO_LOCAL : 0)
                         | (requested.retainAsPublished() ? SubscriptionOptions.RETAIN_AS_PUBLISHED : 0);
                 options = SubscriptionOptions.withSubscriptionId(options, subscriptionId);
             }
-            String filter = mountPoint + requested.filter();
+            String filter = mountPoint() + requested.filter();
             boolean existed = session.subscriptions().containsKey(filter);
             if (!context.router().subscribe(session, filter, options)) {
-                granted = mqtt5 ? ReasonCode.TOPIC_FILTER_INVALID : 0x80; // an invalid $share/
+                granted = mqtt5() ? ReasonCode.TOPIC_FILTER_INVALID : 0x80; // an invalid $share/
             }
-            subscribeLog.info("{} {} {}", clientId, granted, requested.filter());
+            subscribeLog.info("{} {} {}", clientId(), granted, requested.filter());
             codes[i] = (byte) granted;
             // Retain handling [MQTT-3.3.1-9..11]: 0 sends retained messages, 1 only to a new subscription, 2 never.
             sendRetained[i] = !ReasonCode.isError(granted)
-                    && (!mqtt5 || requested.retainHandling() == 0 || requested.retainHandling() == 1 && !existed);
+                    && (!mqtt5() || requested.retainHandling() == 0 || requested.retainHandling() == 1 && !existed);
         }
         // The subscription is safe before the SUBACK: what is published after it is then kept for us.
-        writeWhenCommitted(store().commit(), mqtt5 ? new SubAck(subscribe.packetId(), codes, Properties.EMPTY)
+        writeWhenCommitted(store().commit(), mqtt5() ? new SubAck(subscribe.packetId(), codes, Properties.EMPTY)
                 : new SubAck(subscribe.packetId(), codes));
         for (int i = 0; i < codes.length; i++) {
             if (sendRetained[i]) {
-                context.router().deliverRetained(session, mountPoint + subscribe.subscriptions().get(i).filter(), codes[i]);
+                context.router().deliverRetained(session, mountPoint() + subscribe.subscriptions().get(i).filter(), codes[i]);
             }
         }
     }
@@ -899,11 +888,11 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         for (int i = 0; i < codes.length; i++) {
             String filter = unsubscribe.filters().get(i);
             packetLog.filter(filter, -1);
-            boolean had = context.router().unsubscribe(session, mountPoint + filter);
-            unsubscribeLog.info("{} {}", clientId, filter);
+            boolean had = context.router().unsubscribe(session, mountPoint() + filter);
+            unsubscribeLog.info("{} {}", clientId(), filter);
             codes[i] = (byte) (had ? ReasonCode.SUCCESS : ReasonCode.NO_SUBSCRIPTION_EXISTED);
         }
-        writeWhenCommitted(store().commit(), mqtt5 ? new UnsubAck(unsubscribe.packetId(), codes, Properties.EMPTY)
+        writeWhenCommitted(store().commit(), mqtt5() ? new UnsubAck(unsubscribe.packetId(), codes, Properties.EMPTY)
                 : new Ack(PacketType.UNSUBACK, unsubscribe.packetId()));
     }
 
@@ -914,18 +903,18 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
             if (!SysTopics.closedToClients(lastWill.topic()) && origin.mayWrite(lastWill.topic())) {
                 context.router().publish(lastWill);
             } else {
-                log.debug("Denied will of {} on '{}'.", clientId, lastWill.topic());
+                log.debug("Denied will of {} on '{}'.", clientId(), lastWill.topic());
             }
         }
     }
 
     /** A will's message expiry interval counts from when it is published, so it is set then. */
     private Message willAsPublishedNow(Message will) {
-        if (willExpirySeconds < 0) {
+        if (v5 == null || v5.willExpirySeconds < 0) {
             return will;
         }
         return new Message(will.id(), will.topic(), will.payload(), will.qos(), will.retain(), will.origin(),
-                System.currentTimeMillis() + willExpirySeconds * 1000, will.properties());
+                System.currentTimeMillis() + v5.willExpirySeconds * 1000, will.properties());
     }
 
     // ---- ClientConnection: called by the session on this loop ----
@@ -946,10 +935,10 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
 
     private Publish publishOf(int packetId, Message message, int qos, boolean dup, boolean retain) {
         String topic = withoutMountPoint(message.topic());
-        if (!mqtt5) {
+        if (!mqtt5()) {
             return new Publish(topic, message.payload(), qos, retain, dup, packetId);
         }
-        int alias = outboundAliases == null ? 0 : outboundAliases.aliasFor(topic);
+        int alias = v5.outboundAliases == null ? 0 : v5.outboundAliases.aliasFor(topic);
         Properties properties = PublishProperties.outgoing(message, session.subscriptionIdsMatching(message.topic()),
                 Math.abs(alias), System.currentTimeMillis());
         return new Publish(alias > 0 ? "" : topic, message.payload(), qos, retain, dup, packetId, properties);
@@ -958,18 +947,18 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
     /** Never a packet larger than an MQTT 5 client takes [MQTT-3.1.2-25]: counted as sent, and dropped. */
     @Override
     public boolean accepts(Message message, int qos, boolean retain) {
-        if (clientMaximumPacketSize == Integer.MAX_VALUE) {
+        if (v5 == null || v5.clientMaximumPacketSize == Integer.MAX_VALUE) {
             return true;
         }
         // Measured without a topic alias, which a PUBLISH may or may not get: never too generous.
         Publish largest = new Publish(withoutMountPoint(message.topic()), message.payload(), qos, retain, false,
                 qos > 0 ? 1 : 0, PublishProperties.outgoing(message, session.subscriptionIdsMatching(message.topic()),
                 0, System.currentTimeMillis()));
-        if (WireSize.of(largest) <= clientMaximumPacketSize) {
+        if (WireSize.of(largest) <= v5.clientMaximumPacketSize) {
             return true;
         }
         log.debug("Dropped a message on '{}' for {}: larger than its maximum packet size ({}).", message.topic(),
-                clientId, clientMaximumPacketSize);
+                clientId(), v5.clientMaximumPacketSize);
         return false;
     }
 
@@ -996,9 +985,9 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
                 publishWill();
             }
             if (context.connectionMessages()) {
-                log.info("Client {} already connected, closing old connection.", clientId);
+                log.info("Client {} already connected, closing old connection.", clientId());
             }
-            if (mqtt5) {
+            if (mqtt5()) {
                 write(new Disconnect(ReasonCode.SESSION_TAKEN_OVER, Properties.EMPTY));
             }
         }
@@ -1019,7 +1008,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         if (state != State.CONNECTED || context.usernameFromCertificate()) {
             return;
         }
-        if (context.authenticator().authenticate(clientId, origin.username(), password) != Authenticator.Result.ACCEPTED) {
+        if (context.authenticator().authenticate(clientId(), origin.username(), password) != Authenticator.Result.ACCEPTED) {
             will = null;
             close(CloseReason.DISCONNECTED, null, ReasonCode.NOT_AUTHORIZED);
         }
@@ -1033,12 +1022,12 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
     }
 
     private void writeNow(MqttPacket packet) {
-        if (inboundUnacknowledged > 0 && packet instanceof Ack ack && endsInboundFlow(ack)) {
-            inboundUnacknowledged--;
+        if (v5 != null && v5.inboundUnacknowledged > 0 && packet instanceof Ack ack && endsInboundFlow(ack)) {
+            v5.inboundUnacknowledged--;
         }
         // A bridge's CONNACK only tells its link that the session is attached; nothing is sent.
         if (packet.type() != PacketType.CONNACK || !context.bridge()) {
-            packetLog.sent(clientId != null ? clientId : transport.remoteHost(), packet);
+            packetLog.sent(clientId() != null ? clientId() : transport.remoteHost(), packet);
         }
         transport.write(packet);
     }
@@ -1053,6 +1042,9 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
     private void requestFlush() {
         if (!flushScheduled) {
             flushScheduled = true;
+            if (flushTask == null) {
+                flushTask = this::runScheduledFlush;
+            }
             transport.executor().execute(flushTask);
         }
     }
@@ -1062,8 +1054,22 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         transport.flush();
     }
 
+    /** Whether the client speaks MQTT 5, as its CONNECT said. */
+    private boolean mqtt5() {
+        return v5 != null;
+    }
+
+    /** The accepted client's id; null until CONNECT is accepted. */
+    private String clientId() {
+        return origin == null ? null : origin.clientId();
+    }
+
+    private String mountPoint() {
+        return context.mountPoint();
+    }
+
     /** Subscriptions through a mount point only match topics under it, so the prefix is always there to strip. */
     private String withoutMountPoint(String topic) {
-        return mountPoint.isEmpty() ? topic : topic.substring(mountPoint.length());
+        return mountPoint().isEmpty() ? topic : topic.substring(mountPoint().length());
     }
 }

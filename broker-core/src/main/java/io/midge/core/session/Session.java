@@ -1,8 +1,8 @@
 package io.midge.core.session;
 
 import io.midge.core.auth.AllowAllAuthorizer;
-import io.midge.core.auth.Authorizer;
 import io.midge.core.message.Message;
+import io.midge.core.message.Origin;
 import io.midge.core.message.MessageIds;
 import io.midge.core.store.BrokerStore;
 import io.midge.core.store.Commit;
@@ -26,6 +26,9 @@ import java.util.Map;
 import java.util.stream.LongStream;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+import java.util.Collection;
+import java.util.List;
 
 /**
  * One client id's MQTT session: its subscriptions, the outbound in-flight window and queue, and
@@ -40,9 +43,8 @@ public final class Session implements Subscriber {
     private static final Logger log = LoggerFactory.getLogger("midge");
 
     private final String clientId;
-    private final SessionLimits limits;
-    private final BrokerStore store;
-    private final BrokerStats stats;
+    /** The registry's limits, store and stats, behind one reference that all its sessions share. */
+    private final SessionServices services;
     private volatile EventExecutor owner;
     /**
      * Non-zero while this is a persistent session whose state the store keeps; it changes
@@ -52,9 +54,10 @@ public final class Session implements Subscriber {
     private volatile long incarnation;
 
     private ClientConnection connection;
-    /** Who the client last connected as, for the read checks of messages delivered to it. */
-    private String username;
-    private Authorizer authorizer = AllowAllAuthorizer.INSTANCE;
+    /** Who the client last connected as (its user name and rules), for the read checks of messages delivered to it. */
+    private Origin reader = ANYONE;
+    /** Until a client connects, as for a session read back from the store, every message may be read. */
+    private static final Origin ANYONE = new Origin(null, null, AllowAllAuthorizer.INSTANCE);
     private boolean cleanSession = true;
     private boolean destroyed;
     /** A bridge's: persistent_client_expiration does not apply, as in mosquitto ("outgoing bridge connections never expire"). */
@@ -78,8 +81,10 @@ public final class Session implements Subscriber {
     private Map<String, Integer> subscriptions;
     /** Some subscription has (or had) an MQTT 5 subscription identifier: deliveries look them up. */
     private boolean hasSubscriptionIds;
-    private final InflightWindow inflight = new InflightWindow();
-    private final OutboundQueue queue = new OutboundQueue();
+    /** Null until the first QoS 1 or 2 message goes out; then kept, as it numbers packet identifiers on. */
+    private InflightWindow inflight;
+    /** Null while nothing is queued. */
+    private OutboundQueue queue;
     /** Inbound QoS 2 messages stored until their PUBREL, by packet identifier (method A of the spec, as mosquitto). */
     private Map<Integer, AwaitingRelease> inboundQos2AwaitingRelease;
     /** Which shared subscription group brought the QoS 1 and 2 messages held here; null until one does. */
@@ -105,10 +110,15 @@ public final class Session implements Subscriber {
     private volatile int incoming;
     /** The queue's length as other loops may read it; written by the owner whenever it changes. */
     private volatile int queuedSnapshot;
-    /** Publishers held back by this session, woken when it drains; see {@link #awaitDrain}. */
-    private final DrainWaiters drainWaiters = new DrainWaiters();
+    /**
+     * Publishers held back by this session, woken when it drains; see {@link #awaitDrain}. Null
+     * until a publisher first waits, which may happen on any loop, hence volatile.
+     */
+    private volatile DrainWaiters drainWaiters;
     private static final AtomicIntegerFieldUpdater<Session> INCOMING =
             AtomicIntegerFieldUpdater.newUpdater(Session.class, "incoming");
+    private static final AtomicReferenceFieldUpdater<Session, DrainWaiters> DRAIN_WAITERS =
+            AtomicReferenceFieldUpdater.newUpdater(Session.class, DrainWaiters.class, "drainWaiters");
 
     Session(String clientId, EventExecutor owner, SessionLimits limits) {
         this(clientId, owner, limits, BrokerStore.NONE);
@@ -119,11 +129,13 @@ public final class Session implements Subscriber {
     }
 
     Session(String clientId, EventExecutor owner, SessionLimits limits, BrokerStore store, BrokerStats stats) {
+        this(clientId, owner, new SessionServices(limits, store, stats));
+    }
+
+    Session(String clientId, EventExecutor owner, SessionServices services) {
         this.clientId = clientId;
         this.owner = owner;
-        this.limits = limits;
-        this.store = store;
-        this.stats = stats;
+        this.services = services;
     }
 
     @Override
@@ -213,7 +225,7 @@ public final class Session implements Subscriber {
         Integer previous = subscriptions.put(filter, options);
         hasSubscriptionIds |= SubscriptionOptions.subscriptionId(options) != 0;
         if (incarnation != 0) {
-            store.putSubscription(clientId, filter, options);
+            store().putSubscription(clientId, filter, options);
         }
         return previous == null ? -1 : previous;
     }
@@ -248,7 +260,7 @@ public final class Session implements Subscriber {
     public boolean forgetSubscription(String filter) {
         boolean had = subscriptions != null && subscriptions.remove(filter) != null;
         if (had && incarnation != 0) {
-            store.removeSubscription(clientId, filter);
+            store().removeSubscription(clientId, filter);
         }
         return had;
     }
@@ -257,7 +269,7 @@ public final class Session implements Subscriber {
 
     /** The QoS a message goes out with on a subscription granted {@code grantedQos}. */
     private int deliveryQos(Message message, int grantedQos) {
-        return limits.upgradeOutgoingQos() ? grantedQos : Math.min(message.qos(), grantedQos);
+        return limits().upgradeOutgoingQos() ? grantedQos : Math.min(message.qos(), grantedQos);
     }
 
     /** Stores under the incarnation of now, which {@link #deliver} compares with its own when the message arrives. */
@@ -268,7 +280,7 @@ public final class Session implements Subscriber {
         if (current == 0 || qos == 0) {
             return 0;
         }
-        store.putOutbound(clientId, current, message, qos, retain);
+        store().putOutbound(clientId, current, message, qos, retain);
         return current;
     }
 
@@ -280,7 +292,7 @@ public final class Session implements Subscriber {
     /** The client connected: the store records the session as connected, with its will. Call on the owner loop. */
     public void connected(Message will) {
         if (incarnation != 0) {
-            store.putSession(clientId, incarnation, 0, will, expiryMillis);
+            store().putSession(clientId, incarnation, 0, will, expiryMillis);
         }
     }
 
@@ -289,14 +301,16 @@ public final class Session implements Subscriber {
             return;
         }
         long[] held = heldStoredIds();
-        store.removeSession(clientId, held);
+        store().removeSession(clientId, held);
         incarnation = 0;
     }
 
     private long[] heldStoredIds() {
         LongStream.Builder ids = LongStream.builder();
-        queue.collectStored(ids);
-        for (InflightWindow.Entry entry : inflight.inSendingOrder()) {
+        if (queue != null) {
+            queue.collectStored(ids);
+        }
+        for (InflightWindow.Entry entry : inflightEntries()) {
             if (entry.stored) {
                 ids.accept(entry.message.id());
             }
@@ -309,34 +323,92 @@ public final class Session implements Subscriber {
             sharedDeliveries.forget(message.id());
         }
         if (stored) {
-            store.removeOutbound(clientId, message.id());
+            store().removeOutbound(clientId, message.id());
         }
     }
 
     public long droppedMessages() { return droppedMessages; }
 
-    public int inflightCount() { return inflight.size(); }
+    public int inflightCount() { return inflightSize(); }
 
-    public int queuedCount() { return queue.size(); }
+    public int queuedCount() { return queuedSize(); }
 
     /**
      * A packet identifier for a bridge's own packets to its remote broker (SUBSCRIBE, UNSUBSCRIBE,
      * its state notification), which share the identifiers of the messages it forwards; no message
      * gets it until {@link #releasePacketId}. Call on the owner loop.
      */
-    public int reservePacketId() { return inflight.reserve(); }
+    public int reservePacketId() { return inflight().reserve(); }
 
-    public void releasePacketId(int packetId) { inflight.release(packetId); }
+    public void releasePacketId(int packetId) {
+        if (inflight != null) {
+            inflight.release(packetId);
+        }
+    }
+
+    private SessionLimits limits() { return services.limits(); }
+
+    private BrokerStore store() { return services.store(); }
+
+    private BrokerStats stats() { return services.stats(); }
+
+    // Idle sessions hold no window, queue or waiters: these create them when first needed.
+
+    private InflightWindow inflight() {
+        if (inflight == null) {
+            inflight = new InflightWindow();
+        }
+        return inflight;
+    }
+
+    private OutboundQueue queue() {
+        if (queue == null) {
+            queue = new OutboundQueue();
+        }
+        return queue;
+    }
+
+    /** Publishers on any loop may be the first to wait, so creation races and one instance wins. */
+    private DrainWaiters drainWaiters() {
+        DrainWaiters waiters = drainWaiters;
+        if (waiters == null) {
+            waiters = new DrainWaiters();
+            if (!DRAIN_WAITERS.compareAndSet(this, null, waiters)) {
+                waiters = drainWaiters;
+            }
+        }
+        return waiters;
+    }
+
+    private int inflightSize() {
+        return inflight == null ? 0 : inflight.size();
+    }
+
+    private int queuedSize() {
+        return queue == null ? 0 : queue.size();
+    }
+
+    private InflightWindow.Entry inflightEntry(int packetId) {
+        return inflight == null ? null : inflight.get(packetId);
+    }
+
+    private Collection<InflightWindow.Entry> inflightEntries() {
+        return inflight == null ? List.of() : inflight.inSendingOrder();
+    }
 
     /** Queued, in flight and inbound QoS 2 awaiting release; may be read, a moment stale, from any thread. */
     long heldMessages() {
         Map<Integer, AwaitingRelease> awaiting = inboundQos2AwaitingRelease;
-        return (long) inflight.size() + queue.size() + (awaiting == null ? 0 : awaiting.size());
+        InflightWindow window = inflight;
+        OutboundQueue queued = queue;
+        return (long) (window == null ? 0 : window.size()) + (queued == null ? 0 : queued.size())
+                + (awaiting == null ? 0 : awaiting.size());
     }
 
     /** Payload bytes of the queue; may be read, a moment stale, from any thread. */
     long queuedPayloadBytes() {
-        return queue.bytes();
+        OutboundQueue queued = queue;
+        return queued == null ? 0 : queued.bytes();
     }
 
     // ---- outbound ----
@@ -368,16 +440,16 @@ public final class Session implements Subscriber {
             return false;
         }
         if (!stored && storesAt(qos)) {
-            store.putOutbound(clientId, incarnation, message, qos, retain);
+            store().putOutbound(clientId, incarnation, message, qos, retain);
             stored = true;
         }
         if (connection == null) {
-            if (qos == 0 && !limits.queueQos0Messages()) {
+            if (qos == 0 && !limits().queueQos0Messages()) {
                 return false;
             }
             return enqueue(message, qos, retain, stored);
         }
-        if (queue.size() == 0 && canSendNow(qos)) {
+        if (queuedSize() == 0 && canSendNow(qos)) {
             send(message, qos, retain, stored);
             return true;
         }
@@ -408,19 +480,20 @@ public final class Session implements Subscriber {
      */
     void handBackSharedDeliveries() {
         if (sharedDeliveries != null) {
-            sharedDeliveries.handBack(this, queue, inflight, this::doneWith);
+            sharedDeliveries.handBack(this, queue(), inflight(), this::doneWith);
         }
     }
 
     private boolean mayRead(Message message) {
-        return authorizer.canRead(clientId, username, message.topic());
+        Origin client = reader;
+        return client.authorizer().canRead(clientId, client.username(), message.topic());
     }
 
     private boolean enqueue(Message message, int qos, boolean retain, boolean stored) {
-        if (queue.offer(message, qos, retain, stored, limits)) {
+        if (queue().offer(message, qos, retain, stored, limits())) {
             if (connection != null) {
                 queuedSnapshot = queue.size();
-                if (congestedSinceNanos == 0 && queue.size() >= limits.congestionHighWater()) {
+                if (congestedSinceNanos == 0 && queue.size() >= limits().congestionHighWater()) {
                     congestedSinceNanos = Math.max(1, System.nanoTime());
                 }
             }
@@ -428,7 +501,7 @@ public final class Session implements Subscriber {
         }
         doneWith(message, stored);
         droppedMessages++;
-        stats.messageDropped();
+        stats().messageDropped();
         if (!dropping) {
             // Once per episode, as mosquitto does: a slow consumer would otherwise flood the log.
             dropping = true;
@@ -439,7 +512,7 @@ public final class Session implements Subscriber {
 
     private boolean canSendNow(int qos) {
         return connection.isWritable()
-                && (qos == 0 || inflight.size() < Math.min(limits.inflightCapacity(), receiveMaximum));
+                && (qos == 0 || inflightSize() < Math.min(limits().inflightCapacity(), receiveMaximum));
     }
 
     private void send(Message message, int qos, boolean retain, boolean stored) {
@@ -451,12 +524,12 @@ public final class Session implements Subscriber {
             connection.sendPublish(0, message, 0, false, retain);
             return;
         }
-        InflightWindow.Entry entry = inflight.add(message, qos, retain, stored);
+        InflightWindow.Entry entry = inflight().add(message, qos, retain, stored);
         if (qos == 2 && stored) {
             // The packet identifier must be safe before the client sees it: a resend after a
             // restart under another identifier would be a second message to the client.
-            store.updateOutbound(clientId, incarnation, message, qos, retain, entry.packetId, false);
-            connection.sendPublish(entry.packetId, message, qos, false, retain, store.commit());
+            store().updateOutbound(clientId, incarnation, message, qos, retain, entry.packetId, false);
+            connection.sendPublish(entry.packetId, message, qos, false, retain, store().commit());
         } else {
             connection.sendPublish(entry.packetId, message, qos, false, retain);
         }
@@ -465,7 +538,7 @@ public final class Session implements Subscriber {
     /** Sends queued messages while the window and the socket have room; call after acks and when writable again. */
     public void drain() {
         OutboundQueue.Queued next;
-        while (connection != null && (next = queue.peek()) != null && canSendNow(next.qos())) {
+        while (connection != null && queue != null && (next = queue.peek()) != null && canSendNow(next.qos())) {
             queue.poll();
             // Read rights are those of now, not of when the message was queued: a SIGHUP may have
             // revoked them meanwhile, and mosquitto does not deliver what a client may no longer read.
@@ -476,8 +549,11 @@ public final class Session implements Subscriber {
                 doneWith(next.message(), next.stored());
             }
         }
-        queuedSnapshot = queue.size();
-        if (queue.size() <= limits.congestionLowWater()) {
+        if (queue != null && queue.size() == 0) {
+            queue = null; // drained: an idle session keeps no queue
+        }
+        queuedSnapshot = queuedSize();
+        if (queuedSnapshot <= limits().congestionLowWater()) {
             congestedSinceNanos = 0;
             dropping = false;
         }
@@ -499,7 +575,7 @@ public final class Session implements Subscriber {
         }
         // Publishers on other loops learn of a filling queue one batch late; counting what is on its
         // way lets them hold back before the queue overflows, not after.
-        return incoming + queuedSnapshot >= limits.congestionHighWater();
+        return incoming + queuedSnapshot >= limits().congestionHighWater();
     }
 
     @Override
@@ -522,11 +598,12 @@ public final class Session implements Subscriber {
      */
     @Override
     public void awaitDrain(DrainWaiter waiter) {
-        drainWaiters.add(waiter);
+        DrainWaiters waiters = drainWaiters();
+        waiters.add(waiter);
         if (isCongested()) {
             armBackpressureCap();
         } else {
-            drainWaiters.wakeAll(this);
+            waiters.wakeAll(this);
         }
     }
 
@@ -536,15 +613,16 @@ public final class Session implements Subscriber {
      * volatile state.
      */
     private void wakeDrainWaitersIfDrained() {
-        if (!drainWaiters.isEmpty() && congestedSinceNanos == 0
-                && incoming + queuedSnapshot <= limits.congestionLowWater()) {
-            drainWaiters.wakeAll(this);
+        DrainWaiters waiters = drainWaiters;
+        if (waiters != null && !waiters.isEmpty() && congestedSinceNanos == 0
+                && incoming + queuedSnapshot <= limits().congestionLowWater()) {
+            waiters.wakeAll(this);
         }
     }
 
     /** For a client that stops reading: its waiters go on when the episode reaches its cap (see {@link #isCongested}). */
     private void armBackpressureCap() {
-        if (drainWaiters.claimCapTimer()) {
+        if (drainWaiters().claimCapTimer()) {
             long since = congestedSinceNanos;
             long left = since != 0 ? since + SessionLimits.MAX_BACKPRESSURE_NANOS - System.nanoTime()
                     : SessionLimits.MAX_BACKPRESSURE_NANOS;
@@ -554,10 +632,11 @@ public final class Session implements Subscriber {
 
     /** May run on a loop that no longer owns the session: it touches only volatile and locked state. */
     private void backpressureCapReached() {
-        drainWaiters.capTimerFired();
+        DrainWaiters waiters = drainWaiters();
+        waiters.capTimerFired();
         if (!isCongested()) {
-            drainWaiters.wakeAll(this);
-        } else if (!drainWaiters.isEmpty()) {
+            waiters.wakeAll(this);
+        } else if (!waiters.isEmpty()) {
             armBackpressureCap(); // a later episode, or deliveries still on their way
         }
     }
@@ -582,7 +661,7 @@ public final class Session implements Subscriber {
      * spec's receiver expects one.
      */
     public AckOutcome onPubRec(int packetId) {
-        InflightWindow.Entry entry = inflight.get(packetId);
+        InflightWindow.Entry entry = inflightEntry(packetId);
         if (entry == null) {
             return AckOutcome.UNKNOWN_PACKET_ID;
         }
@@ -591,7 +670,7 @@ public final class Session implements Subscriber {
         }
         // A repeated PUBREC (the client did not see our PUBREL) is answered again.
         if (entry.state != InflightWindow.State.AWAIT_PUBCOMP && entry.stored) {
-            store.updateOutbound(clientId, incarnation, entry.message, 2, entry.retain, packetId, true);
+            store().updateOutbound(clientId, incarnation, entry.message, 2, entry.retain, packetId, true);
         }
         entry.state = InflightWindow.State.AWAIT_PUBCOMP;
         return AckOutcome.ACCEPTED;
@@ -603,7 +682,7 @@ public final class Session implements Subscriber {
 
     /** An MQTT 5 PUBREC with an error reason code: the client refused the message, and its delivery ends there [MQTT-4.3.3-1]. */
     public AckOutcome onPubRecRefused(int packetId) {
-        InflightWindow.Entry entry = inflight.get(packetId);
+        InflightWindow.Entry entry = inflightEntry(packetId);
         if (entry != null && entry.qos != 2) {
             return AckOutcome.WRONG_KIND;
         }
@@ -611,7 +690,7 @@ public final class Session implements Subscriber {
     }
 
     private AckOutcome complete(int packetId, InflightWindow.State expected) {
-        InflightWindow.Entry entry = inflight.get(packetId);
+        InflightWindow.Entry entry = inflightEntry(packetId);
         if (entry == null) {
             return AckOutcome.UNKNOWN_PACKET_ID;
         }
@@ -636,7 +715,7 @@ public final class Session implements Subscriber {
         REPEATED_TOO_OFTEN,
         /** A different message under an unreleased packet identifier: it replaces the stored one, as in mosquitto. */
         REPLACED,
-        /** Too many messages await release: dropped, as mosquitto drops beyond its limits. */
+        /** Too many messages await release: dropped, as mosquitto drops beyond its limits(). */
         DROPPED
     }
 
@@ -657,20 +736,20 @@ public final class Session implements Subscriber {
             stored.copies = 1;
             return storedInbound(InboundQos2.REPLACED, packetId, message);
         }
-        if (inboundQos2AwaitingRelease.size() >= limits.inboundQos2Capacity()) {
+        if (inboundQos2AwaitingRelease.size() >= limits().inboundQos2Capacity()) {
             return InboundQos2Receipt.committed(InboundQos2.DROPPED);
         }
         inboundQos2AwaitingRelease.put(packetId, new AwaitingRelease(message));
         return storedInbound(InboundQos2.STORED, packetId, message);
     }
 
-    /** A persistent session's PUBREC waits until the message is in the store. */
+    /** A persistent session's PUBREC waits until the message is in the store(). */
     private InboundQos2Receipt storedInbound(InboundQos2 outcome, int packetId, Message message) {
         if (incarnation == 0) {
             return InboundQos2Receipt.committed(outcome);
         }
-        store.putInbound(clientId, packetId, message);
-        return new InboundQos2Receipt(outcome, store.commit());
+        store().putInbound(clientId, packetId, message);
+        return new InboundQos2Receipt(outcome, store().commit());
     }
 
     private static boolean sameMessage(Message a, Message b) {
@@ -688,7 +767,7 @@ public final class Session implements Subscriber {
             inboundQos2AwaitingRelease = null;
         }
         if (released != null && incarnation != 0) {
-            store.removeInbound(clientId, packetId);
+            store().removeInbound(clientId, packetId);
         }
         return released == null ? null : released.message;
     }
@@ -699,10 +778,12 @@ public final class Session implements Subscriber {
         this.connection = newConnection;
     }
 
-    /** Sets whose read rights apply to deliveries; call on the owner loop when the client connects. */
-    public void authorize(String clientUsername, Authorizer clientAuthorizer) {
-        this.username = clientUsername;
-        this.authorizer = clientAuthorizer;
+    /**
+     * Sets whose read rights apply to deliveries: the connecting client's user name and rules
+     * (its {@link Origin}, which the connection holds anyway); call on the owner loop when the client connects.
+     */
+    public void authorize(Origin client) {
+        this.reader = client;
     }
 
     /** After CONNACK: resend what was in flight, with DUP, in the original order; then send what queued up. */
@@ -712,14 +793,16 @@ public final class Session implements Subscriber {
         }
         // What the client may no longer read (a new user name, or an ACL reloaded since) is not
         // resent, as mosquitto does on reconnect; a PUBREL is, its message being delivered already.
-        inflight.removeIf(entry -> {
-            boolean unreadable = entry.state != InflightWindow.State.AWAIT_PUBCOMP && !mayRead(entry.message);
-            if (unreadable) {
-                doneWith(entry.message, entry.stored);
-            }
-            return unreadable;
-        });
-        for (InflightWindow.Entry entry : inflight.inSendingOrder()) {
+        if (inflight != null) {
+            inflight.removeIf(entry -> {
+                boolean unreadable = entry.state != InflightWindow.State.AWAIT_PUBCOMP && !mayRead(entry.message);
+                if (unreadable) {
+                    doneWith(entry.message, entry.stored);
+                }
+                return unreadable;
+            });
+        }
+        for (InflightWindow.Entry entry : inflightEntries()) {
             if (entry.state == InflightWindow.State.AWAIT_PUBCOMP) {
                 connection.sendPubRel(entry.packetId);
             } else {
@@ -731,15 +814,17 @@ public final class Session implements Subscriber {
 
     void detach(long nowMillis) {
         if (incarnation != 0) {
-            store.putSession(clientId, incarnation, nowMillis, null, expiryMillis);
+            store().putSession(clientId, incarnation, nowMillis, null, expiryMillis);
         }
         connection = null;
         receiveMaximum = Integer.MAX_VALUE;
         congestedSinceNanos = 0;
         queuedSnapshot = 0; // an offline client's queue holds nobody back
         disconnectedAtMillis = nowMillis;
-        if (!limits.queueQos0Messages()) {
-            queue.removeQos0();
+        if (!limits().queueQos0Messages()) {
+            if (queue != null) {
+                queue.removeQos0();
+            }
         }
         wakeDrainWaitersIfDrained();
     }
@@ -750,8 +835,10 @@ public final class Session implements Subscriber {
         congestedSinceNanos = 0;
         queuedSnapshot = 0;
         subscriptions = null;
-        inflight.clear();
-        queue.clear();
+        if (inflight != null) {
+            inflight.clear();
+        }
+        queue = null;
         inboundQos2AwaitingRelease = null;
         sharedDeliveries = null;
         wakeDrainWaitersIfDrained();
@@ -759,11 +846,11 @@ public final class Session implements Subscriber {
 
     /** The session is to be kept (clean session 0): from now on the store keeps its state. Call on the owner loop. */
     void persist() {
-        if (incarnation == 0 && store.isPersistent()) {
+        if (incarnation == 0 && store().isPersistent()) {
             incarnation = MessageIds.next();
-            store.putSession(clientId, incarnation, 0, null, expiryMillis);
+            store().putSession(clientId, incarnation, 0, null, expiryMillis);
             if (subscriptions != null) {
-                subscriptions.forEach((filter, qos) -> store.putSubscription(clientId, filter, qos));
+                subscriptions.forEach((filter, qos) -> store().putSubscription(clientId, filter, qos));
             }
         }
     }
@@ -780,9 +867,9 @@ public final class Session implements Subscriber {
         }
         for (StoredOutbound entry : stored.outbound()) {
             if (entry.packetId() != 0 && entry.qos() == 2) {
-                inflight.restore(entry.packetId(), entry.message(), entry.retain(), entry.released());
+                inflight().restore(entry.packetId(), entry.message(), entry.retain(), entry.released());
             } else {
-                queue.restore(new OutboundQueue.Queued(entry.message(), entry.qos(), entry.retain(), true));
+                queue().restore(new OutboundQueue.Queued(entry.message(), entry.qos(), entry.retain(), true));
             }
         }
         stored.inbound().forEach((packetId, message) -> {

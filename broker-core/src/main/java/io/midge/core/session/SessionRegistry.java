@@ -26,11 +26,12 @@ public final class SessionRegistry {
     public record Attached(Session session, boolean sessionPresent) {}
 
     private final ConcurrentMap<String, Session> sessions = new ConcurrentHashMap<>();
-    private final SessionLimits limits;
     private final Consumer<Session> discardSubscriptions;
     private final Clock clock;
     private final BrokerStore store;
     private final BrokerStats stats;
+    /** Handed to every session this registry makes. */
+    private final SessionServices sessionServices;
 
     /**
      * @param discardSubscriptions removes a session's subscriptions from the routing index; called on the owner loop
@@ -47,11 +48,11 @@ public final class SessionRegistry {
     /** @param stats where sessions count the messages they drop and the registry the sessions that expire */
     public SessionRegistry(SessionLimits limits, Consumer<Session> discardSubscriptions, Clock clock, BrokerStore store,
                            BrokerStats stats) {
-        this.limits = limits;
         this.discardSubscriptions = discardSubscriptions;
         this.clock = clock;
         this.store = store;
         this.stats = stats;
+        this.sessionServices = new SessionServices(limits, store, stats);
     }
 
     /**
@@ -59,7 +60,7 @@ public final class SessionRegistry {
      * connects; the caller adds its subscriptions to the routing index.
      */
     public Session restore(StoredSession stored, EventExecutor owner) {
-        Session session = new Session(stored.clientId(), owner, limits, store, stats);
+        Session session = new Session(stored.clientId(), owner, sessionServices);
         session.restore(stored, clock.millis());
         if (stored.disconnectedAtMillis() == 0) {
             // Its client was connected when the broker stopped: it is away from now on, and its will is published once.
@@ -120,7 +121,7 @@ public final class SessionRegistry {
      */
     public void connect(String clientId, boolean cleanStart, long expiryMillis, EventExecutor loop,
                         ClientConnection connection, Consumer<Attached> onAttached) {
-        Session session = sessions.computeIfAbsent(clientId, id -> new Session(id, loop, limits, store, stats));
+        Session session = sessions.computeIfAbsent(clientId, id -> new Session(id, loop, sessionServices));
         handOver(session, new ConnectRequest(cleanStart, expiryMillis, loop, connection, onAttached));
     }
 
@@ -132,7 +133,7 @@ public final class SessionRegistry {
      * unless a client holds the id by then.
      */
     public void holdOffline(String clientId, EventExecutor loop, Consumer<Session> then) {
-        Session session = sessions.computeIfAbsent(clientId, id -> new Session(id, loop, limits, store, stats));
+        Session session = sessions.computeIfAbsent(clientId, id -> new Session(id, loop, sessionServices));
         session.owner().execute(() -> {
             if (session.isDestroyed()) {
                 holdOffline(clientId, loop, then);

@@ -50,20 +50,13 @@ public final class MqttDecoder extends ByteToMessageDecoder {
 
     private static final int MAX_REMAINING_LENGTH_BYTES = 4;
 
-    private final int maxPacketSize;
-    private final int maxPayloadSize;
-    /** Bit i is set when packet type i may arrive in this direction, before and in MQTT 5. */
-    private final int acceptedTypes;
-    private final int acceptedMqtt5Types;
-    private final String peer;
-    private final boolean server;
+    /** Shared by all decoders of a listener: each connection's decoder holds only its own state. */
+    private final DecoderSettings settings;
     /** The connection speaks MQTT 5: a server saw a level 5 CONNECT, a client was told so. */
     private boolean mqtt5;
     private boolean failed;
     /** Bytes of an oversized PUBLISH's payload still to be skipped. */
     private int discarding;
-    /** Told how many bytes each decode step consumed ($SYS bytes/received). */
-    private final IntConsumer consumed;
 
     /**
      * A server-side decoder, accepting only the packets a client may send.
@@ -85,25 +78,17 @@ public final class MqttDecoder extends ByteToMessageDecoder {
 
     /** @param consumed told the number of bytes taken from the stream, whole packets or not */
     public MqttDecoder(int maxPacketSize, int maxPayloadSize, IntConsumer consumed) {
-        this(maxPacketSize, maxPayloadSize, true, false, consumed);
+        this(new DecoderSettings(maxPacketSize, maxPayloadSize, consumed));
     }
 
-    private MqttDecoder(int maxPacketSize, int maxPayloadSize, boolean server, boolean mqtt5, IntConsumer consumed) {
-        if (maxPacketSize < 0 || maxPacketSize > MqttWire.MAX_REMAINING_LENGTH) {
-            throw new IllegalArgumentException("maxPacketSize must be 0.." + MqttWire.MAX_REMAINING_LENGTH
-                    + ", was " + maxPacketSize);
-        }
-        if (maxPayloadSize < 0) {
-            throw new IllegalArgumentException("maxPayloadSize must not be negative, was " + maxPayloadSize);
-        }
-        this.maxPacketSize = maxPacketSize;
-        this.maxPayloadSize = maxPayloadSize;
-        this.server = server;
-        this.acceptedTypes = server ? SENT_BY_CLIENTS : SENT_BY_SERVERS;
-        this.acceptedMqtt5Types = server ? SENT_BY_MQTT5_CLIENTS : SENT_BY_MQTT5_SERVERS;
-        this.peer = server ? "client" : "server";
+    /** A decoder with settings its listener's (or bridge's) connections share. */
+    public MqttDecoder(DecoderSettings settings) {
+        this(settings, false);
+    }
+
+    private MqttDecoder(DecoderSettings settings, boolean mqtt5) {
+        this.settings = settings;
         this.mqtt5 = mqtt5;
-        this.consumed = consumed;
     }
 
     /** A client-side MQTT 3.1.1 decoder (benchmark client, tests), accepting only the packets a server may send. */
@@ -122,8 +107,8 @@ public final class MqttDecoder extends ByteToMessageDecoder {
                 && protocolLevel != Connect.LEVEL_MQTT_5) {
             throw new IllegalArgumentException("protocol level must be 3, 4 or 5, was " + protocolLevel);
         }
-        return new MqttDecoder(maxPacketSize, maxPacketSize, false, protocolLevel == Connect.LEVEL_MQTT_5,
-                bytes -> { });
+        return new MqttDecoder(new DecoderSettings(maxPacketSize, maxPacketSize, bytes -> { }, false),
+                protocolLevel == Connect.LEVEL_MQTT_5);
     }
 
     /** Whether packets are now read as MQTT 5. */
@@ -137,7 +122,7 @@ public final class MqttDecoder extends ByteToMessageDecoder {
         try {
             decodeStep(in, out);
         } finally {
-            consumed.accept(readable - in.readableBytes());
+            settings.consumed().accept(readable - in.readableBytes());
         }
     }
 
@@ -196,7 +181,7 @@ public final class MqttDecoder extends ByteToMessageDecoder {
         checkRemainingLength(type, remainingLength);
 
         int headerLength = 1 + lengthBytes;
-        if (type == PacketType.PUBLISH && remainingLength > maxPayloadSize) {
+        if (type == PacketType.PUBLISH && remainingLength > settings.maxPayloadSize()) {
             return decodePossiblyOversized(in, start + headerLength, firstByte & 0x0F, remainingLength);
         }
         if (readable - headerLength < remainingLength) {
@@ -206,7 +191,7 @@ public final class MqttDecoder extends ByteToMessageDecoder {
         ByteBuf body = in.slice(start + headerLength, remainingLength);
         MqttPacket packet = MqttPacketParser.parse(type, firstByte & 0x0F, body, mqtt5);
         in.readerIndex(start + headerLength + remainingLength);
-        if (server && packet instanceof Connect connect && connect.mqtt5()) {
+        if (settings.server() && packet instanceof Connect connect && connect.mqtt5()) {
             mqtt5 = true;
         }
         return packet;
@@ -232,7 +217,7 @@ public final class MqttDecoder extends ByteToMessageDecoder {
             fieldsLength += propertySection;
         }
         int payloadLength = remainingLength - fieldsLength;
-        if (payloadLength <= maxPayloadSize) {
+        if (payloadLength <= settings.maxPayloadSize()) {
             if (available < remainingLength) {
                 return null;
             }
@@ -281,8 +266,12 @@ public final class MqttDecoder extends ByteToMessageDecoder {
             // AUTH's value is reserved before MQTT 5.
             throw MalformedPacketException.protocolError("reserved packet type " + typeValue);
         }
-        if (((mqtt5 ? acceptedMqtt5Types : acceptedTypes) & (1 << typeValue)) == 0) {
-            throw MalformedPacketException.protocolError(type + " must not be sent by a " + peer);
+        // Bit i is set when packet type i may arrive in this direction, before and in MQTT 5.
+        boolean server = settings.server();
+        int acceptedTypes = server ? (mqtt5 ? SENT_BY_MQTT5_CLIENTS : SENT_BY_CLIENTS)
+                : (mqtt5 ? SENT_BY_MQTT5_SERVERS : SENT_BY_SERVERS);
+        if ((acceptedTypes & (1 << typeValue)) == 0) {
+            throw MalformedPacketException.protocolError(type + " must not be sent by a " + (server ? "client" : "server"));
         }
         int flags = firstByte & 0x0F;
         if (type == PacketType.PUBLISH) {
@@ -327,8 +316,8 @@ public final class MqttDecoder extends ByteToMessageDecoder {
                         + ", was " + remainingLength);
             }
         }
-        if (remainingLength > maxPacketSize) {
-            throw new PacketTooLargeException(remainingLength, maxPacketSize);
+        if (remainingLength > settings.maxPacketSize()) {
+            throw new PacketTooLargeException(remainingLength, settings.maxPacketSize());
         }
     }
 

@@ -2,8 +2,11 @@ package io.midge.server.net;
 
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.Future;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -11,6 +14,10 @@ import java.util.concurrent.TimeUnit;
  * event loop checks all of that loop's connections four times a second, instead of a timer and
  * a pipeline handler per connection: with tens of thousands of idle clients that is most of what
  * an idle connection would otherwise cost.
+ *
+ * <p>It holds every open client connection of its loop (those without keep alive with
+ * {@link #NO_TIMEOUT}), so shutdown closes them from here ({@link #closeAll}) rather than from a
+ * channel group, whose map entry each connection would pay for.
  */
 final class KeepAliveSweeper {
 
@@ -27,8 +34,13 @@ final class KeepAliveSweeper {
         int sweeperSlot();
 
         void sweeperSlot(int slot);
+
+        /** Closes the connection as the broker shuts down. */
+        Future<?> closeForShutdown();
     }
 
+    /** The timeout of a connection that has none (keep alive 0): watched only to be closed at shutdown. */
+    static final long NO_TIMEOUT = Long.MAX_VALUE;
     private static final long SWEEP_INTERVAL_MILLIS = 250;
     private static final FastThreadLocal<KeepAliveSweeper> PER_LOOP = new FastThreadLocal<>();
 
@@ -73,6 +85,17 @@ final class KeepAliveSweeper {
         last.sweeperSlot(slot);
         watched[count] = null;
         connection.sweeperSlot(-1);
+    }
+
+    /** Closes every connection watched; call on this sweeper's loop. @return their closings */
+    List<Future<?>> closeAll() {
+        // Closing unwatches, which moves connections between slots: work from a copy.
+        Watched[] all = Arrays.copyOf(watched, count);
+        List<Future<?>> closing = new ArrayList<>(all.length);
+        for (Watched connection : all) {
+            closing.add(connection.closeForShutdown());
+        }
+        return closing;
     }
 
     private void sweep() {

@@ -2,9 +2,11 @@ package io.midge.server.net;
 
 import io.midge.core.protocol.Mqtt5Limits;
 import io.midge.core.protocol.ProtocolContext;
+import io.midge.server.codec.DecoderSettings;
 import io.midge.server.codec.MqttDecoder;
 import io.midge.server.config.ListenerProtocol;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -34,23 +36,29 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
     private final BrokerServices broker;
     private final ListenerContext listener;
     private final Supplier<SslContext> tls;
-    private final ConnectCheck connectCheck;
-    private final ProtocolContext protocolContext;
+    private final ListenerConnections connections;
+    /** Oversized PUBLISH payloads are skipped, not buffered, so without max_packet_size the packet limit can be the protocol's own. */
+    private final DecoderSettings decoderSettings;
     private final AtomicInteger open = new AtomicInteger();
+    /** One listener for all connections' closings, not a lambda per connection. */
+    private final ChannelFutureListener closedOne = closed -> open.decrementAndGet();
 
     /** @param tls the listener's current TLS context (SIGHUP may replace it), or null for plain TCP */
     ListenerInitializer(BrokerServices broker, ListenerContext listener, Supplier<SslContext> tls) {
         this.broker = broker;
         this.listener = listener;
         this.tls = tls;
-        this.connectCheck = new ConnectCheck(broker.settings(), listener);
-        this.protocolContext = new ProtocolContext(broker.router(), broker.sessions(), broker.stats(),
+        ProtocolContext protocolContext = new ProtocolContext(broker.router(), broker.sessions(), broker.stats(),
                 listener.mountPoint(), listener.maxQos(), broker.settings().retainAvailable(),
                 broker.settings().connectionMessages(), listener.authenticator(), listener.authorizer(),
                 listener.usernameFromCertificate(), false,
                 new Mqtt5Limits(listener.config().maxTopicAlias(), broker.settings().receiveMaximum(),
                         broker.settings().maxPacketSize(),
                         broker.settings().maxKeepaliveSeconds()));
+        this.connections = new ListenerConnections(protocolContext, broker.settings(),
+                new ConnectCheck(broker.settings(), listener));
+        this.decoderSettings = new DecoderSettings(broker.settings().maxRemainingLength(),
+                broker.settings().maxPayloadBytes(), broker.stats()::bytesReceived);
     }
 
     @Override
@@ -64,7 +72,7 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
                 channel.close();
                 return;
             }
-            channel.closeFuture().addListener(f -> open.decrementAndGet());
+            channel.closeFuture().addListener(closedOne);
         }
         channel.config().setOption(ChannelOption.TCP_NODELAY, true);
         ChannelPipeline pipeline = channel.pipeline();
@@ -78,11 +86,8 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
                     .addLast("websocket", new WebSocketServerProtocolHandler(webSocketConfig()))
                     .addLast("websocket-frames", WebSocketFrameCodec.INSTANCE);
         }
-        // Oversized PUBLISH payloads are skipped, not buffered, so without max_packet_size the packet
-        // limit can be the protocol's own.
-        pipeline.addLast("decoder", new MqttDecoder(broker.settings().maxRemainingLength(),
-                        broker.settings().maxPayloadBytes(), broker.stats()::bytesReceived))
-                .addLast("mqtt", new MqttConnection(protocolContext, broker.settings(), connectCheck));
+        pipeline.addLast("decoder", new MqttDecoder(decoderSettings))
+                .addLast("mqtt", new MqttConnection(connections));
     }
 
     private WebSocketServerProtocolConfig webSocketConfig() {

@@ -31,16 +31,12 @@ import io.midge.server.log.LogMarkers;
 import io.midge.server.tls.ReloadableTlsContext;
 import io.midge.server.tls.TlsSetupException;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +55,7 @@ public final class MidgeServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("midge");
     private static final long CONNECT_TIMEOUT_MILLIS = 10_000;
     private static final long SESSION_EXPIRY_SWEEP_SECONDS = 60;
-    private static final AdaptiveRecvByteBufAllocator RECEIVE_BUFFER_SIZING = new AdaptiveRecvByteBufAllocator();
+    private static final CompactRecvBufferSizing RECEIVE_BUFFER_SIZING = new CompactRecvBufferSizing();
     /** mosquitto 2.0's words, when no configuration defines a listener. */
     private static final List<String> LOCAL_ONLY_NOTICE = List.of(
             "Starting in local only mode. Connections will only be possible from clients running on this machine.",
@@ -71,7 +67,6 @@ public final class MidgeServer implements AutoCloseable {
     private final EventLoopGroup loops;
     private final List<Channel> listeners = new ArrayList<>();
     private final List<ReloadableTlsContext> tlsContexts = new ArrayList<>();
-    private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final ListenerSecurity security;
     /** Prepared with the listeners, started once the broker serves. */
     private Bridges bridges;
@@ -314,7 +309,7 @@ public final class MidgeServer implements AutoCloseable {
             throw new StartupException("Error: " + sentence(e.getMessage()), exitCodeFor(e));
         }
         List<ListenSocket> sockets = ListenSockets.of(listener, transport.canBindIpv6Only());
-        return new PreparedListener(listener, sockets, context, tls, new LateInitializer(clients));
+        return new PreparedListener(listener, sockets, context, tls, new LateInitializer());
     }
 
     /** As mosquitto: a file that cannot be opened is MOSQ_ERR_UNKNOWN, one that does not parse MOSQ_ERR_INVAL. */
@@ -413,10 +408,26 @@ public final class MidgeServer implements AutoCloseable {
         if (bridges != null) {
             bridges.close();
         }
-        clients.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        closeConnections();
         settleLoops();
         store.close();
         loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+    }
+
+    /** Closes every client connection on its loop, and waits up to 2 s for them to close (TLS says goodbye first). */
+    private void closeConnections() {
+        List<Future<List<Future<?>>>> perLoop = new ArrayList<>();
+        loops.forEach(loop -> perLoop.add(loop.submit(() -> KeepAliveSweeper.of(loop).closeAll())));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        for (Future<List<Future<?>>> loopClosing : perLoop) {
+            if (loopClosing.awaitUninterruptibly(remainingMillis(deadline)) && loopClosing.isSuccess()) {
+                loopClosing.getNow().forEach(closing -> closing.awaitUninterruptibly(remainingMillis(deadline)));
+            }
+        }
+    }
+
+    private static long remainingMillis(long deadlineNanos) {
+        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
     }
 
     /** Runs an empty task through every loop, twice: what one loop hands to another arrives too. */

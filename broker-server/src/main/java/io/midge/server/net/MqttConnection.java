@@ -6,12 +6,12 @@ import io.midge.core.protocol.ClientProtocol;
 import io.midge.core.protocol.CloseReason;
 import io.midge.core.protocol.ConnectPolicy;
 import io.midge.core.protocol.ConnectVerdict;
-import io.midge.core.protocol.ProtocolContext;
 import io.midge.core.sys.BrokerStats;
 import io.midge.server.codec.MalformedPacketException;
 import io.midge.server.codec.PacketTooLargeException;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderException;
+import io.netty.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,19 +31,14 @@ final class MqttConnection extends ChannelTransport implements ConnectPolicy, Ke
 
     private static final Logger log = LoggerFactory.getLogger("midge");
 
-    private final ProtocolContext context;
-    private final ConnectionSettings settings;
-    private final ConnectCheck connectCheck;
+    private final ListenerConnections listener;
     private ClientProtocol protocol;
     private long keepAliveTimeoutNanos;
     private long lastHeardNanos;
     private int sweeperSlot = -1;
 
-    /** @param context and connectCheck the listener's, shared by its connections */
-    MqttConnection(ProtocolContext context, ConnectionSettings settings, ConnectCheck connectCheck) {
-        this.context = context;
-        this.settings = settings;
-        this.connectCheck = connectCheck;
+    MqttConnection(ListenerConnections listener) {
+        this.listener = listener;
     }
 
     // ---- channel events ----
@@ -51,23 +46,23 @@ final class MqttConnection extends ChannelTransport implements ConnectPolicy, Ke
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         super.handlerAdded(ctx);
-        this.protocol = new ClientProtocol(context, this, this);
+        this.protocol = new ClientProtocol(listener.protocolContext(), this, this);
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        if (settings.connectionMessages()) {
+        if (listener.settings().connectionMessages()) {
             log.info("New connection from {} on port {}.", remoteAddress(), localPort(ctx));
         }
         // Until CONNECT the sweeper enforces the connect timeout; reads do not extend it.
-        watchSilence(TimeUnit.MILLISECONDS.toNanos(settings.connectTimeoutMillis()));
+        watchSilence(TimeUnit.MILLISECONDS.toNanos(listener.settings().connectTimeoutMillis()));
         ctx.fireChannelActive();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         MqttPacket packet = (MqttPacket) msg;
-        context.stats().packetReceived();
+        listener.protocolContext().stats().packetReceived();
         boolean awaitingConnect = protocol.awaitingConnect();
         protocol.received(packet);
         // CONNECT (or the AUTH ending an MQTT 5 enhanced authentication) was accepted: from now on keep alive applies.
@@ -141,16 +136,18 @@ final class MqttConnection extends ChannelTransport implements ConnectPolicy, Ke
 
     @Override
     public ConnectVerdict check(Connect connect) {
-        return connectCheck.check(connect, ctx.pipeline());
+        return listener.connectCheck().check(connect, ctx.pipeline());
     }
 
     // ---- keep alive, checked by the loop's sweeper ----
 
-    /** MQTT 3.1.1 section 3.1.2.10: one and a half times the keep alive without a packet ends the connection. */
+    /**
+     * MQTT 3.1.1 section 3.1.2.10: one and a half times the keep alive without a packet ends the
+     * connection. Without keep alive the sweeper holds the connection all the same, for shutdown.
+     */
     private void startKeepAlive(int keepAliveSeconds) {
-        if (keepAliveSeconds > 0) {
-            watchSilence(TimeUnit.MILLISECONDS.toNanos(keepAliveSeconds * 1500L));
-        }
+        watchSilence(keepAliveSeconds > 0 ? TimeUnit.MILLISECONDS.toNanos(keepAliveSeconds * 1500L)
+                : KeepAliveSweeper.NO_TIMEOUT);
     }
 
     private void watchSilence(long allowedNanos) {
@@ -175,6 +172,11 @@ final class MqttConnection extends ChannelTransport implements ConnectPolicy, Ke
     }
 
     @Override
+    public Future<?> closeForShutdown() {
+        return ctx.channel().close();
+    }
+
+    @Override
     public int sweeperSlot() {
         return sweeperSlot;
     }
@@ -188,7 +190,7 @@ final class MqttConnection extends ChannelTransport implements ConnectPolicy, Ke
 
     @Override
     protected BrokerStats stats() {
-        return context.stats();
+        return listener.protocolContext().stats();
     }
 
     /** Worked out when needed, as idle connections should hold little. */
