@@ -163,8 +163,6 @@ public final class MidgeCommand implements Callable<Integer> {
         Daemon.detachIfChild();
         if (training != null) {
             startTraining(signals);
-        } else if (StartupWarmUp.enabled()) {
-            StartupWarmUp.startInBackground();
         }
         while (signals.next() == Signals.Event.RELOAD) {
             systemd.reloading();

@@ -29,24 +29,13 @@ final class TrainingClients {
 
     /** {@code connections} clients one after another on each of two threads; throws if one fails. */
     static void run(int port, int connections) throws IOException, InterruptedException {
-        run(port, connections, Long.MAX_VALUE);
-    }
-
-    /** As {@link #run(int, int)}, stopping early at {@code deadlineNanos} (System.nanoTime). */
-    static void run(int port, int connections, long deadlineNanos) throws IOException, InterruptedException {
-        // Threads named as their caller's, so that the warm-up's stay silent (WarmUpSilence).
-        String name = Thread.currentThread().getName();
-        ExecutorService threads = Executors.newFixedThreadPool(THREADS, r -> {
-            Thread t = new Thread(r, name + "-client");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService threads = Executors.newFixedThreadPool(THREADS);
         try {
             List<Future<?>> done = new ArrayList<>();
             for (int t = 0; t < THREADS; t++) {
                 int first = t;
                 done.add(threads.submit(() -> {
-                    for (int i = first; i < connections && System.nanoTime() - deadlineNanos < 0; i += THREADS) {
+                    for (int i = first; i < connections; i += THREADS) {
                         new Client(port, i).session();
                     }
                     return null;

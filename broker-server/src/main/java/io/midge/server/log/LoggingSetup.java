@@ -209,7 +209,6 @@ public final class LoggingSetup {
     private static LoggerContext resetContext(Level level) {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         context.reset();
-        context.addTurboFilter(new WarmUpSilence());
         context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(level);
         // Netty's own chatter is for its developers, not a broker's operator.
         context.getLogger("io.netty").setLevel(Level.WARN);

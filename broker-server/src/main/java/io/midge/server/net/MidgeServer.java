@@ -89,13 +89,6 @@ public final class MidgeServer implements AutoCloseable {
         this.security = new ListenerSecurity(config);
     }
 
-    /** A broker whose event loop threads are named {@code threadPrefix-N-M} (the start-up warm-up's). */
-    public MidgeServer(BrokerConfig config, String threadPrefix) {
-        this.config = config;
-        this.loops = transport.newGroup(eventLoopThreads(), threadPrefix);
-        this.security = new ListenerSecurity(config);
-    }
-
     /**
      * Opens the persistent store (with {@code persistence true}) and puts back everything it
      * holds, after the listeners are bound and {@code user} took effect, so that the store's

@@ -17,7 +17,6 @@ import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.IntegerUnixChannelOption;
-import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.nio.channels.spi.SelectorProvider;
 
@@ -33,16 +32,8 @@ enum Transport {
     }
 
     EventLoopGroup newGroup(int threads) {
-        return new MultiThreadIoEventLoopGroup(threads, ioHandlerFactory());
-    }
-
-    /** Loops whose threads are named {@code prefix-N-M}. */
-    EventLoopGroup newGroup(int threads, String prefix) {
-        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(prefix), ioHandlerFactory());
-    }
-
-    private IoHandlerFactory ioHandlerFactory() {
-        return this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        IoHandlerFactory factory = this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        return new MultiThreadIoEventLoopGroup(threads, factory);
     }
 
     /** The channel of outgoing connections (bridges). */
