@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 /**
  * {@code midge bench SCENARIO [options]}: an MQTT 3.1.1 (or, with {@code --mqtt5}, MQTT 5) load generator that checks every message
@@ -163,26 +164,42 @@ public final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws InterruptedException {
-            LoadSpec run;
-            try {
+            return execute(spec, connection.json, scenario().label(), () -> {
                 InetSocketAddress broker = connection.broker();
                 InetSocketAddress subscriberBroker = load.subscriberPort == 0 ? broker
                         : new InetSocketAddress(broker.getAddress(), load.subscriberPort);
-                run = new LoadSpec(scenario(), broker, load.qos, load.payload, load.duration, load.warmup,
+                return new LoadSpec(scenario(), broker, load.qos, load.payload, load.duration, load.warmup,
                         publishers(), subscribers(), load.inflight, rate(), connection.threads(), load.drain,
                         load.prefix, connection.connectTimeout, connection.concurrency, load.persistent)
                         .withSubscriberBroker(subscriberBroker)
                         .withMqtt5(connection.mqtt5)
                         .withShareGroup(shareGroup());
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), e.getMessage());
-            }
-            try {
-                return report(spec, connection.json, LoadRun.run(run));
-            } catch (BenchException e) {
-                spec.commandLine().getErr().println("midge bench " + scenario().label() + ": " + e.getMessage());
-                return EXIT_NOT_RUN;
-            }
+            }, LoadRun::run);
+        }
+    }
+
+    /** What runs a scenario's spec. */
+    interface ScenarioRun<S> {
+        BenchResult run(S spec) throws BenchException, InterruptedException;
+    }
+
+    /**
+     * Builds the spec (a refused value is a usage error, exit 2), runs it and reports the result;
+     * a run that could not be carried out is one line on stderr and {@link #EXIT_NOT_RUN}.
+     */
+    static <S> int execute(CommandSpec spec, boolean json, String scenario, Supplier<S> build, ScenarioRun<S> run)
+            throws InterruptedException {
+        S built;
+        try {
+            built = build.get();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        try {
+            return report(spec, json, run.run(built));
+        } catch (BenchException e) {
+            spec.commandLine().getErr().println("midge bench " + scenario + ": " + e.getMessage());
+            return EXIT_NOT_RUN;
         }
     }
 
@@ -303,19 +320,9 @@ public final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws InterruptedException {
-            ConnsSpec run;
-            try {
-                run = new ConnsSpec(connection.broker(), connections, connection.threads(), connection.concurrency, hold,
-                        connection.connectTimeout, brokerPid, connection.mqtt5);
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), e.getMessage());
-            }
-            try {
-                return report(spec, connection.json, ConnsRun.run(run));
-            } catch (BenchException e) {
-                spec.commandLine().getErr().println("midge bench conns: " + e.getMessage());
-                return EXIT_NOT_RUN;
-            }
+            return execute(spec, connection.json, "conns", () -> new ConnsSpec(connection.broker(), connections,
+                    connection.threads(), connection.concurrency, hold, connection.connectTimeout, brokerPid,
+                    connection.mqtt5), ConnsRun::run);
         }
     }
 
@@ -363,19 +370,9 @@ public final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws InterruptedException {
-            StormSpec run;
-            try {
-                run = new StormSpec(connection.broker(), brokerCommand, brokerLog, connections, startAfter, window,
-                        connection.threads(), hold, connection.connectTimeout, perSource, selfWarmup, connection.mqtt5);
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), e.getMessage());
-            }
-            try {
-                return report(spec, connection.json, StormRun.run(run));
-            } catch (BenchException e) {
-                spec.commandLine().getErr().println("midge bench storm: " + e.getMessage());
-                return EXIT_NOT_RUN;
-            }
+            return execute(spec, connection.json, "storm", () -> new StormSpec(connection.broker(), brokerCommand,
+                    brokerLog, connections, startAfter, window, connection.threads(), hold, connection.connectTimeout,
+                    perSource, selfWarmup, connection.mqtt5), StormRun::run);
         }
     }
 }

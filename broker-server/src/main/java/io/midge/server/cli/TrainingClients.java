@@ -163,13 +163,12 @@ final class TrainingClients {
             return b.toByteArray();
         }
 
+        /** At QoS 2: the UNSUBSCRIBE body and the options byte. */
         private byte[] subscribeBody(int id, String filter) {
-            ByteArrayOutputStream b = new ByteArrayOutputStream();
-            b.writeBytes(id(id));
-            properties(b);
-            string(b, filter);
-            b.write(2);
-            return b.toByteArray();
+            byte[] unsubscribe = unsubscribeBody(id, filter);
+            byte[] body = java.util.Arrays.copyOf(unsubscribe, unsubscribe.length + 1);
+            body[unsubscribe.length] = 2;
+            return body;
         }
 
         private byte[] unsubscribeBody(int id, String filter) {
