@@ -81,7 +81,7 @@ final class Connector {
     }
 
     /** 127.0.0.1, 127.0.0.2, ...: every loopback address is local on Linux. */
-    private static InetAddress source(int n) {
+    static InetAddress source(int n) {
         try {
             return InetAddress.getByAddress(new byte[] {127, 0, (byte) ((n + 1) >> 8), (byte) (n + 1)});
         } catch (UnknownHostException e) {

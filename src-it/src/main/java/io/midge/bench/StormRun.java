@@ -22,7 +22,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -215,6 +214,8 @@ final class StormRun {
         final Semaphore window;
         final CountDownLatch done;
         final String runId = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0x1000000));
+        final InetSocketAddress target;
+        final int n;
         volatile long lastConnAck;
         long firstConnect;
         boolean timedOut;
@@ -239,9 +240,6 @@ final class StormRun {
                             LoadRun.seconds(spec.connectTimeoutSeconds()) / 1_000_000));
         }
 
-        final InetSocketAddress target;
-        final int n;
-
         void connectAll() throws InterruptedException {
             long deadline = System.nanoTime() + LoadRun.seconds(spec.connectTimeoutSeconds());
             firstConnect = System.nanoTime();
@@ -257,7 +255,7 @@ final class StormRun {
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(new Handshake(Storm.this, connect, started));
                     }
-                }).connect(target, new InetSocketAddress(source(i / spec.perSource()), 0)).addListener(f -> {
+                }).connect(target, new InetSocketAddress(Connector.source(i / spec.perSource() + 1), 0)).addListener(f -> {
                     if (!f.isSuccess()) {
                         connect.release();
                         fail("connect: " + f.cause().getMessage());
@@ -307,15 +305,6 @@ final class StormRun {
             }
             for (Channel channel : channels) {
                 channel.closeFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
-            }
-        }
-
-        /** 127.0.x.y from 127.0.0.2 on: every loopback address is local on Linux. */
-        private static InetAddress source(int n) {
-            try {
-                return InetAddress.getByAddress(new byte[] {127, 0, (byte) ((n + 2) >> 8), (byte) (n + 2)});
-            } catch (UnknownHostException e) {
-                throw new IllegalStateException(e);
             }
         }
     }
