@@ -3,9 +3,9 @@ package io.midge.core.auth;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Coverage-guided fuzzing of the password and ACL file parsers, as the broker reads them at start
@@ -15,11 +15,12 @@ import java.nio.file.Path;
  */
 class AuthFilesFuzzTest {
 
-    private static final Path DIR = tempDirectory();
+    @TempDir
+    static Path dir;
 
     @FuzzTest(maxDuration = "30s")
     void passwordFile(byte[] text) throws IOException {
-        Path file = DIR.resolve("passwd");
+        Path file = dir.resolve("passwd");
         Files.write(file, text);
         try {
             PasswordFile.load(file);
@@ -33,7 +34,7 @@ class AuthFilesFuzzTest {
         String clientId = data.consumeString(32);
         String username = data.consumeBoolean() ? null : data.consumeString(32);
         String topic = data.consumeString(128);
-        Path file = DIR.resolve("acl");
+        Path file = dir.resolve("acl");
         Files.write(file, data.consumeRemainingAsBytes());
         AclFile acl;
         try {
@@ -43,15 +44,5 @@ class AuthFilesFuzzTest {
         }
         acl.canRead(clientId, username, topic);
         acl.canWrite(clientId, username, topic);
-    }
-
-    private static Path tempDirectory() {
-        try {
-            Path dir = Files.createTempDirectory("midge-fuzz");
-            dir.toFile().deleteOnExit();
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

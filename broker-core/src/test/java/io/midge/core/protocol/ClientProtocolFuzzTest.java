@@ -74,7 +74,7 @@ class ClientProtocolFuzzTest {
         fresh.protocol.received(new Subscribe(1, List.of(new TopicSubscription("fresh/#", 1))));
         fresh.protocol.received(new Publish("fresh/t", new byte[] {1}, 1, false, false, 2));
         List<String> seen = fresh.transport.take().stream().map(p -> p.type().toString()).toList();
-        assertEquals(List.of("CONNACK", "PUBACK", "PUBLISH", "SUBACK"), sorted(seen), "after the sequence: " + seen);
+        assertEquals(List.of("CONNACK", "PUBACK", "PUBLISH", "SUBACK"), seen.stream().sorted().toList(), "after the sequence: " + seen);
         fresh.close();
     }
 
@@ -121,10 +121,6 @@ class ClientProtocolFuzzTest {
             joined.append(i == 0 ? "" : "/").append(LEVELS[data.consumeInt(0, LEVELS.length - 1)]);
         }
         return joined.toString();
-    }
-
-    private static List<String> sorted(List<String> types) {
-        return types.stream().sorted().toList();
     }
 
     /** One client connection: the protocol, and the socket's side of closing. */

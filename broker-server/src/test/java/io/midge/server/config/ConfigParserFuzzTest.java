@@ -2,9 +2,9 @@ package io.midge.server.config;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Coverage-guided fuzzing of the mosquitto.conf parser: any file is either a validated
@@ -14,26 +14,18 @@ import java.nio.file.Path;
  */
 class ConfigParserFuzzTest {
 
-    private static final Path DIR = tempDirectory();
+    @TempDir
+    static Path dir;
 
     @FuzzTest(maxDuration = "30s")
     void parse(byte[] text) throws IOException {
-        Path file = DIR.resolve("mosquitto.conf");
+        Path file = dir.resolve("mosquitto.conf");
         Files.write(file, text);
         try {
-            ConfigParser.parse(file, DIR);
+            ConfigParser.parse(file, dir);
         } catch (ConfigException refused) {
             // The broker prints it and exits with status 3, as mosquitto does.
         }
     }
 
-    private static Path tempDirectory() {
-        try {
-            Path dir = Files.createTempDirectory("midge-fuzz");
-            dir.toFile().deleteOnExit();
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }
