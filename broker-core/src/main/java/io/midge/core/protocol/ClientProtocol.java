@@ -61,6 +61,10 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
     /** AUTHENTICATING: an MQTT 5 CONNECT began an enhanced authentication exchange, which must end before anything else. */
     private enum State { AWAIT_CONNECT, AUTHENTICATING, ATTACHING, CONNECTED, CLOSED }
 
+    /** MQTT 3.1.1's CONNACK code 3. */
+    private static final int CONNACK_SERVER_UNAVAILABLE = 3;
+    private static final String MEMORY_LIMIT_REFUSAL = "Client %1$s connection from %2$s denied: memory_limit exceeded.";
+
     private final ProtocolContext context;
     private final ConnectPolicy connectPolicy;
     private final Transport transport;
@@ -316,6 +320,11 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
 
     private void onAuthenticatedConnect(Connect connect) {
         ConnectVerdict verdict = connectPolicy.check(connect);
+        if (verdict.accepted() && context.sessions().memory().exhausted() && context.sessions().get(verdict.clientId()) == null) {
+            // memory_limit reached: a new client is refused, but one whose session is here may come back
+            // for what it holds (mosquitto refuses it too, and then nothing frees the memory that session holds).
+            verdict = ConnectVerdict.refuse(CONNACK_SERVER_UNAVAILABLE, CloseReason.QUIET, MEMORY_LIMIT_REFUSAL);
+        }
         if (!verdict.accepted()) {
             refuse(connect, verdict);
             return;
@@ -561,6 +570,12 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
 
     private void onPublish(Publish publish) {
         if (!mayPublishWith(publish.qos(), publish.retain())) {
+            return;
+        }
+        if (context.sessions().memory().exhausted()) {
+            // memory_limit reached: the message is dropped and its publisher disconnected, as in mosquitto.
+            context.stats().messageDropped();
+            close(CloseReason.OUT_OF_MEMORY, null, ReasonCode.QUOTA_EXCEEDED);
             return;
         }
         String topic = publish.topic();

@@ -17,6 +17,8 @@ public enum CloseReason {
     OVERSIZE_PACKET("Client %s disconnected due to oversize packet."),
     OVERSIZE_PAYLOAD("Client %s disconnected due to oversize payload."),
     NOT_SUPPORTED("Client %s disconnected due to QoS too high or retain not supported."),
+    /** A PUBLISH came while memory_limit was reached: mosquitto's line when the allocation for it fails. */
+    OUT_OF_MEMORY("Client %s disconnected due to out of memory."),
     /** A socket error; the line then names the error as strerror would. */
     SOCKET_ERROR("Client %s disconnected: %s."),
     /** mosquitto's catch-all, for errors it has no line of its own for; the detail is its mosquitto_strerror text. */

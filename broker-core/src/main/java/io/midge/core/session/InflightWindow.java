@@ -44,9 +44,20 @@ final class InflightWindow {
     /** Identifiers a bridge holds for its own SUBSCRIBEs and notifications; null when none, as almost always. */
     private Set<Integer> reserved;
     private int lastPacketId;
+    /** Payload bytes of the messages in flight, for max_inflight_bytes. */
+    private long payloadBytes;
+    private final MemoryBudget memory;
+
+    InflightWindow(MemoryBudget memory) {
+        this.memory = memory;
+    }
 
     int size() {
         return entries == null ? 0 : entries.size();
+    }
+
+    long payloadBytes() {
+        return payloadBytes;
     }
 
     Entry get(int packetId) {
@@ -58,6 +69,9 @@ final class InflightWindow {
             return null;
         }
         Entry removed = entries.remove(packetId);
+        if (removed != null) {
+            released(removed);
+        }
         if (entries.isEmpty()) {
             entries = null;
         }
@@ -69,14 +83,34 @@ final class InflightWindow {
     }
 
     void removeIf(Predicate<Entry> condition) {
-        if (entries != null && entries.values().removeIf(condition) && entries.isEmpty()) {
+        if (entries != null && entries.values().removeIf(entry -> {
+            if (condition.test(entry)) {
+                released(entry);
+                return true;
+            }
+            return false;
+        }) && entries.isEmpty()) {
             entries = null;
         }
     }
 
     void clear() {
+        if (entries != null) {
+            entries.values().forEach(this::released);
+        }
         entries = null;
         reserved = null;
+    }
+
+    private void held(Entry entry) {
+        entries.put(entry.packetId, entry);
+        payloadBytes += entry.message.payload().length;
+        memory.charge(entry.message);
+    }
+
+    private void released(Entry entry) {
+        payloadBytes -= entry.message.payload().length;
+        memory.release(entry.message);
     }
 
     /** Adds a message under a fresh packet identifier; the caller checks capacity first. */
@@ -85,7 +119,7 @@ final class InflightWindow {
             entries = new LinkedHashMap<>();
         }
         Entry entry = new Entry(nextFreePacketId(), message, qos, retain, stored);
-        entries.put(entry.packetId, entry);
+        held(entry);
         return entry;
     }
 
@@ -98,7 +132,7 @@ final class InflightWindow {
         if (released) {
             entry.state = State.AWAIT_PUBCOMP;
         }
-        entries.put(packetId, entry);
+        held(entry);
         lastPacketId = Math.max(lastPacketId, packetId);
     }
 

@@ -13,6 +13,11 @@ final class OutboundQueue {
     /** Created on first use and dropped when drained, so a burst's large array is not kept for good. */
     private ArrayDeque<Queued> queue;
     private long bytes;
+    private final MemoryBudget memory;
+
+    OutboundQueue(MemoryBudget memory) {
+        this.memory = memory;
+    }
 
     /** @return false if the limits leave no room, and the message was not queued. */
     boolean offer(Message message, int qos, boolean retain, boolean stored, SessionLimits limits) {
@@ -33,6 +38,7 @@ final class OutboundQueue {
         }
         queue.addLast(queued);
         bytes += queued.message().payload().length;
+        memory.charge(queued.message());
     }
 
     /** The ids of the stored messages in the queue. */
@@ -53,6 +59,7 @@ final class OutboundQueue {
         Queued next = queue.pollFirst();
         if (next != null) {
             bytes -= next.message().payload().length;
+            memory.release(next.message());
         }
         if (queue.isEmpty()) {
             queue = null;
@@ -73,6 +80,9 @@ final class OutboundQueue {
     }
 
     void clear() {
+        if (queue != null) {
+            queue.forEach(q -> memory.release(q.message()));
+        }
         queue = null;
         bytes = 0;
     }
@@ -85,6 +95,7 @@ final class OutboundQueue {
         queue.removeIf(q -> {
             if (condition.test(q)) {
                 bytes -= q.message().payload().length;
+                memory.release(q.message());
                 return true;
             }
             return false;
@@ -102,6 +113,7 @@ final class OutboundQueue {
         queue.removeIf(q -> {
             if (q.qos() == 0) {
                 bytes -= q.message().payload().length;
+                memory.release(q.message());
                 return true;
             }
             return false;

@@ -356,14 +356,14 @@ public final class Session implements Subscriber {
 
     private InflightWindow inflight() {
         if (inflight == null) {
-            inflight = new InflightWindow();
+            inflight = new InflightWindow(services.memory());
         }
         return inflight;
     }
 
     private OutboundQueue queue() {
         if (queue == null) {
-            queue = new OutboundQueue();
+            queue = new OutboundQueue(services.memory());
         }
         return queue;
     }
@@ -490,7 +490,7 @@ public final class Session implements Subscriber {
     }
 
     private boolean enqueue(Message message, int qos, boolean retain, boolean stored) {
-        if (queue().offer(message, qos, retain, stored, limits())) {
+        if (!services.memory().exhausted() && queue().offer(message, qos, retain, stored, limits())) {
             if (connection != null) {
                 queuedSnapshot = queue.size();
                 if (congestedSinceNanos == 0 && queue.size() >= limits().congestionHighWater()) {
@@ -512,7 +512,13 @@ public final class Session implements Subscriber {
 
     private boolean canSendNow(int qos) {
         return connection.isWritable()
-                && (qos == 0 || inflightSize() < Math.min(limits().inflightCapacity(), receiveMaximum));
+                && (qos == 0 || inflightSize() < Math.min(limits().inflightCapacity(), receiveMaximum)
+                && withinInflightBytes());
+    }
+
+    /** max_inflight_bytes, as mosquitto applies it: a message may go while fewer bytes than that are in flight, however large it is. */
+    private boolean withinInflightBytes() {
+        return limits().maxInflightBytes() == 0 || inflight == null || inflight.payloadBytes() < limits().maxInflightBytes();
     }
 
     private void send(Message message, int qos, boolean retain, boolean stored) {
@@ -837,6 +843,9 @@ public final class Session implements Subscriber {
         subscriptions = null;
         if (inflight != null) {
             inflight.clear();
+        }
+        if (queue != null) {
+            queue.clear();
         }
         queue = null;
         inboundQos2AwaitingRelease = null;

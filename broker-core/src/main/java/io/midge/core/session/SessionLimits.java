@@ -9,9 +9,15 @@ package io.midge.core.session;
  * @param maxQueuedBytes      payload bytes held beyond the in-flight window; 0 means no limit
  * @param queueQos0Messages   whether an offline persistent session keeps QoS 0 messages
  * @param upgradeOutgoingQos  deliver at the subscription's QoS rather than min(publish, granted)
+ * @param maxInflightBytes    QoS 1/2 payload bytes in flight beyond which no more is sent; 0 means no limit
  */
 public record SessionLimits(int maxInflightMessages, int maxQueuedMessages, long maxQueuedBytes,
-                            boolean queueQos0Messages, boolean upgradeOutgoingQos) {
+                            boolean queueQos0Messages, boolean upgradeOutgoingQos, long maxInflightBytes) {
+
+    public SessionLimits(int maxInflightMessages, int maxQueuedMessages, long maxQueuedBytes,
+                         boolean queueQos0Messages, boolean upgradeOutgoingQos) {
+        this(maxInflightMessages, maxQueuedMessages, maxQueuedBytes, queueQos0Messages, upgradeOutgoingQos, 0);
+    }
 
     public static final SessionLimits DEFAULTS = new SessionLimits(20, 1000, 0, false, false);
 

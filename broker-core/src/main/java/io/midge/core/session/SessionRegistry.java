@@ -48,11 +48,22 @@ public final class SessionRegistry {
     /** @param stats where sessions count the messages they drop and the registry the sessions that expire */
     public SessionRegistry(SessionLimits limits, Consumer<Session> discardSubscriptions, Clock clock, BrokerStore store,
                            BrokerStats stats) {
+        this(limits, discardSubscriptions, clock, store, stats, MemoryBudget.UNLIMITED);
+    }
+
+    /** @param memory memory_limit, which the sessions' queues and in-flight windows are charged to */
+    public SessionRegistry(SessionLimits limits, Consumer<Session> discardSubscriptions, Clock clock, BrokerStore store,
+                           BrokerStats stats, MemoryBudget memory) {
         this.discardSubscriptions = discardSubscriptions;
         this.clock = clock;
         this.store = store;
         this.stats = stats;
-        this.sessionServices = new SessionServices(limits, store, stats);
+        this.sessionServices = new SessionServices(limits, store, stats, memory);
+    }
+
+    /** memory_limit, as the sessions count it; protocols check it before taking in more. */
+    public MemoryBudget memory() {
+        return sessionServices.memory();
     }
 
     /**

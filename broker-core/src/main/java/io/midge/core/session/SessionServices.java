@@ -9,6 +9,12 @@ import io.midge.core.sys.BrokerStats;
  * field it has.
  *
  * @param store keeps persistent sessions across restarts
- * @param stats where sessions count the messages they drop
+ * @param stats  where sessions count the messages they drop
+ * @param memory memory_limit: what sessions hold is charged to it, and nothing is queued once it is spent
  */
-record SessionServices(SessionLimits limits, BrokerStore store, BrokerStats stats) {}
+record SessionServices(SessionLimits limits, BrokerStore store, BrokerStats stats, MemoryBudget memory) {
+
+    SessionServices(SessionLimits limits, BrokerStore store, BrokerStats stats) {
+        this(limits, store, stats, MemoryBudget.UNLIMITED);
+    }
+}

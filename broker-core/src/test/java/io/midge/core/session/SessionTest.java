@@ -124,6 +124,50 @@ class SessionTest {
     }
 
     @Test
+    void maxInflightBytesHoldsBackWhileThatMuchIsInFlight() {
+        Session session = connected(new SessionLimits(20, 100, 0, false, false, 6));
+        Message fourBytes = Message.of("t", "abcd", 1, false);
+        session.deliver(fourBytes, 1, false); // 4 in flight, under 6
+        session.deliver(fourBytes, 1, false); // 8 in flight: sent, as mosquitto lets the last one pass the limit
+        session.deliver(fourBytes, 1, false); // queued
+        assertEquals(2, session.inflightCount());
+        assertEquals(1, session.queuedCount());
+
+        session.onPubAck(client.sent.get(0).packetId());
+        assertEquals(2, session.inflightCount(), "4 bytes in flight leave room for the queued one");
+        assertEquals(0, session.queuedCount());
+    }
+
+    @Test
+    void maxInflightBytesLeavesQos0Alone() {
+        Session session = connected(new SessionLimits(20, 100, 0, false, false, 1));
+        session.deliver(Message.of("t", "abcd", 1, false), 1, false);
+        session.deliver(Message.of("u", "abcd", 0, false), 0, false);
+        assertEquals(List.of("t", "u"), client.topics());
+    }
+
+    @Test
+    void exhaustedMemoryBudgetDropsWhatWouldBeQueuedAndCountsIt() {
+        MemoryBudget memory = new MemoryBudget(3 * MemoryBudget.MESSAGE_OVERHEAD, () -> 0);
+        Session session = new Session("c1", ImmediateEventExecutor.INSTANCE,
+                new SessionServices(new SessionLimits(1, 0, 0, false, false), io.midge.core.store.BrokerStore.NONE,
+                        new io.midge.core.sys.BrokerStats(), memory));
+        session.attach(client);
+        for (int i = 0; i < 5; i++) {
+            session.deliver(msg("t", 1), 1, false);
+        }
+        assertEquals(1, session.inflightCount());
+        assertEquals(2, session.queuedCount(), "the third message held spends the budget");
+        assertEquals(2, session.droppedMessages());
+        assertTrue(memory.exhausted());
+
+        session.onPubAck(client.sent.get(0).packetId());
+        assertFalse(memory.exhausted(), "what was acknowledged is no longer held");
+        session.clearState();
+        assertEquals(0, memory.heldBytes(), "a cleared session holds nothing");
+    }
+
+    @Test
     void unwritableSocketQueuesAndDrainResumes() {
         Session session = connected(SessionLimits.DEFAULTS);
         client.writable = false;

@@ -21,6 +21,8 @@ import java.util.OptionalInt;
  * @param maxInflightMessages {@code max_inflight_messages}, 0 = unlimited
  * @param maxQueuedMessages {@code max_queued_messages}, 0 = unlimited
  * @param maxQueuedBytes {@code max_queued_bytes}, 0 = unlimited
+ * @param maxInflightBytes {@code max_inflight_bytes}, 0 = unlimited
+ * @param memoryLimit {@code memory_limit} in bytes, 0 = unlimited; see {@link io.midge.core.session.MemoryBudget}
  * @param messageSizeLimit {@code message_size_limit}, 0 = {@link #PROTOCOL_MAX_MESSAGE_SIZE}
  * @param maxPacketSize {@code max_packet_size}: the largest packet accepted from a client, counted as
  *     mosquitto does (the first byte plus the remaining length), at least {@link #MIN_MAX_PACKET_SIZE};
@@ -66,6 +68,8 @@ public record BrokerConfig(
         int maxInflightMessages,
         int maxQueuedMessages,
         long maxQueuedBytes,
+        long maxInflightBytes,
+        long memoryLimit,
         int messageSizeLimit,
         int maxPacketSize,
         int maxKeepalive,

@@ -21,6 +21,8 @@ final class ConfigBuilder {
     int maxInflightMessages = 20;
     int maxQueuedMessages = 1000;
     long maxQueuedBytes;
+    long maxInflightBytes;
+    long memoryLimit;
     int messageSizeLimit;
     int maxPacketSize;
     int maxKeepalive = 65535;
@@ -70,7 +72,7 @@ final class ConfigBuilder {
         }
         boolean allowAnonymous = security.allowAnonymous().orElse(listeners.isLocalOnly());
         return new BrokerConfig(listenerConfigs, allowAnonymous, perListenerSettings, maxInflightMessages,
-                maxQueuedMessages, maxQueuedBytes, messageSizeLimit, maxPacketSize, maxKeepalive,
+                maxQueuedMessages, maxQueuedBytes, maxInflightBytes, memoryLimit, messageSizeLimit, maxPacketSize, maxKeepalive,
                 allowZeroLengthClientId, autoIdPrefix, retainAvailable, upgradeOutgoingQos, queueQos0Messages,
                 connectionMessages,
                 Optional.ofNullable(clientIdPrefixes), checkRetainSource,

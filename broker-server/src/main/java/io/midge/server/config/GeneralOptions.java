@@ -16,6 +16,11 @@ final class GeneralOptions {
                 (c, d) -> c.maxQueuedMessages = d.intInRange(0, MAX_INT));
         table.general("max_queued_bytes", "bytes of payload queued for one client; 0: no limit",
                 (c, d) -> c.maxQueuedBytes = d.longInRange(0, Long.MAX_VALUE));
+        table.general("max_inflight_bytes", "bytes of QoS 1 and 2 payload in flight to one client; 0: no limit",
+                (c, d) -> c.maxInflightBytes = d.longInRange(0, Long.MAX_VALUE));
+        table.general("memory_limit", "bytes the broker may hold for its clients (messages queued, in flight and"
+                + " retained, subscriptions, connections); beyond it new messages and connections are refused; 0: no limit",
+                (c, d) -> c.memoryLimit = d.longInRange(0, Long.MAX_VALUE));
         table.general("message_size_limit", "largest payload accepted, in bytes; 0: the protocol's 268435455",
                 (c, d) -> c.messageSizeLimit = d.intInRange(0, BrokerConfig.PROTOCOL_MAX_MESSAGE_SIZE));
         // mosquitto refuses 0 and anything below 20; leaving the option out is how to have no limit.

@@ -8,7 +8,6 @@ final class IgnoredOptions {
 
     /** Why an option that would change behaviour is ignored, and the warning that says so. */
     private enum Warned {
-        UNSUPPORTED("not supported", " is not supported; ignored."),
         OBSOLETE("obsolete; mosquitto 2.0 ignores it too", " is obsolete; ignored.");
 
         private final String reason;
@@ -25,10 +24,6 @@ final class IgnoredOptions {
     }
 
     static void register(OptionTable table) {
-        warned(table, "memory_limit", "bytes of memory the broker may allocate; 0: no limit",
-                d -> d.longInRange(0, Long.MAX_VALUE), Warned.UNSUPPORTED);
-        warned(table, "max_inflight_bytes", "bytes of QoS 1 and 2 payload in flight to one client",
-                d -> d.longInRange(0, Long.MAX_VALUE), Warned.UNSUPPORTED);
         silent(table, "set_tcp_nodelay", "disable Nagle's algorithm on client sockets", Directive::bool,
                 "Midge always opens sockets with TCP_NODELAY");
         silent(table, "websockets_log_level", "libwebsockets' log level", d -> d.intInRange(0, Integer.MAX_VALUE),

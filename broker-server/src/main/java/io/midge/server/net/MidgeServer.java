@@ -8,6 +8,7 @@ import io.midge.core.route.MemoryRetainedStore;
 import io.midge.core.route.RetainedStore;
 import io.midge.core.route.Router;
 import io.midge.core.session.ClientConnection;
+import io.midge.core.session.MemoryBudget;
 import io.midge.core.session.Session;
 import io.midge.core.store.BrokerStore;
 import io.midge.core.store.RocksStore;
@@ -104,9 +105,11 @@ public final class MidgeServer implements AutoCloseable {
         RetainedStore retained = durableRetained != null ? durableRetained : new MemoryRetainedStore();
         Router router = new Router(retained, config.retainAvailable(), config.checkRetainSource(), store);
         SessionLimits limits = new SessionLimits(config.maxInflightMessages(), config.maxQueuedMessages(),
-                config.maxQueuedBytes(), config.queueQos0Messages(), config.upgradeOutgoingQos());
+                config.maxQueuedBytes(), config.queueQos0Messages(), config.upgradeOutgoingQos(), config.maxInflightBytes());
         BrokerStats stats = new BrokerStats();
-        SessionRegistry sessions = new SessionRegistry(limits, router::discardSubscriptions, Clock.systemUTC(), store, stats);
+        MemoryBudget memory = memoryBudget(config.memoryLimit(), retained, router, stats);
+        SessionRegistry sessions = new SessionRegistry(limits, router::discardSubscriptions, Clock.systemUTC(), store, stats,
+                memory);
         ConnectionSettings settings = new ConnectionSettings(config.maxKeepalive(), config.allowZeroLengthClientId(),
                 config.autoIdPrefix(), config.effectiveMessageSizeLimit(), config.connectionMessages(), config.retainAvailable(),
                 CONNECT_TIMEOUT_MILLIS, config.maxInflightMessages() == 0 ? 65535 : Math.min(65535, config.maxInflightMessages()),
@@ -115,6 +118,17 @@ public final class MidgeServer implements AutoCloseable {
         if (durableRetained != null) {
             recover(durableRetained);
         }
+    }
+
+    /** memory_limit: what the sessions' queues hold is charged as it changes; the rest is read off the structures that hold it. */
+    private static MemoryBudget memoryBudget(long limitBytes, RetainedStore retained, Router router, BrokerStats stats) {
+        if (limitBytes == 0) {
+            return MemoryBudget.UNLIMITED;
+        }
+        return new MemoryBudget(limitBytes, () -> retained.totalPayloadBytes()
+                + (long) retained.size() * MemoryBudget.RETAINED_OVERHEAD
+                + (long) router.subscriptionCount() * MemoryBudget.SUBSCRIPTION_OVERHEAD
+                + stats.connected() * MemoryBudget.CONNECTION_OVERHEAD);
     }
 
     /**

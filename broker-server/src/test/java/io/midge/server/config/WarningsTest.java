@@ -32,15 +32,6 @@ class WarningsTest extends ConfigFileTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "memory_limit 100", "max_inflight_bytes 100"})
-    void ignoredOptionsThatWouldChangeBehaviourWarn(String line) throws Exception {
-        String name = line.split(" ")[0];
-
-        assertEquals(List.of(files.at(1) + name + " is not supported; ignored."), files.parse(line).warnings());
-    }
-
-    @ParameterizedTest
     @ValueSource(strings = {"retry_interval 20", "store_clean_interval 10"})
     void obsoleteOptionsWarn(String line) throws Exception {
         String name = line.split(" ")[0];
@@ -56,7 +47,7 @@ class WarningsTest extends ConfigFileTest {
         "persistent_client_expiration 2h", "mount_point m/", "socket_domain ipv4", "max_connections 5",
         "password_file passwd", "acl_file acl", "per_listener_settings true", "cafile ca.pem", "capath /etc/ssl",
         "crlfile crl.pem", "require_certificate false", "use_identity_as_username true", "max_topic_alias 10",
-        "pid_file /run/m.pid", "max_packet_size 1000",
+        "pid_file /run/m.pid", "max_packet_size 1000", "memory_limit 100", "max_inflight_bytes 100",
         "persistence true", "persistence_file m.db", "persistence_location /var/lib/m/", "autosave_interval 60",
         "autosave_on_changes true", "persistence_durability batch", "persistence_sync_interval 20",
         "use_subject_as_username true", "tls_version tlsv1.2", "ciphers HIGH", "protocol websockets"})

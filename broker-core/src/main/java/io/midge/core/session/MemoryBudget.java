@@ -1,0 +1,96 @@
+package io.midge.core.session;
+
+import io.midge.core.message.Message;
+
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+
+/**
+ * mosquitto's {@code memory_limit}: how much the broker may hold for its clients before it
+ * refuses more. mosquitto counts its own allocations; a JVM's heap in use counts garbage too and
+ * would refuse at random, so Midge counts what clients can make it hold: messages queued and in
+ * flight to sessions (charged here as they come and go), plus what {@code held} reports of the
+ * rest (retained messages, subscriptions, connections), each at the cost the overload bench
+ * measured. The JVM's fixed baseline is not counted; {@code -Xmx} caps that.
+ *
+ * <p>Charged from every event loop, read on every PUBLISH: a {@link LongAdder} keeps the loops
+ * off one contended cache line.
+ */
+public final class MemoryBudget {
+
+    /** No limit: nothing is counted, so an unlimited broker pays nothing for this. */
+    public static final MemoryBudget UNLIMITED = new MemoryBudget(0, () -> 0);
+
+    /** Heap a queued or in-flight message costs besides its payload and topic: the message, its queue entry, the references. */
+    static final int MESSAGE_OVERHEAD = 120;
+    /** Heap a retained message costs besides its payload and topic: its trie node and map entry. */
+    public static final int RETAINED_OVERHEAD = 200;
+    /** Heap a subscription costs: its trie entry, the session's map entry and the filter string. */
+    public static final int SUBSCRIPTION_OVERHEAD = 200;
+    /** Heap an idle connection costs: its channel, pipeline, protocol state and session (the storm bench's 1.76 KiB). */
+    public static final int CONNECTION_OVERHEAD = 2048;
+
+    private final long limitBytes;
+    private final LongAdder messageBytes = new LongAdder();
+    private final LongSupplier otherBytes;
+    /** Set when the limit is reached, cleared when enough is freed; a race between loops only moves the switch by one message. */
+    private volatile boolean refusing;
+
+    /**
+     * @param limitBytes the limit; 0 for none
+     * @param otherBytes what retained messages, subscriptions and connections cost now; called on any thread, must be cheap
+     */
+    public MemoryBudget(long limitBytes, LongSupplier otherBytes) {
+        this.limitBytes = limitBytes;
+        this.otherBytes = otherBytes;
+    }
+
+    public long limitBytes() {
+        return limitBytes;
+    }
+
+    /**
+     * Whether the broker holds as much as it may: new messages and connections are refused. Once
+     * reached, the limit holds until a tenth of it is freed: a publisher disconnected at the limit
+     * frees its connection's share, and letting the next message in on that alone would make the
+     * broker flap between refusing and accepting at every message.
+     */
+    public boolean exhausted() {
+        if (limitBytes == 0) {
+            return false;
+        }
+        long held = heldBytes();
+        if (refusing) {
+            if (held < limitBytes - limitBytes / 10) {
+                refusing = false;
+            }
+        } else if (held >= limitBytes) {
+            refusing = true;
+        }
+        return refusing;
+    }
+
+    /** What the broker holds for its clients by this count; 0 when there is no limit, as nothing is counted then. */
+    public long heldBytes() {
+        return limitBytes == 0 ? 0 : messageBytes.sum() + otherBytes.getAsLong();
+    }
+
+    /** A message joined a queue or an in-flight window. */
+    void charge(Message message) {
+        if (limitBytes > 0) {
+            messageBytes.add(cost(message));
+        }
+    }
+
+    /** A message left a queue or an in-flight window. */
+    void release(Message message) {
+        if (limitBytes > 0) {
+            messageBytes.add(-cost(message));
+        }
+    }
+
+    /** Deterministic, so that a release takes back exactly what the charge added. */
+    static long cost(Message message) {
+        return message.payload().length + 2L * message.topic().length() + MESSAGE_OVERHEAD;
+    }
+}
