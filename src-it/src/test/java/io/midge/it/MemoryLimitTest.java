@@ -1,5 +1,6 @@
 package io.midge.it;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
@@ -29,6 +30,7 @@ class MemoryLimitTest {
                 sub.disconnect();
             }
 
+            RawClient bystander = RawClient.connect(broker.port(), Ids.client("memby"));
             String publisher = Ids.client("mempub");
             int accepted = 0;
             try (RawClient pub = RawClient.connect(broker.port(), publisher)) {
@@ -52,6 +54,9 @@ class MemoryLimitTest {
             String newcomer = Ids.client("memnew");
             RawClient.assertConnectRefused(broker.port(), Mqtt.connect(newcomer), 3);
             broker.awaitLog("Client " + newcomer + " connection from 127.0.0.1 denied: memory_limit exceeded.", LOG_WAIT);
+            String other = Ids.topic("memother");
+            assertArrayEquals(new int[] {0x80}, bystander.subscribe(other, (Object) 1), "no new subscription at the limit");
+            broker.awaitLog("subscription refused: memory_limit exceeded.", LOG_WAIT);
 
             int received = 0;
             try (RawClient sub = RawClient.connect(broker.port(), subscriber, false)) {
@@ -61,6 +66,8 @@ class MemoryLimitTest {
                 sub.ping();
             }
             assertEquals(accepted, received, "every message the broker acknowledged is delivered");
+            bystander.subscribe(other, 1);
+            bystander.close();
             try (RawClient again = RawClient.connect(broker.port(), newcomer)) {
                 again.publish(topic, 1, false, ONE_KIB);
             }

@@ -858,6 +858,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
                 ? subscribe.properties().subscriptionIdentifier(0) : 0;
         byte[] codes = new byte[subscribe.subscriptions().size()];
         boolean[] sendRetained = new boolean[codes.length];
+        boolean refusedForMemory = false;
         for (int i = 0; i < codes.length; i++) {
             TopicSubscription requested = subscribe.subscriptions().get(i);
             packetLog.filter(requested.filter(), requested.qos());
@@ -879,7 +880,10 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
             }
             String filter = mountPoint() + requested.filter();
             boolean existed = session.subscriptions().containsKey(filter);
-            if (!context.router().subscribe(session, filter, options)) {
+            if (!existed && context.sessions().memory().exhausted()) {
+                granted = mqtt5() ? ReasonCode.QUOTA_EXCEEDED : 0x80; // memory_limit: no new subscriptions
+                refusedForMemory = true;
+            } else if (!context.router().subscribe(session, filter, options)) {
                 granted = mqtt5() ? ReasonCode.TOPIC_FILTER_INVALID : 0x80; // an invalid $share/
             }
             subscribeLog.info("{} {} {}", clientId(), granted, requested.filter());
@@ -887,6 +891,9 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
             // Retain handling [MQTT-3.3.1-9..11]: 0 sends retained messages, 1 only to a new subscription, 2 never.
             sendRetained[i] = !ReasonCode.isError(granted)
                     && (!mqtt5() || requested.retainHandling() == 0 || requested.retainHandling() == 1 && !existed);
+        }
+        if (refusedForMemory) {
+            log.info("Client {} subscription refused: memory_limit exceeded.", clientId());
         }
         // The subscription is safe before the SUBACK: what is published after it is then kept for us.
         writeWhenCommitted(store().commit(), mqtt5() ? new SubAck(subscribe.packetId(), codes, Properties.EMPTY)
