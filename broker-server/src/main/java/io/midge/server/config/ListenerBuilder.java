@@ -15,6 +15,7 @@ final class ListenerBuilder {
     SocketDomain socketDomain;
     String mountPoint;
     int maxConnections = -1;
+    int maxConnectionRatePerAddress;
     int maxQos = 2;
     /** mosquitto's default. */
     int maxTopicAlias = 10;
@@ -81,6 +82,6 @@ final class ListenerBuilder {
                 Optional.ofNullable(cafile), Optional.ofNullable(capath), Optional.ofNullable(certfile),
                 Optional.ofNullable(keyfile), Optional.ofNullable(crlfile),
                 requireCertificate, useIdentityAsUsername, useSubjectAsUsername, tlsVersion, ciphers,
-                security.allowAnonymous(), security.passwordFile(), security.aclFile());
+                security.allowAnonymous(), security.passwordFile(), security.aclFile(), maxConnectionRatePerAddress);
     }
 }

@@ -35,6 +35,8 @@ import java.util.Optional;
  *     {@code per_listener_settings true}, see {@link BrokerConfig#allowAnonymousFor}
  * @param passwordFile this listener's {@code password_file} (per_listener_settings only)
  * @param aclFile this listener's {@code acl_file} (per_listener_settings only)
+ * @param maxConnectionRatePerAddress {@code max_connection_rate_per_address} (Midge): connections one
+ *     source address may open per second, 0 for no limit
  */
 public record ListenerConfig(
         int port,
@@ -59,7 +61,8 @@ public record ListenerConfig(
         String ciphers,
         Optional<Boolean> allowAnonymous,
         Optional<Path> passwordFile,
-        Optional<Path> aclFile) {
+        Optional<Path> aclFile,
+        int maxConnectionRatePerAddress) {
 
     /** Checks the invariants the parser guarantees. */
     public ListenerConfig {

@@ -1,5 +1,6 @@
 package io.midge.server.config;
 
+import static io.midge.server.config.OptionTable.midgeOnly;
 import static io.midge.server.config.OptionTable.notYet;
 import static io.midge.server.config.OptionTable.validateOnly;
 
@@ -37,6 +38,9 @@ final class ListenerOptions {
                 (l, d) -> l.mountPoint = mountPoint(d));
         table.listener("max_connections", "clients this listener accepts at once; -1: no limit",
                 (l, d) -> l.maxConnections = d.intInRange(-1, Integer.MAX_VALUE));
+        table.listener("max_connection_rate_per_address", "new connections one source address may open on this"
+                        + " listener per second; beyond it they are closed unanswered; 0: no limit",
+                midgeOnly((l, d) -> l.maxConnectionRatePerAddress = d.intInRange(0, Integer.MAX_VALUE)));
         // maximum_qos is mosquitto's older name for the same option.
         for (String name : List.of("max_qos", "maximum_qos")) {
             table.listener(name, "highest QoS this listener grants (maximum_qos: the older name)",

@@ -18,6 +18,7 @@ import io.netty.handler.ssl.SslContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -40,6 +41,8 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
     /** Oversized PUBLISH payloads are skipped, not buffered, so without max_packet_size the packet limit can be the protocol's own. */
     private final DecoderSettings decoderSettings;
     private final AtomicInteger open = new AtomicInteger();
+    /** max_connection_rate_per_address, or null for none. */
+    private final AcceptRateLimiter acceptRate;
     /** One listener for all connections' closings, not a lambda per connection. */
     private final ChannelFutureListener closedOne = closed -> open.decrementAndGet();
 
@@ -48,6 +51,8 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
         this.broker = broker;
         this.listener = listener;
         this.tls = tls;
+        int ratePerAddress = listener.config().maxConnectionRatePerAddress();
+        this.acceptRate = ratePerAddress > 0 ? new AcceptRateLimiter(ratePerAddress) : null;
         ProtocolContext protocolContext = new ProtocolContext(broker.router(), broker.sessions(), broker.stats(),
                 listener.mountPoint(), listener.maxQos(), broker.settings().retainAvailable(),
                 broker.settings().connectionMessages(), listener.authenticator(), listener.authorizer(),
@@ -61,9 +66,25 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
                 broker.settings().maxPayloadBytes(), broker.stats()::bytesReceived);
     }
 
+    /** One line per address and second at most: a flood must not flood the log too. */
+    private boolean admittedAtThisRate(Channel channel) {
+        if (!(channel.remoteAddress() instanceof InetSocketAddress remote)) {
+            return true;
+        }
+        AcceptRateLimiter.Verdict verdict = acceptRate.admit(remote.getAddress());
+        if (verdict == AcceptRateLimiter.Verdict.REFUSE_FIRST) {
+            log.info("Client connection from {} denied: max_connection_rate_per_address exceeded.", remote.getAddress().getHostAddress());
+        }
+        return verdict == AcceptRateLimiter.Verdict.ADMIT;
+    }
+
     @Override
     protected void initChannel(Channel channel) {
         broker.stats().socketOpened();
+        if (acceptRate != null && !admittedAtThisRate(channel)) {
+            channel.close();
+            return;
+        }
         int maxConnections = listener.config().maxConnections();
         if (maxConnections >= 0) {
             if (open.incrementAndGet() > maxConnections) {

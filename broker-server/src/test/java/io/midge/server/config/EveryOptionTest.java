@@ -68,6 +68,7 @@ class EveryOptionTest extends ConfigFileTest {
         row("socket_domain", "socket_domain ipv6", "ipv5");
         row("mount_point", "mount_point site/a/", "site/#/");
         row("max_connections", "max_connections -1", "-2");
+        row("max_connection_rate_per_address", "max_connection_rate_per_address 10", "-1");
         row("bind_interface", "bind_interface eth0", "eth0 eth1");
         row("use_username_as_clientid", "use_username_as_clientid true", "maybe");
         row("max_qos", "max_qos 0", "3");
