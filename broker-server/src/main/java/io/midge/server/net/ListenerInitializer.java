@@ -102,16 +102,21 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
                     .addLast("tls-record-boundaries", new TlsRecordBoundaries());
         }
         if (listener.config().protocol() == ListenerProtocol.WEBSOCKETS) {
-            pipeline.addLast("http", new HttpServerCodec())
-                    .addLast("http-upgrade", new HttpObjectAggregator(MAX_HTTP_UPGRADE_REQUEST))
-                    .addLast("websocket", new WebSocketServerProtocolHandler(webSocketConfig()))
-                    .addLast("websocket-frames", WebSocketFrameCodec.INSTANCE);
+            addWebSocketCodec(pipeline, broker.settings().maxPacketBytes());
         }
         pipeline.addLast("decoder", new MqttDecoder(decoderSettings))
                 .addLast("mqtt", new MqttConnection(connections));
     }
 
-    private WebSocketServerProtocolConfig webSocketConfig() {
+    /** The HTTP upgrade and WebSocket framing in front of the MQTT decoder, for packets of at most {@code maxPacketBytes}. */
+    static void addWebSocketCodec(ChannelPipeline pipeline, int maxPacketBytes) {
+        pipeline.addLast("http", new HttpServerCodec())
+                .addLast("http-upgrade", new HttpObjectAggregator(MAX_HTTP_UPGRADE_REQUEST))
+                .addLast("websocket", new WebSocketServerProtocolHandler(webSocketConfig(maxPacketBytes)))
+                .addLast("websocket-frames", WebSocketFrameCodec.INSTANCE);
+    }
+
+    private static WebSocketServerProtocolConfig webSocketConfig(int maxPacketBytes) {
         return WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath("/")
                 .checkStartsWith(true) // any request path: MQTT.js uses /mqtt, others use /
@@ -119,7 +124,7 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
                 // A frame may carry a whole packet, so it may be as large as one with the largest
                 // payload allowed (within max_packet_size) and a 5-byte fixed header; a bigger frame
                 // would have to be buffered whole, so it closes the connection.
-                .maxFramePayloadLength(broker.settings().maxPacketBytes() + 5)
+                .maxFramePayloadLength(maxPacketBytes + 5)
                 .handleCloseFrames(true)
                 .build();
     }

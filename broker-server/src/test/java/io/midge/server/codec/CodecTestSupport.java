@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.UnpooledByteBufAllocator;
@@ -36,50 +35,6 @@ final class CodecTestSupport {
     static final int MAX = MqttWire.MAX_REMAINING_LENGTH;
 
     private CodecTestSupport() {}
-
-    /** Allocator that remembers every buffer it hands out, to prove they were all released. */
-    static final class TrackingAllocator extends AbstractByteBufAllocator {
-        private final UnpooledByteBufAllocator delegate = new UnpooledByteBufAllocator(false, true);
-        final List<ByteBuf> buffers = new ArrayList<>();
-
-        TrackingAllocator() {
-            super(false);
-        }
-
-        @Override
-        protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
-            return track(delegate.heapBuffer(initialCapacity, maxCapacity));
-        }
-
-        @Override
-        protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
-            return track(delegate.directBuffer(initialCapacity, maxCapacity));
-        }
-
-        @Override
-        public boolean isDirectBufferPooled() {
-            return false;
-        }
-
-        private ByteBuf track(ByteBuf buf) {
-            buffers.add(buf);
-            return buf;
-        }
-
-        ByteBuf wrap(byte[] bytes) {
-            return heapBuffer(bytes.length).writeBytes(bytes);
-        }
-
-        int largestLiveCapacity() {
-            return buffers.stream().filter(b -> b.refCnt() > 0).mapToInt(ByteBuf::capacity).max().orElse(0);
-        }
-
-        void assertAllReleased() {
-            for (ByteBuf buf : buffers) {
-                assertEquals(0, buf.refCnt(), "buffer not released: " + buf);
-            }
-        }
-    }
 
     /** A channel with only a decoder, whose buffers all come from {@code alloc}. */
     static EmbeddedChannel decoderChannel(MqttDecoder decoder, TrackingAllocator alloc) {

@@ -35,7 +35,6 @@ import io.midge.core.packet.MqttPacket.Publish;
 import io.midge.core.packet.MqttPacket.Subscribe;
 import io.midge.core.packet.MqttPacket.Unsubscribe;
 import io.midge.server.codec.CodecTestSupport.Body;
-import io.midge.server.codec.CodecTestSupport.TrackingAllocator;
 import io.midge.server.codec.MalformedPacketException.Kind;
 import io.netty.channel.embedded.EmbeddedChannel;
 

@@ -183,7 +183,7 @@ class MqttCodecRoundTripTest {
 
     @Test
     void failedEncodeFailsTheWriteWithoutLeaking() {
-        var alloc = new CodecTestSupport.TrackingAllocator();
+        var alloc = new TrackingAllocator();
         var channel = new io.netty.channel.embedded.EmbeddedChannel(MqttEncoder.INSTANCE);
         channel.config().setAllocator(alloc);
         var future = channel.writeOneOutbound(new Publish("t", new byte[0], 1, false, false, 0));

@@ -18,7 +18,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.midge.server.codec.CodecTestSupport.TrackingAllocator;
 import io.midge.core.packet.MqttPacket.Empty;
 import io.midge.core.packet.MqttPacket.Publish;
 import io.midge.core.packet.MqttPacket.Subscribe;

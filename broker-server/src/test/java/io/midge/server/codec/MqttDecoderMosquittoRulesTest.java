@@ -13,7 +13,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.midge.server.codec.CodecTestSupport.TrackingAllocator;
 import io.midge.server.codec.MalformedPacketException.Kind;
 import io.midge.core.packet.MqttPacket.Connect;
 import io.midge.core.packet.MqttPacket.Empty;
