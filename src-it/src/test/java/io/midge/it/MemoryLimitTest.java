@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -71,6 +73,47 @@ class MemoryLimitTest {
             try (RawClient again = RawClient.connect(broker.port(), newcomer)) {
                 again.publish(topic, 1, false, ONE_KIB);
             }
+        }
+    }
+
+    /**
+     * A connected subscriber that stops reading is where messages pile up: at the limit it is
+     * disconnected, as mosquitto disconnects a client it cannot allocate an outgoing message for,
+     * and what it held is freed for everyone else.
+     */
+    @Test
+    void aSubscriberThatStopsReadingIsDisconnectedAtTheLimitAndTheBrokerRecovers() throws Exception {
+        assumeFalse(BrokerProcess.isMosquitto(), "mosquitto may disconnect the publisher first, whichever allocation fails");
+        try (BrokerProcess broker = BrokerProcess.start("memory_limit " + LIMIT, "max_queued_messages 0");
+             Socket stalled = new Socket()) {
+            String topic = Ids.topic("memstall");
+            String subscriber = Ids.client("memstalled");
+            stalled.setReceiveBufferSize(4096);
+            stalled.connect(new InetSocketAddress(BrokerProcess.HOST, broker.port()));
+            stalled.getOutputStream().write(Mqtt.connect(subscriber).build());
+            stalled.getOutputStream().write(Mqtt.subscribe(1, topic, 1));
+            stalled.getOutputStream().flush();
+            broker.awaitLog("New client connected from", LOG_WAIT);
+
+            String line = "Client " + subscriber + " disconnected due to out of memory.";
+            for (int round = 0; round < 20 && !broker.logText().contains(line); round++) {
+                // The publisher may be disconnected too, when its PUBLISH comes before the stalled session is freed.
+                try (RawClient pub = RawClient.connect(broker.port(), Ids.client("memflood"))) {
+                    for (int i = 0; i < 2 * LIMIT / ONE_KIB.length && !pub.peerClosed(); i++) {
+                        pub.sendQuietly(Mqtt.publish(topic, 0, false, false, 0, ONE_KIB));
+                    }
+                    pub.closedWithin(Duration.ofMillis(200));
+                } catch (AssertionError | RuntimeException refused) {
+                    // refused while the limit still holds: the next round tries again
+                }
+            }
+            broker.awaitLog(line, LOG_WAIT);
+            Await.until(LOG_WAIT, () -> {
+                try (RawClient c = RawClient.open(broker.port())) {
+                    Packet connack = c.sendConnectQuietly(Mqtt.connect(Ids.client("memafter")));
+                    return connack != null && RawClient.connackCode(connack) == 0;
+                }
+            }, "a new client is accepted once the stalled subscriber's queue is freed");
         }
     }
 }

@@ -1036,6 +1036,11 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         }
     }
 
+    @Override
+    public void closeOutOfMemory() {
+        close(CloseReason.OUT_OF_MEMORY, null, ReasonCode.QUOTA_EXCEEDED);
+    }
+
     // ---- helpers ----
 
     /** Every packet goes out in the order it was made: behind any that waits for its commit. */

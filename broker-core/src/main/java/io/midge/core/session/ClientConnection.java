@@ -43,4 +43,12 @@ public interface ClientConnection {
      * pass is disconnected, without its will, as mosquitto does.
      */
     void recheckCredentials();
+
+    /**
+     * memory_limit is reached and this client's queue is where messages pile up: it is
+     * disconnected, as mosquitto disconnects a client whose outgoing message it cannot allocate,
+     * so that a subscriber that stopped reading cannot keep the broker refusing everyone else.
+     */
+    default void closeOutOfMemory() {
+    }
 }

@@ -490,7 +490,8 @@ public final class Session implements Subscriber {
     }
 
     private boolean enqueue(Message message, int qos, boolean retain, boolean stored) {
-        if (!services.memory().exhausted() && queue().offer(message, qos, retain, stored, limits())) {
+        boolean outOfMemory = services.memory().exhausted();
+        if (!outOfMemory && queue().offer(message, qos, retain, stored, limits())) {
             if (connection != null) {
                 queuedSnapshot = queue.size();
                 if (congestedSinceNanos == 0 && queue.size() >= limits().congestionHighWater()) {
@@ -506,6 +507,9 @@ public final class Session implements Subscriber {
             // Once per episode, as mosquitto does: a slow consumer would otherwise flood the log.
             dropping = true;
             log.info("Outgoing messages are being dropped for client {}.", clientId);
+        }
+        if (outOfMemory && connection != null) {
+            connection.closeOutOfMemory();
         }
         return false;
     }

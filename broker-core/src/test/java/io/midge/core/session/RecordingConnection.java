@@ -14,6 +14,12 @@ final class RecordingConnection implements ClientConnection {
     final List<Sent> sent = new ArrayList<>();
     boolean writable = true;
     boolean takenOver;
+    int closedOutOfMemory;
+
+    @Override
+    public void closeOutOfMemory() {
+        closedOutOfMemory++;
+    }
 
     @Override
     public void sendPublish(int packetId, Message message, int qos, boolean dup, boolean retain) {

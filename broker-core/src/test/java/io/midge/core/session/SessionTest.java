@@ -160,6 +160,7 @@ class SessionTest {
         assertEquals(2, session.queuedCount(), "the third message held spends the budget");
         assertEquals(2, session.droppedMessages());
         assertTrue(memory.exhausted());
+        assertTrue(client.closedOutOfMemory > 0, "the client its messages pile up for is disconnected");
 
         session.onPubAck(client.sent.get(0).packetId());
         assertFalse(memory.exhausted(), "what was acknowledged is no longer held");
