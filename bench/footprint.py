@@ -2,7 +2,8 @@
 """Memory per subscription and per retained message, Midge and mosquitto (bench/footprint.py).
 
 Starts each broker on a loopback port, then has one client subscribe to N distinct filters
-(fp/s/<i>/+, 100 to a SUBSCRIBE) and publish N retained messages of 16 bytes (fp/r/<i>), and
+(fp/s/<i>/+, 100 to a SUBSCRIBE), publish N retained messages of 16 bytes (fp/r/<i>), and N
+QoS 1 messages of 16 bytes queued for an offline persistent session (fp/q/<i % 100>), and
 reads the broker's memory before and after each: for Midge the heap in use after a full GC
 (jcmd GC.run, GC.heap_info), for mosquitto its own count of its allocations ($SYS/broker/heap/current).
 No dependencies beyond Python 3; MQTT 3.1.1 packets are written by hand.
@@ -54,9 +55,9 @@ def recv_exactly(sock, n):
     return data
 
 
-def connect(port, client_id):
+def connect(port, client_id, clean=True):
     sock = socket.create_connection(('127.0.0.1', port))
-    sock.sendall(packet(0x10, utf8('MQTT') + bytes([4, 2]) + struct.pack('>H', 60) + utf8(client_id)))
+    sock.sendall(packet(0x10, utf8('MQTT') + bytes([4, 2 if clean else 0]) + struct.pack('>H', 60) + utf8(client_id)))
     first, body = read_packet(sock)
     assert first == 0x20 and body[1] == 0, 'CONNACK refused'
     return sock
@@ -65,7 +66,7 @@ def connect(port, client_id):
 def ping(sock):
     sock.sendall(b'\xc0\x00')
     while read_packet(sock)[0] != 0xD0:
-        pass
+        pass  # PUBACKs of what came before
 
 
 def subscribe_many(sock, count):
@@ -82,6 +83,22 @@ def retain_many(sock, count):
     for i in range(count):
         sock.sendall(packet(0x31, utf8('fp/r/%d' % i) + b'0123456789abcdef'))
         if i % 1000 == 999:
+            ping(sock)
+    ping(sock)
+
+
+def queue_many(port, sock, count):
+    offline = connect(port, 'fp-offline', clean=False)
+    offline.sendall(packet(0x82, struct.pack('>H', 1) + utf8('fp/q/#') + b'\x01'))
+    while read_packet(offline)[0] != 0x90:
+        pass
+    offline.sendall(b'\xe0\x00')
+    offline.close()
+    time.sleep(0.5)
+    for i in range(count):
+        packet_id = i % 65535 + 1
+        sock.sendall(packet(0x32, utf8('fp/q/%d' % (i % 100)) + struct.pack('>H', packet_id) + b'0123456789abcdef'))
+        if i % 100 == 99:
             ping(sock)
     ping(sock)
 
@@ -115,7 +132,7 @@ def mosquitto_heap(port):
 
 def measure(broker, count, port):
     conf = tempfile.NamedTemporaryFile('w', suffix='.conf', delete=False)
-    conf.write('listener %d 127.0.0.1\nallow_anonymous true\nsys_interval 1\nlog_type error\n' % port)
+    conf.write('listener %d 127.0.0.1\nallow_anonymous true\nsys_interval 1\nlog_type error\nmax_queued_messages 0\n' % port)
     conf.close()
     cmd = [os.path.join(ROOT, 'midge'), '-c', conf.name] if broker == 'midge' else ['mosquitto', '-c', conf.name]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -129,8 +146,10 @@ def measure(broker, count, port):
         after_subs = heap()
         retain_many(sock, count)
         after_retained = heap()
+        queue_many(port, sock, count)
+        after_queued = heap()
         sock.close()
-        return (after_subs - before) / count, (after_retained - after_subs) / count
+        return (after_subs - before) / count, (after_retained - after_subs) / count, (after_queued - after_retained) / count
     finally:
         proc.terminate()
         proc.wait()
@@ -142,13 +161,13 @@ def main():
     parser.add_argument('--count', type=int, default=100000)
     parser.add_argument('--brokers', default='midge,mosquitto')
     args = parser.parse_args()
-    print('| broker | bytes per subscription | bytes per retained message (16-byte payload) |')
-    print('| --- | --- | --- |')
+    print('| broker | bytes per subscription | bytes per retained message | bytes per queued message |')
+    print('| --- | --- | --- | --- |')
     port = 18950
     for broker in args.brokers.split(','):
         port += 1
-        per_sub, per_retained = measure(broker, args.count, port)
-        print('| %s | %.0f | %.0f |' % (broker, per_sub, per_retained))
+        per_sub, per_retained, per_queued = measure(broker, args.count, port)
+        print('| %s | %.0f | %.0f | %.0f |' % (broker, per_sub, per_retained, per_queued))
         sys.stdout.flush()
 
 

@@ -67,7 +67,7 @@ run() { # run BROKER LIMIT_BYTES
   echo "$broker $limit RSS MiB each second:$curve" >> "$out/curves.txt"
 }
 
-echo "| broker | memory_limit | peak RSS, MiB | RSS at end, MiB | publishers disconnected for memory | new client served after |" | tee "$out/table.md"
+echo "| broker | memory_limit | peak RSS, MiB | RSS at end, MiB | clients disconnected for memory | new client served after |" | tee "$out/table.md"
 echo "| --- | --- | --- | --- | --- | --- |" | tee -a "$out/table.md"
 for broker in $brokers; do
   run "$broker" 0

@@ -490,7 +490,10 @@ public final class Session implements Subscriber {
     }
 
     private boolean enqueue(Message message, int qos, boolean retain, boolean stored) {
-        boolean outOfMemory = services.memory().exhausted();
+        // A connected client its messages pile up for is disconnected before the limit is reached,
+        // so that the limit stops it rather than the next publisher; an offline session's queue
+        // may fill the limit, and then publishers are refused, as in mosquitto.
+        boolean outOfMemory = connection != null ? !services.memory().admits(message) : services.memory().exhausted();
         if (!outOfMemory && queue().offer(message, qos, retain, stored, limits())) {
             if (connection != null) {
                 queuedSnapshot = queue.size();
