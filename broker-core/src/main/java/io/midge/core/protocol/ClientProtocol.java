@@ -575,7 +575,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         if (context.sessions().memory().exhausted()) {
             // memory_limit reached: the message is dropped and its publisher disconnected, as in mosquitto.
             context.stats().messageDropped();
-            close(CloseReason.OUT_OF_MEMORY, null, ReasonCode.QUOTA_EXCEEDED);
+            closeOutOfMemory();
             return;
         }
         String topic = publish.topic();
@@ -1038,7 +1038,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
 
     @Override
     public void closeOutOfMemory() {
-        close(CloseReason.OUT_OF_MEMORY, null, ReasonCode.QUOTA_EXCEEDED);
+        close(CloseReason.OUT_OF_MEMORY);
     }
 
     // ---- helpers ----

@@ -17,7 +17,7 @@ public enum CloseReason {
     OVERSIZE_PACKET("Client %s disconnected due to oversize packet."),
     OVERSIZE_PAYLOAD("Client %s disconnected due to oversize payload."),
     NOT_SUPPORTED("Client %s disconnected due to QoS too high or retain not supported."),
-    /** A PUBLISH came while memory_limit was reached: mosquitto's line when the allocation for it fails. */
+    /** memory_limit reached, by a PUBLISH or by this client's queue: mosquitto's line when an allocation for the client fails. */
     OUT_OF_MEMORY("Client %s disconnected due to out of memory."),
     /** A socket error; the line then names the error as strerror would. */
     SOCKET_ERROR("Client %s disconnected: %s."),

@@ -2,7 +2,10 @@ package io.midge.core.session;
 
 import io.midge.core.message.Message;
 
+import io.midge.core.route.RetainedStore;
+
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -28,11 +31,11 @@ public final class MemoryBudget {
     /** Heap a queued or in-flight message costs besides its payload and topic: the message, its queue entry, the references. */
     static final int MESSAGE_OVERHEAD = 120;
     /** Heap a retained message costs besides its payload: its trie node, map entry and topic. */
-    public static final int RETAINED_OVERHEAD = 264;
+    static final int RETAINED_OVERHEAD = 264;
     /** Heap a subscription costs: its trie entry, the session's map entry and the filter string. */
-    public static final int SUBSCRIPTION_OVERHEAD = 350;
+    static final int SUBSCRIPTION_OVERHEAD = 350;
     /** Heap an idle connection costs: its channel, pipeline, protocol state and session (the storm bench's 1.76 KiB). */
-    public static final int CONNECTION_OVERHEAD = 2048;
+    static final int CONNECTION_OVERHEAD = 2048;
 
     private final long limitBytes;
     private final LongAdder messageBytes = new LongAdder();
@@ -44,13 +47,28 @@ public final class MemoryBudget {
      * @param limitBytes the limit; 0 for none
      * @param otherBytes what retained messages, subscriptions and connections cost now; called on any thread, must be cheap
      */
-    public MemoryBudget(long limitBytes, LongSupplier otherBytes) {
+    MemoryBudget(long limitBytes, LongSupplier otherBytes) {
         this.limitBytes = limitBytes;
         this.otherBytes = otherBytes;
     }
 
-    public long limitBytes() {
-        return limitBytes;
+    /**
+     * The broker's budget: what sessions queue is charged as it changes; retained messages,
+     * subscriptions and connections are read off the counts their owners keep.
+     *
+     * @param limitBytes    memory_limit; 0 for none, which counts nothing
+     * @param retained      the retained messages
+     * @param subscriptions how many subscriptions there are now
+     * @param connections   how many clients are connected now
+     */
+    public static MemoryBudget of(long limitBytes, RetainedStore retained, IntSupplier subscriptions, LongSupplier connections) {
+        if (limitBytes == 0) {
+            return UNLIMITED;
+        }
+        return new MemoryBudget(limitBytes, () -> retained.totalPayloadBytes()
+                + (long) retained.size() * RETAINED_OVERHEAD
+                + (long) subscriptions.getAsInt() * SUBSCRIPTION_OVERHEAD
+                + connections.getAsLong() * CONNECTION_OVERHEAD);
     }
 
     /**

@@ -107,7 +107,7 @@ public final class MidgeServer implements AutoCloseable {
         SessionLimits limits = new SessionLimits(config.maxInflightMessages(), config.maxQueuedMessages(),
                 config.maxQueuedBytes(), config.queueQos0Messages(), config.upgradeOutgoingQos(), config.maxInflightBytes());
         BrokerStats stats = new BrokerStats();
-        MemoryBudget memory = memoryBudget(config.memoryLimit(), retained, router, stats);
+        MemoryBudget memory = MemoryBudget.of(config.memoryLimit(), retained, router::subscriptionCount, stats::connected);
         SessionRegistry sessions = new SessionRegistry(limits, router::discardSubscriptions, Clock.systemUTC(), store, stats,
                 memory);
         ConnectionSettings settings = new ConnectionSettings(config.maxKeepalive(), config.allowZeroLengthClientId(),
@@ -118,17 +118,6 @@ public final class MidgeServer implements AutoCloseable {
         if (durableRetained != null) {
             recover(durableRetained);
         }
-    }
-
-    /** memory_limit: what the sessions' queues hold is charged as it changes; the rest is read off the structures that hold it. */
-    private static MemoryBudget memoryBudget(long limitBytes, RetainedStore retained, Router router, BrokerStats stats) {
-        if (limitBytes == 0) {
-            return MemoryBudget.UNLIMITED;
-        }
-        return new MemoryBudget(limitBytes, () -> retained.totalPayloadBytes()
-                + (long) retained.size() * MemoryBudget.RETAINED_OVERHEAD
-                + (long) router.subscriptionCount() * MemoryBudget.SUBSCRIPTION_OVERHEAD
-                + stats.connected() * MemoryBudget.CONNECTION_OVERHEAD);
     }
 
     /**
