@@ -8,20 +8,39 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Linux /proc: a process's resident memory and CPU time, and which process listens on a TCP port. */
-final class ProcFs {
+/** Linux /proc: a process's resident memory, threads, open files and CPU time, and which process listens on a TCP port. */
+public final class ProcFs {
 
     private ProcFs() {}
 
     /** VmRSS of {@code pid} in KiB, or -1 when it cannot be read. */
-    static long vmRssKiB(long pid) {
+    public static long vmRssKiB(long pid) {
+        return statusField(pid, "VmRSS:");
+    }
+
+    /** The threads of {@code pid}, or -1 when it cannot be read. */
+    public static long threads(long pid) {
+        return statusField(pid, "Threads:");
+    }
+
+    /** The file descriptors {@code pid} has open, or -1 when they cannot be listed. */
+    public static long openFiles(long pid) {
+        try (var fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            return fds.count();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The number that starts a /proc/PID/status field, or -1 when it cannot be read. */
+    private static long statusField(long pid, String field) {
         if (pid <= 0) {
             return -1;
         }
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    String[] parts = line.substring(6).trim().split("\\s+");
+                if (line.startsWith(field)) {
+                    String[] parts = line.substring(field.length()).trim().split("\\s+");
                     return Long.parseLong(parts[0]);
                 }
             }

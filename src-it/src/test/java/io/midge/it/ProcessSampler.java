@@ -1,5 +1,6 @@
 package io.midge.it;
 
+import io.midge.bench.ProcFs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -9,9 +10,8 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
-/** Reads a process's resident memory, open files and threads from /proc once a second. */
+/** Reads a process's resident memory, open files and threads ({@link ProcFs}) once a second. */
 final class ProcessSampler implements AutoCloseable {
 
     /** One reading, {@code seconds} after the sampler started. */
@@ -32,26 +32,13 @@ final class ProcessSampler implements AutoCloseable {
     }
 
     private void sample() {
-        try {
-            long rss = 0;
-            int threads = 0;
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    rss = Long.parseLong(line.replaceAll("\\D", ""));
-                } else if (line.startsWith("Threads:")) {
-                    threads = Integer.parseInt(line.replaceAll("\\D", ""));
-                }
-            }
-            int files;
-            try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
-                files = (int) fds.count();
-            }
-            Sample s = new Sample((System.nanoTime() - startNanos) / 1e9, rss, files, threads);
-            synchronized (samples) {
-                samples.add(s);
-            }
-        } catch (IOException | RuntimeException e) {
-            // The process is gone: the test's own checks say why.
+        long rss = ProcFs.vmRssKiB(pid);
+        if (rss < 0) {
+            return; // the process is gone: the test's own checks say why
+        }
+        Sample s = new Sample((System.nanoTime() - startNanos) / 1e9, rss, (int) ProcFs.openFiles(pid), (int) ProcFs.threads(pid));
+        synchronized (samples) {
+            samples.add(s);
         }
     }
 
@@ -59,11 +46,6 @@ final class ProcessSampler implements AutoCloseable {
         synchronized (samples) {
             return List.copyOf(samples);
         }
-    }
-
-    /** The samples taken from {@code fromSeconds} on. */
-    List<Sample> since(double fromSeconds) {
-        return samples().stream().filter(s -> s.seconds() >= fromSeconds).toList();
     }
 
     void writeCsv(Path file) {
