@@ -29,11 +29,13 @@ import io.midge.core.route.SharedFilter;
 import io.midge.core.route.Publisher;
 import io.midge.core.route.Subscriber;
 import io.midge.core.session.ClientConnection;
+import io.midge.core.session.ClientInfo;
 import io.midge.core.session.InboundQos2Receipt;
 import io.midge.core.session.Session;
 import io.midge.core.session.SessionRegistry;
 import io.midge.core.store.BrokerStore;
 import io.midge.core.store.Commit;
+import io.midge.core.sys.BrokerStats;
 import io.midge.core.sys.SysTopics;
 import io.midge.core.topic.SubscriptionOptions;
 import io.midge.core.topic.Topics;
@@ -101,6 +103,8 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
     private Runnable flushTask;
     /** The keep alive in force: the client's, or max_keepalive when it asked for more (MQTT 5 server keep alive). */
     private int keepAliveSeconds;
+    /** CONNECT's protocol level, for monitoring. */
+    private byte protocolLevel;
     /** What only an MQTT 5 connection keeps; null for 3.1/3.1.1 clients, so that they do not pay for it. */
     private Mqtt5State v5;
     /** An MQTT 5 enhanced authentication's state; null unless the client authenticates so. */
@@ -332,6 +336,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         this.password = connect.password();
         this.origin = new Origin(verdict.clientId(), verdict.username(), context.authorizer());
         this.keepAliveSeconds = connect.keepAliveSeconds();
+        this.protocolLevel = (byte) connect.protocolLevel();
         long expiryMillis;
         if (mqtt5()) {
             Properties properties = connect.properties();
@@ -374,6 +379,8 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         if (verdict.noticeFormat() != null) {
             log.info(String.format(verdict.noticeFormat(), connect.clientId(), transport.remoteHost()));
         }
+        context.stats().connectionRefused(verdict.sendsConnAck()
+                ? mqtt5() ? Mqtt5Reasons.forConnectRefusal(verdict.refusalCode()) : verdict.refusalCode() : -1);
         if (verdict.sendsConnAck()) {
             write(mqtt5() ? new ConnAck(false, Mqtt5Reasons.forConnectRefusal(verdict.refusalCode()), Properties.EMPTY)
                     : new ConnAck(false, verdict.refusalCode()));
@@ -574,7 +581,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         }
         if (context.sessions().memory().exhausted()) {
             // memory_limit reached: the message is dropped and its publisher disconnected, as in mosquitto.
-            context.stats().messageDropped();
+            context.stats().messageDropped(BrokerStats.DropReason.MEMORY_LIMIT);
             closeOutOfMemory();
             return;
         }
@@ -599,13 +606,16 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         } else {
             message = new Message(mountPoint() + topic, publish.payload(), publish.qos(), publish.retain(), origin);
         }
-        context.stats().publishReceived(publish.payload().length);
+        context.stats().publishReceived(publish.qos(), publish.payload().length);
         // MQTT 3.1.1 cannot refuse a PUBLISH: a denied one is acknowledged as usual and dropped.
         // $SYS/ is the broker's own, whatever the ACL says, as in mosquitto.
         boolean allowed = context.bridge()
                 || !SysTopics.closedToClients(message.topic()) && origin.mayWrite(message.topic());
         packetLog.publish(allowed ? "Received" : "Denied", clientId(), publish.dup(), publish.qos(), publish.retain(),
                 publish.packetId(), message.topic(), publish.payload().length);
+        if (!allowed) {
+            context.stats().messageDropped(BrokerStats.DropReason.NOT_AUTHORIZED);
+        }
         if (!allowed && mqtt5() && publish.qos() > 0) {
             // MQTT 5 can say no: the publisher learns its message went nowhere.
             refusePublish(publish, ReasonCode.NOT_AUTHORIZED);
@@ -692,7 +702,7 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
             }
             case REPLACED -> log.warn("Reused message ID {} from {} detected. Clearing from storage.", packetId, clientId());
             case DROPPED -> {
-                context.stats().messageDropped();
+                context.stats().messageDropped(BrokerStats.DropReason.QUEUE_FULL);
                 if (!droppingQos2) {
                     droppingQos2 = true;
                     log.warn("Warning: Client {} has too many QoS 2 messages awaiting PUBREL; dropping new ones.", clientId());
@@ -944,14 +954,14 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
     @Override
     public void sendPublish(int packetId, Message message, int qos, boolean dup, boolean retain) {
         write(publishOf(packetId, message, qos, dup, retain));
-        context.stats().publishSent(message.payload().length);
+        context.stats().publishSent(qos, message.payload().length);
         requestFlush();
     }
 
     @Override
     public void sendPublish(int packetId, Message message, int qos, boolean dup, boolean retain, Commit after) {
         writeWhenCommitted(after, publishOf(packetId, message, qos, dup, retain));
-        context.stats().publishSent(message.payload().length);
+        context.stats().publishSent(qos, message.payload().length);
         requestFlush();
     }
 
@@ -1039,6 +1049,23 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
     @Override
     public void closeOutOfMemory() {
         close(CloseReason.OUT_OF_MEMORY);
+    }
+
+    @Override
+    public void closeByAdministrator() {
+        if (state == State.CONNECTED) {
+            will = null;
+            close(CloseReason.ADMINISTRATIVE);
+        }
+    }
+
+    @Override
+    public ClientInfo info() {
+        if (origin == null) {
+            return ClientInfo.UNKNOWN;
+        }
+        String protocol = mqtt5() ? "MQTT 5.0" : protocolLevel == Connect.LEVEL_MQTT_3_1 ? "MQTT 3.1" : "MQTT 3.1.1";
+        return new ClientInfo(transport.remoteAddress(), protocol, origin.username(), keepAliveSeconds, bridge);
     }
 
     // ---- helpers ----

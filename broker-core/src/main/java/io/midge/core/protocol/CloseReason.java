@@ -19,6 +19,8 @@ public enum CloseReason {
     NOT_SUPPORTED("Client %s disconnected due to QoS too high or retain not supported."),
     /** memory_limit reached, by a PUBLISH or by this client's queue: mosquitto's line when an allocation for the client fails. */
     OUT_OF_MEMORY("Client %s disconnected due to out of memory."),
+    /** An administrator disconnected the client; mosquitto's line for a kick, word for word (sic). */
+    ADMINISTRATIVE("Client %s been disconnected by administrative action."),
     /** A socket error; the line then names the error as strerror would. */
     SOCKET_ERROR("Client %s disconnected: %s."),
     /** mosquitto's catch-all, for errors it has no line of its own for; the detail is its mosquitto_strerror text. */

@@ -32,6 +32,7 @@ final class Mqtt5Reasons {
             case OVERSIZE_PACKET, OVERSIZE_PAYLOAD -> ReasonCode.PACKET_TOO_LARGE;
             case NOT_SUPPORTED -> ReasonCode.RETAIN_NOT_SUPPORTED;
             case OUT_OF_MEMORY -> ReasonCode.QUOTA_EXCEEDED;
+            case ADMINISTRATIVE -> ReasonCode.ADMINISTRATIVE_ACTION;
             case BAD_SOCKET -> CloseReason.QOS_NOT_SUPPORTED.equals(detail) ? ReasonCode.QOS_NOT_SUPPORTED
                     : ReasonCode.MALFORMED_PACKET;
             case TAKEN_OVER -> ReasonCode.SESSION_TAKEN_OVER;

@@ -25,6 +25,8 @@ public final class Router {
     private final BrokerStore store;
     private final ThreadLocal<Matches<Subscriber>> matchesPerThread = ThreadLocal.withInitial(Matches::new);
     private final SharedSubscriptions shared;
+    /** Subscriptions of {@link #subscribeObserver observers}, which the counts clients see leave out. */
+    private final java.util.concurrent.atomic.AtomicInteger observers = new java.util.concurrent.atomic.AtomicInteger();
     private final ThreadLocal<Matches<SharedGroup>> groupMatchesPerThread = ThreadLocal.withInitial(Matches::new);
 
     public Router(RetainedStore retained, boolean retainAvailable) {
@@ -68,7 +70,7 @@ public final class Router {
 
     /** Direct subscriptions; shared ones are not counted, as mosquitto's subscriptions/count does not. */
     public int subscriptionCount() {
-        return subscriptions.subscriptionCount();
+        return subscriptions.subscriptionCount() - observers.get();
     }
 
     /** Memberships of shared subscription groups, as mosquitto's shared_subscriptions/count. */
@@ -210,6 +212,21 @@ public final class Router {
                     session.deliver(message, granted, true);
                 }
             });
+        }
+    }
+
+    /**
+     * Subscribes a subscriber of the broker's own that is no session (the HTTP listener's live
+     * topic feed): it is matched like any subscription, and it alone decides what it passes on.
+     */
+    public void subscribeObserver(String filter, Subscriber subscriber, int qos) {
+        subscriptions.subscribe(filter, subscriber, qos);
+        observers.incrementAndGet();
+    }
+
+    public void unsubscribeObserver(String filter, Subscriber subscriber) {
+        if (subscriptions.unsubscribe(filter, subscriber)) {
+            observers.decrementAndGet();
         }
     }
 

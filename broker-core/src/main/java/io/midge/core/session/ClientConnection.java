@@ -51,4 +51,16 @@ public interface ClientConnection {
      */
     default void closeOutOfMemory() {
     }
+
+    /** What monitoring shows of this client. */
+    default ClientInfo info() {
+        return ClientInfo.UNKNOWN;
+    }
+
+    /**
+     * An administrator disconnects the client (the HTTP API): without its will, as mosquitto's
+     * kick of a client by id does, and with MQTT 5's reason code 0x98 administrative action.
+     */
+    default void closeByAdministrator() {
+    }
 }

@@ -101,6 +101,11 @@ public final class MemoryBudget {
         return limitBytes == 0 || !exhausted() && heldBytes() + cost(message) < limitBytes;
     }
 
+    /** memory_limit in bytes; 0 for none. */
+    public long limitBytes() {
+        return limitBytes;
+    }
+
     /** What the broker holds for its clients by this count; 0 when there is no limit, as nothing is counted then. */
     public long heldBytes() {
         return limitBytes == 0 ? 0 : messageBytes.sum() + otherBytes.getAsLong();

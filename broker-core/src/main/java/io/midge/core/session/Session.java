@@ -152,6 +152,22 @@ public final class Session implements Subscriber {
 
     ClientConnection connection() { return connection; }
 
+    /** What monitoring shows of this session; call on the owner loop. */
+    public SessionView view() {
+        return new SessionView(clientId, connection != null, !cleanSession || expiryMillis != 0, queuedSize(),
+                inflightSize(), droppedMessages, connection != null ? connection.info() : ClientInfo.UNKNOWN,
+                Map.copyOf(subscriptions()));
+    }
+
+    /** An administrator disconnects the client, if connected; call on the owner loop. */
+    public boolean disconnectByAdministrator() {
+        if (connection == null) {
+            return false;
+        }
+        connection.closeByAdministrator();
+        return true;
+    }
+
     public boolean cleanSession() { return cleanSession; }
 
     void setCleanSession(boolean cleanSession) { this.cleanSession = cleanSession; }
@@ -406,6 +422,18 @@ public final class Session implements Subscriber {
     }
 
     /** Payload bytes of the queue; may be read, a moment stale, from any thread. */
+    /** Queued messages, read from another thread than the owner: a figure from a moment ago. */
+    int queuedFromAnyThread() {
+        OutboundQueue queued = queue;
+        return queued == null ? 0 : queued.size();
+    }
+
+    /** Messages in flight, as {@link #queuedFromAnyThread}. */
+    int inflightFromAnyThread() {
+        InflightWindow window = inflight;
+        return window == null ? 0 : window.size();
+    }
+
     long queuedPayloadBytes() {
         OutboundQueue queued = queue;
         return queued == null ? 0 : queued.bytes();
@@ -435,8 +463,10 @@ public final class Session implements Subscriber {
             doneWith(message, true);
             stored = false;
         }
-        if (!mayRead(message) || message.expires() && message.expired(System.currentTimeMillis())) {
+        BrokerStats.DropReason undeliverable = undeliverable(message);
+        if (undeliverable != null) {
             doneWith(message, stored);
+            stats().messageDropped(undeliverable);
             return false;
         }
         if (!stored && storesAt(qos)) {
@@ -484,6 +514,17 @@ public final class Session implements Subscriber {
         }
     }
 
+    /** Why the message may not be sent to this client now, or null if it may. */
+    private BrokerStats.DropReason undeliverable(Message message) {
+        if (!mayRead(message)) {
+            return BrokerStats.DropReason.NOT_AUTHORIZED;
+        }
+        if (message.expires() && message.expired(System.currentTimeMillis())) {
+            return BrokerStats.DropReason.EXPIRED;
+        }
+        return null;
+    }
+
     private boolean mayRead(Message message) {
         Origin client = reader;
         return client.authorizer().canRead(clientId, client.username(), message.topic());
@@ -505,7 +546,7 @@ public final class Session implements Subscriber {
         }
         doneWith(message, stored);
         droppedMessages++;
-        stats().messageDropped();
+        stats().messageDropped(outOfMemory ? BrokerStats.DropReason.MEMORY_LIMIT : BrokerStats.DropReason.QUEUE_FULL);
         if (!dropping) {
             // Once per episode, as mosquitto does: a slow consumer would otherwise flood the log.
             dropping = true;
@@ -531,6 +572,7 @@ public final class Session implements Subscriber {
     private void send(Message message, int qos, boolean retain, boolean stored) {
         if (!connection.accepts(message, qos, retain)) {
             doneWith(message, stored);
+            stats().messageDropped(BrokerStats.DropReason.SIZE_LIMIT);
             return;
         }
         if (qos == 0) {
@@ -556,10 +598,12 @@ public final class Session implements Subscriber {
             // Read rights are those of now, not of when the message was queued: a SIGHUP may have
             // revoked them meanwhile, and mosquitto does not deliver what a client may no longer read.
             // A message whose expiry interval passed while queued is no longer sent [MQTT-3.3.2-5].
-            if (mayRead(next.message()) && !(next.message().expires() && next.message().expired(System.currentTimeMillis()))) {
+            BrokerStats.DropReason undeliverable = undeliverable(next.message());
+            if (undeliverable == null) {
                 send(next.message(), next.qos(), next.retain(), next.stored());
             } else {
                 doneWith(next.message(), next.stored());
+                stats().messageDropped(undeliverable);
             }
         }
         if (queue != null && queue.size() == 0) {

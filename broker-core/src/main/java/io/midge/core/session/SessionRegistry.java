@@ -111,6 +111,39 @@ public final class SessionRegistry {
         return bytes;
     }
 
+    /** Every session, connected or not: a live view, each seen as it is at the moment it is reached. */
+    public java.util.Collection<Session> all() {
+        return java.util.Collections.unmodifiableCollection(sessions.values());
+    }
+
+    /**
+     * Sessions and what they hold, summed for metrics. Read from another thread than the
+     * sessions' owners, so figures from a moment ago.
+     */
+    public QueueTotals queueTotals() {
+        long online = 0;
+        long queued = 0;
+        long maxQueued = 0;
+        long queuedBytes = 0;
+        long inflight = 0;
+        long total = 0;
+        for (Session session : sessions.values()) {
+            total++;
+            if (session.isConnected()) {
+                online++;
+            }
+            int depth = session.queuedFromAnyThread();
+            queued += depth;
+            maxQueued = Math.max(maxQueued, depth);
+            queuedBytes += session.queuedPayloadBytes();
+            inflight += session.inflightFromAnyThread();
+        }
+        return new QueueTotals(online, total - online, queued, maxQueued, queuedBytes, inflight);
+    }
+
+    /** @see #queueTotals */
+    public record QueueTotals(long online, long offline, long queued, long maxQueued, long queuedBytes, long inflight) {}
+
     public Session get(String clientId) {
         return sessions.get(clientId);
     }

@@ -99,6 +99,10 @@ public interface BrokerStore extends AutoCloseable {
      */
     StoreContents load() throws StoreException;
 
+    /** Reports writes to {@code observer} from now on; a store that writes nothing never calls it. */
+    default void observe(StoreObserver observer) {
+    }
+
     /** Writes what is pending, makes it durable and closes. */
     @Override
     void close();

@@ -57,6 +57,7 @@ public final class RocksStore implements BrokerStore {
     private final WriteOptions writeOptions;
     private final Authorizer recoveredAuthorizer;
     private final Consumer<Throwable> onFailure;
+    private volatile StoreObserver observer = StoreObserver.NONE;
     private final Queue<StoreOp> queue = PlatformDependent.newMpscQueue();
     private final Map<Long, Integer> references = new HashMap<>();
     private final ThreadLocal<ThreadCommits> threadCommits = ThreadLocal.withInitial(ThreadCommits::new);
@@ -304,7 +305,9 @@ public final class RocksStore implements BrokerStore {
     }
 
     private void write(WriteBatch batch, List<StoreCommit> commits) throws RocksDBException {
-        if (batch.count() > 0) {
+        long started = System.nanoTime();
+        boolean wrote = batch.count() > 0;
+        if (wrote) {
             db.write(writeOptions, batch);
             batch.clear();
         }
@@ -312,6 +315,16 @@ public final class RocksStore implements BrokerStore {
             commit.complete();
         }
         commits.clear();
+        StoreObserver told = observer;
+        told.committed(System.nanoTime() - started);
+        if (wrote && settings.durability() == Durability.FSYNC) {
+            told.synced();
+        }
+    }
+
+    @Override
+    public void observe(StoreObserver observer) {
+        this.observer = observer;
     }
 
     private boolean periodicSaveDue(long lastSaveNanos, long changes) {
@@ -328,10 +341,12 @@ public final class RocksStore implements BrokerStore {
     private void save() throws RocksDBException {
         if (settings.durability() == Durability.BATCH) {
             db.flushWal(true);
+            observer.synced();
         } else if (settings.durability() == Durability.SNAPSHOT) {
             try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
                 db.flush(flush);
             }
+            observer.synced();
         }
     }
 

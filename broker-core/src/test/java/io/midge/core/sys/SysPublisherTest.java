@@ -161,10 +161,10 @@ class SysPublisherTest {
         stats.bytesReceived(27);
         stats.packetSent(4);
         stats.packetSent(105);
-        stats.publishReceived(10);
-        stats.publishSent(100);
-        stats.publishSent(1);
-        stats.messageDropped();
+        stats.publishReceived(1, 10);
+        stats.publishSent(1, 100);
+        stats.publishSent(0, 1);
+        stats.messageDropped(BrokerStats.DropReason.QUEUE_FULL);
         stats.clientExpired();
         stats.clientConnected();
         publisher().run();
@@ -231,7 +231,7 @@ class SysPublisherTest {
         assertEquals(List.of("uptime"), observer.topics(), "only uptime: nothing else changed");
         assertEquals("20 seconds", observer.lastValues().get("uptime"));
 
-        stats.publishReceived(3);
+        stats.publishReceived(0, 3);
         observer.received.clear();
         now.addAndGet(10_000);
         sys.run();

@@ -68,6 +68,8 @@ final class BridgeConnector {
     private boolean idleStop;
     private boolean backToPrimary;
     private boolean stopped;
+    /** Whether the remote accepted the connection and it is still open; read by metrics from other threads. */
+    private volatile boolean up;
 
     BridgeConnector(BridgeConfig config, BridgeSettings settings, ProtocolContext local, EventLoop loop,
                     Class<? extends Channel> channelClass, BridgeTlsContext tls, Executor resolver) {
@@ -194,9 +196,20 @@ final class BridgeConnector {
         }
     }
 
+    /** The connection's name ({@code connection NAME}). */
+    String name() {
+        return config.name();
+    }
+
+    /** Whether the bridge is connected to its remote broker now. */
+    boolean isUp() {
+        return up;
+    }
+
     private final class LinkEvents implements BridgeLink.Events {
         @Override
         public void accepted() {
+            up = true;
             cancel(connAckTimeout);
             restartDelaySeconds = config.restartTimeoutBase();
             if (config.startType() == BridgeConfig.StartType.LAZY) {
@@ -218,6 +231,7 @@ final class BridgeConnector {
 
     /** The connection ended or never came about: what happens next depends on start_type. */
     private void ended(boolean wasOpen) {
+        up = false;
         cancel(timer);
         cancel(connAckTimeout);
         channel = null;

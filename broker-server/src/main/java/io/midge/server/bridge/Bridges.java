@@ -97,6 +97,18 @@ public final class Bridges implements AutoCloseable {
         }
     }
 
+    /** Each bridge's name and whether it is connected now, in configuration order, for metrics. */
+    public java.util.Map<String, Boolean> states() {
+        java.util.Map<String, Boolean> states = new java.util.LinkedHashMap<>();
+        for (Prepared bridge : prepared) {
+            states.put(bridge.config().name(), false);
+        }
+        for (BridgeConnector connector : running) {
+            states.put(connector.name(), connector.isUp());
+        }
+        return states;
+    }
+
     /** Closes every bridge's connection; the remote brokers publish their wills (state "0"). */
     @Override
     public void close() {

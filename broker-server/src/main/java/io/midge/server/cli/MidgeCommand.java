@@ -147,6 +147,7 @@ public final class MidgeCommand implements Callable<Integer> {
         log.info(LogMarkers.INFORMATION, configFile != null ? "Config loaded from " + configFile + "." : "Using default config.");
         SystemdNotifier systemd = SystemdNotifier.fromEnvironment();
         MidgeServer server = new MidgeServer(config);
+        server.onReloadRequest(() -> signals.raise(Signals.Event.RELOAD));
         try {
             server.start(() -> Privileges.dropTo(config.user(), filesToHandOver(config)));
         } catch (StartupException e) {

@@ -31,6 +31,12 @@ final class ListenerBuilder {
     String tlsVersion;
     String ciphers;
     final SecurityBuilder security = new SecurityBuilder();
+    Path httpDir;
+    final java.util.List<String> httpAdmins = new java.util.ArrayList<>();
+    String httpToken;
+    boolean httpAllowAnonymous;
+    /** The first line of an http_* access option, for the error if the listener is no http listener. */
+    SourceLocation httpAccessAt;
 
     ListenerBuilder(int port, String bindAddress, SourceLocation definedAt) {
         this.port = port;
@@ -42,6 +48,12 @@ final class ListenerBuilder {
     void touchedAt(SourceLocation location) {
         if (definedAt == null) {
             definedAt = location;
+        }
+    }
+
+    void httpAccessAt(SourceLocation location) {
+        if (httpAccessAt == null) {
+            httpAccessAt = location;
         }
     }
 
@@ -65,6 +77,11 @@ final class ListenerBuilder {
             throw ConfigException.at(definedAt,
                     "Listener on " + describe() + " needs both certfile and keyfile for TLS.");
         }
+        if (httpAccessAt != null && protocol != ListenerProtocol.HTTP) {
+            throw ConfigException.at(httpAccessAt, "http_admin, http_token and http_allow_anonymous are options of a"
+                    + " listener with protocol http; the listener on " + describe() + " has protocol "
+                    + protocol.name().toLowerCase(java.util.Locale.ROOT) + ".");
+        }
     }
 
     ListenerConfig build() {
@@ -82,6 +99,7 @@ final class ListenerBuilder {
                 Optional.ofNullable(cafile), Optional.ofNullable(capath), Optional.ofNullable(certfile),
                 Optional.ofNullable(keyfile), Optional.ofNullable(crlfile),
                 requireCertificate, useIdentityAsUsername, useSubjectAsUsername, tlsVersion, ciphers,
-                security.allowAnonymous(), security.passwordFile(), security.aclFile(), maxConnectionRatePerAddress);
+                security.allowAnonymous(), security.passwordFile(), security.aclFile(), maxConnectionRatePerAddress,
+                Optional.ofNullable(httpDir), new HttpAccessConfig(httpAdmins, httpToken, httpAllowAnonymous));
     }
 }

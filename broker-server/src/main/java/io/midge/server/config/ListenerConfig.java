@@ -37,6 +37,8 @@ import java.util.Optional;
  * @param aclFile this listener's {@code acl_file} (per_listener_settings only)
  * @param maxConnectionRatePerAddress {@code max_connection_rate_per_address} (Midge): connections one
  *     source address may open per second, 0 for no limit
+ * @param httpDir {@code http_dir}: the directory a websockets listener serves plain HTTP requests from
+ * @param httpAccess who may use a {@code protocol http} listener
  */
 public record ListenerConfig(
         int port,
@@ -62,7 +64,9 @@ public record ListenerConfig(
         Optional<Boolean> allowAnonymous,
         Optional<Path> passwordFile,
         Optional<Path> aclFile,
-        int maxConnectionRatePerAddress) {
+        int maxConnectionRatePerAddress,
+        Optional<Path> httpDir,
+        HttpAccessConfig httpAccess) {
 
     /** Checks the invariants the parser guarantees. */
     public ListenerConfig {
@@ -84,6 +88,8 @@ public record ListenerConfig(
         Objects.requireNonNull(allowAnonymous, "allowAnonymous");
         Objects.requireNonNull(passwordFile, "passwordFile");
         Objects.requireNonNull(aclFile, "aclFile");
+        Objects.requireNonNull(httpDir, "httpDir");
+        Objects.requireNonNull(httpAccess, "httpAccess");
     }
 
     /** Whether this listener speaks TLS, which mosquitto decides by the presence of a certfile. */

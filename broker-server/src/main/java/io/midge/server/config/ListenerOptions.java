@@ -31,7 +31,8 @@ final class ListenerOptions {
                 (d, scope) -> addressDefaultListener(scope, d).port = d.intInRange(0, UINT16_MAX));
         table.add("bind_address", "address of the default listener (mosquitto 1.x style; use listener)",
                 (d, scope) -> addressDefaultListener(scope, d).bindAddress = d.word());
-        table.listener("protocol", "mqtt or websockets", ListenerOptions::protocol);
+        table.listener("protocol", "mqtt, websockets, or http (Midge only: metrics, JSON API and dashboard)",
+                ListenerOptions::protocol);
         table.listener("socket_domain", "ipv4 or ipv6 only, for a listener without a bind address",
                 (l, d) -> l.socketDomain = d.keyword(SocketDomain.class));
         table.listener("mount_point", "topic prefix added to this listener's clients' topics",
@@ -52,8 +53,24 @@ final class ListenerOptions {
         table.listener("use_username_as_clientid", "replace the client id with the user name",
                 (l, d) -> l.useUsernameAsClientId = d.bool());
         table.listener("bind_interface", "network interface to listen on", notYet(validateOnly(Directive::word)));
-        table.listener("http_dir", "directory a websockets listener serves over HTTP",
-                notYet(validateOnly(Directive::path)));
+        table.listener("http_dir", "directory a websockets listener serves plain HTTP GET requests from",
+                (l, d) -> l.httpDir = d.path());
+        table.listener("http_admin", "user (from the password file) who may disconnect clients, delete retained"
+                        + " messages and reload through a protocol http listener; may be repeated",
+                midgeOnly((l, d) -> {
+                    l.httpAccessAt(d.location());
+                    l.httpAdmins.add(d.word());
+                }));
+        table.listener("http_token", "bearer token that grants a protocol http listener's read-only endpoints",
+                midgeOnly((l, d) -> {
+                    l.httpAccessAt(d.location());
+                    l.httpToken = d.word();
+                }));
+        table.listener("http_allow_anonymous", "a protocol http listener's read-only endpoints need no credentials",
+                midgeOnly((l, d) -> {
+                    l.httpAccessAt(d.location());
+                    l.httpAllowAnonymous = d.bool();
+                }));
     }
 
     private static void registerTls(OptionTable table) {

@@ -5,5 +5,7 @@ public enum ListenerProtocol {
     /** Plain MQTT over TCP (the default). */
     MQTT,
     /** MQTT over WebSockets. */
-    WEBSOCKETS
+    WEBSOCKETS,
+    /** Midge only: metrics, the JSON API and the dashboard over HTTP; no MQTT. */
+    HTTP
 }

@@ -5,6 +5,8 @@ import io.midge.core.protocol.ProtocolContext;
 import io.midge.server.codec.DecoderSettings;
 import io.midge.server.codec.MqttDecoder;
 import io.midge.server.config.ListenerProtocol;
+import io.midge.server.http.HttpContext;
+import io.midge.server.http.HttpListenerPipeline;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
@@ -46,9 +48,16 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
     /** One listener for all connections' closings, not a lambda per connection. */
     private final ChannelFutureListener closedOne = closed -> open.decrementAndGet();
 
-    /** @param tls the listener's current TLS context (SIGHUP may replace it), or null for plain TCP */
-    ListenerInitializer(BrokerServices broker, ListenerContext listener, Supplier<SslContext> tls) {
+    /** What a protocol http listener serves; null when the broker has none. */
+    private final HttpContext http;
+
+    /**
+     * @param tls  the listener's current TLS context (SIGHUP may replace it), or null for plain TCP
+     * @param http what protocol http listeners serve, or null if there is none
+     */
+    ListenerInitializer(BrokerServices broker, ListenerContext listener, Supplier<SslContext> tls, HttpContext http) {
         this.broker = broker;
+        this.http = http;
         this.listener = listener;
         this.tls = tls;
         int ratePerAddress = listener.config().maxConnectionRatePerAddress();
@@ -80,7 +89,9 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel channel) {
-        broker.stats().socketOpened();
+        if (listener.config().protocol() != ListenerProtocol.HTTP) {
+            broker.stats().socketOpened(); // $SYS counts MQTT's sockets, as mosquitto's
+        }
         if (acceptRate != null && !admittedAtThisRate(channel)) {
             channel.close();
             return;
@@ -101,8 +112,15 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
             pipeline.addLast("tls", tls.get().newHandler(channel.alloc()))
                     .addLast("tls-record-boundaries", new TlsRecordBoundaries());
         }
+        if (listener.config().protocol() == ListenerProtocol.HTTP) {
+            HttpListenerPipeline.addTo(pipeline, http, listener.config().httpAccess(), listener.authenticator(),
+                    listener.authorizer());
+            return;
+        }
         if (listener.config().protocol() == ListenerProtocol.WEBSOCKETS) {
             addWebSocketCodec(pipeline, broker.settings().maxPacketBytes());
+            listener.config().httpDir().ifPresent(directory ->
+                    pipeline.addBefore("websocket", "http-dir", HttpListenerPipeline.staticFiles(directory)));
         }
         pipeline.addLast("decoder", new MqttDecoder(decoderSettings))
                 .addLast("mqtt", new MqttConnection(connections));

@@ -28,6 +28,9 @@ import io.midge.server.cli.ExitCodes;
 import io.midge.server.cli.MidgeVersion;
 import io.midge.server.config.BrokerConfig;
 import io.midge.server.config.ListenerConfig;
+import io.midge.server.config.ListenerProtocol;
+import io.midge.server.http.BrokerMetrics;
+import io.midge.server.http.HttpContext;
 import io.midge.server.log.LogMarkers;
 import io.midge.server.tls.ReloadableTlsContext;
 import io.midge.server.tls.TlsSetupException;
@@ -48,6 +51,8 @@ import java.nio.charset.CharacterCodingException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /** The running broker: its services, event loops and listening sockets. */
@@ -76,6 +81,14 @@ public final class MidgeServer implements AutoCloseable {
     private BrokerStore store = BrokerStore.NONE;
     /** mosquitto's persistence file, read before this start created Midge's store, to be imported into it; else null. */
     private MosquittoImport.Found toImport;
+    private final long startedAtMillis = System.currentTimeMillis();
+    /** Where HTTP requests that walk the broker's state run; null without a protocol http listener. */
+    private ExecutorService httpWorker;
+    /** What the HTTP API's reload does; by default what SIGHUP does, the command line makes it SIGHUP itself. */
+    private volatile Runnable reload = () -> {
+        reloadSecurityFiles();
+        reloadTlsContexts();
+    };
 
     /** What runs between binding the listeners and opening the store: giving up root ({@code user}). */
     @FunctionalInterface
@@ -264,8 +277,9 @@ public final class MidgeServer implements AutoCloseable {
         }
         bound.run();
         openStoreAndServices();
+        HttpContext http = httpContext();
         for (PreparedListener listener : prepared) {
-            listener.initializer().become(new ListenerInitializer(services, listener.context(), listener.tls()));
+            listener.initializer().become(new ListenerInitializer(services, listener.context(), listener.tls(), http));
         }
         for (Channel channel : listeners) {
             channel.config().setAutoRead(true);
@@ -279,6 +293,28 @@ public final class MidgeServer implements AutoCloseable {
                 () -> services.sessions().expireSessions(expiry.toMillis()),
                 SESSION_EXPIRY_SWEEP_SECONDS, SESSION_EXPIRY_SWEEP_SECONDS, TimeUnit.SECONDS));
         bridges.start(services, loops, transport.clientChannel(), config.retainAvailable());
+    }
+
+    /** The metrics and what the HTTP listeners serve, made only when there is a protocol http listener. */
+    private HttpContext httpContext() {
+        if (config.listeners().stream().noneMatch(listener -> listener.protocol() == ListenerProtocol.HTTP)) {
+            return null;
+        }
+        BrokerMetrics metrics = new BrokerMetrics(services.router(), services.sessions(), services.stats(), loops,
+                () -> bridges.states(), MidgeVersion.VERSION, () -> (System.currentTimeMillis() - startedAtMillis) / 1000);
+        store.observe(metrics.storeObserver());
+        httpWorker = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "midge-http");
+            thread.setDaemon(true);
+            return thread;
+        });
+        return new HttpContext(services, metrics, config.listeners(), MidgeVersion.VERSION, startedAtMillis,
+                () -> reload.run(), httpWorker);
+    }
+
+    /** What a reload through the HTTP API does instead of the default (the command line raises SIGHUP's event). */
+    public void onReloadRequest(Runnable action) {
+        this.reload = action;
     }
 
     /**
@@ -405,6 +441,9 @@ public final class MidgeServer implements AutoCloseable {
             bridges.close();
         }
         closeConnections();
+        if (httpWorker != null) {
+            httpWorker.shutdownNow();
+        }
         settleLoops();
         store.close();
         loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);

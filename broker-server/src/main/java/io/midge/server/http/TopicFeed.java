@@ -1,0 +1,208 @@
+package io.midge.server.http;
+
+import io.midge.core.auth.Authorizer;
+import io.midge.core.message.Message;
+import io.midge.core.route.DrainWaiter;
+import io.midge.core.route.Router;
+import io.midge.core.route.Subscriber;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The dashboard's live view of the broker, as server-sent events on one HTTP response: the
+ * running totals every second, and the topics that changed, each with its latest payload, four
+ * times a second. It subscribes to every topic like a client would, on the message path, and
+ * passes on only what the ACL lets the caller read.
+ *
+ * <p>Bounded, whatever the traffic: only the latest update per topic waits, at most
+ * {@link #MAX_PENDING_TOPICS} topics of them, with a payload preview instead of the payload; and
+ * nothing is written while the socket is full, so a slow viewer sees fewer, later updates and
+ * never holds up a publisher ({@link #isCongested()} is always false). All state is the channel's
+ * event loop's.
+ */
+final class TopicFeed implements Subscriber {
+
+    private static final List<String> FILTERS = List.of("#", "$SYS/#");
+    static final int MAX_PENDING_TOPICS = 20_000;
+    /** Retained messages sent as the stream starts; more are left out (and the page says how many topics it has). */
+    static final int MAX_RETAINED_AT_START = 100_000;
+    private static final int MAX_TOPICS_PER_EVENT = 2_000;
+    private static final long BATCH_MILLIS = 250;
+    private static final long STATS_MILLIS = 1_000;
+    /** The client id the ACL sees, which no MQTT client can have (a client id has no angle brackets in mosquitto's checks either). */
+    private static final String CLIENT_ID = "<http>";
+
+    private final Channel channel;
+    private final HttpContext context;
+    private final Authorizer authorizer;
+    private final String username;
+    private final LinkedHashMap<String, Update> pending = new LinkedHashMap<>();
+    /** Retained messages found at the start, sent in batches as the socket takes them. */
+    private final ArrayDeque<Message> retainedBacklog = new ArrayDeque<>();
+    private ScheduledFuture<?> batches;
+    private ScheduledFuture<?> statsTicks;
+
+    private record Update(String topic, PayloadPreview preview, int bytes, boolean retained, int qos, long timeMillis) {}
+
+    TopicFeed(Channel channel, HttpContext context, Authorizer authorizer, String username) {
+        this.channel = channel;
+        this.context = context;
+        this.authorizer = authorizer;
+        this.username = username;
+    }
+
+    /** Subscribes and starts the events; call on the channel's loop once the response head is written. */
+    void start() {
+        Router router = context.services().router();
+        for (String filter : FILTERS) {
+            router.subscribeObserver(filter, this, 0);
+        }
+        for (String filter : FILTERS) {
+            router.retained().forEachMatching(filter, message -> {
+                if (retainedBacklog.size() < MAX_RETAINED_AT_START) {
+                    retainedBacklog.add(message);
+                }
+            });
+        }
+        channel.closeFuture().addListener(closed -> stop());
+        sendStats();
+        batches = channel.eventLoop().scheduleAtFixedRate(this::sendBatch, 0, BATCH_MILLIS, TimeUnit.MILLISECONDS);
+        statsTicks = channel.eventLoop().scheduleAtFixedRate(this::sendStats, STATS_MILLIS, STATS_MILLIS,
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void stop() {
+        Router router = context.services().router();
+        for (String filter : FILTERS) {
+            router.unsubscribeObserver(filter, this);
+        }
+        if (batches != null) {
+            batches.cancel(false);
+            statsTicks.cancel(false);
+        }
+        pending.clear();
+        retainedBacklog.clear();
+        context.openStreams().decrementAndGet();
+    }
+
+    /** A viewer whose socket takes nothing for this long is gone or stuck; its page reconnects if it is not. */
+    private static final long STALLED_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private long unwritableSinceNanos;
+
+    private void sendStats() {
+        if (!channel.isActive()) {
+            return;
+        }
+        if (channel.isWritable()) {
+            unwritableSinceNanos = 0;
+            write("stats", StatsJson.of(context));
+        } else if (unwritableSinceNanos == 0) {
+            unwritableSinceNanos = System.nanoTime();
+        } else if (System.nanoTime() - unwritableSinceNanos > STALLED_NANOS) {
+            channel.close();
+        }
+    }
+
+    private void sendBatch() {
+        if (!channel.isActive() || !channel.isWritable()) {
+            return;
+        }
+        while (pending.size() < MAX_TOPICS_PER_EVENT && !retainedBacklog.isEmpty()) {
+            record(retainedBacklog.poll());
+        }
+        if (pending.isEmpty()) {
+            return;
+        }
+        JsonWriter json = new JsonWriter().beginArray();
+        Iterator<Update> updates = pending.values().iterator();
+        for (int i = 0; i < MAX_TOPICS_PER_EVENT && updates.hasNext(); i++) {
+            Update update = updates.next();
+            updates.remove();
+            json.beginObject()
+                    .field("topic", update.topic())
+                    .field("payload", update.preview().text())
+                    .field("encoding", update.preview().encoding())
+                    .field("bytes", update.bytes())
+                    .field("retained", update.retained())
+                    .field("qos", update.qos())
+                    .field("time_ms", update.timeMillis())
+                    .endObject();
+        }
+        write("topics", json.endArray().toString());
+    }
+
+    private void write(String event, String data) {
+        ByteBuf buffer = channel.alloc().buffer(data.length() + event.length() + 16);
+        buffer.writeBytes(("event: " + event + "\ndata: ").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        // JSON without raw newlines is one data line.
+        ByteBufUtil.writeUtf8(buffer, data);
+        buffer.writeByte('\n').writeByte('\n');
+        channel.writeAndFlush(new DefaultHttpContent(buffer), channel.voidPromise());
+    }
+
+    /** The latest message of a topic replaces the one waiting; a new topic waits only while there is room. */
+    private void record(Message message) {
+        String topic = message.topic();
+        if (!authorizer.canRead(CLIENT_ID, username, topic)) {
+            return;
+        }
+        if (pending.remove(topic) == null && pending.size() >= MAX_PENDING_TOPICS) {
+            return;
+        }
+        pending.put(topic, new Update(topic, PayloadPreview.of(message.payload()), message.payload().length,
+                message.retain(), message.qos(), System.currentTimeMillis()));
+    }
+
+    // ---- Subscriber ----
+
+    @Override
+    public EventExecutor owner() {
+        return channel.eventLoop();
+    }
+
+    @Override
+    public String clientId() {
+        return null;
+    }
+
+    @Override
+    public boolean deliver(Message message, int qos, boolean retain, long stored) {
+        if (channel.isActive()) {
+            record(message);
+        }
+        return true;
+    }
+
+    @Override
+    public long storeDelivery(Message message, int qos, boolean retain) {
+        return 0;
+    }
+
+    @Override
+    public void incomingSent() {
+    }
+
+    @Override
+    public void incomingArrived() {
+    }
+
+    @Override
+    public boolean isCongested() {
+        return false;
+    }
+
+    @Override
+    public void awaitDrain(DrainWaiter waiter) {
+        waiter.loop().execute(() -> waiter.drained(this));
+    }
+}
