@@ -64,7 +64,7 @@ class EveryOptionTest extends ConfigFileTest {
         row("listener", "listener 8883 0.0.0.0", "65536");
         row("port", "port 1884", "-1");
         row("bind_address", "bind_address 0.0.0.0", "a b");
-        row("protocol", "protocol websockets", "http");
+        row("protocol", "protocol http", "ftp");
         row("socket_domain", "socket_domain ipv6", "ipv5");
         row("mount_point", "mount_point site/a/", "site/#/");
         row("max_connections", "max_connections -1", "-2");
@@ -75,6 +75,9 @@ class EveryOptionTest extends ConfigFileTest {
         row("maximum_qos", "maximum_qos 1", "-1");
         row("max_topic_alias", "max_topic_alias 65535", "65536");
         row("http_dir", "http_dir /var/www", null);
+        row("http_admin", "listener 8080\nprotocol http\nhttp_admin alice", null);
+        row("http_token", "listener 8080\nprotocol http\nhttp_token 0123456789abcdef", null);
+        row("http_allow_anonymous", "listener 8080\nprotocol http\nhttp_allow_anonymous true", "yes");
         row("cafile", "cafile ca.pem", null);
         row("capath", "capath /etc/ssl/certs", null);
         row("certfile", "certfile server.crt\nkeyfile server.key", null);

@@ -44,6 +44,41 @@ class ListenerOptionsTest extends ConfigFileTest {
     }
 
     @Test
+    void httpListenerCollectsItsAccessOptions() throws Exception {
+        BrokerConfig config = files.parse(
+                "listener 1883",
+                "listener 8080 127.0.0.1",
+                "protocol http",
+                "http_admin alice",
+                "http_admin bob",
+                "http_token s3cret",
+                "http_allow_anonymous true");
+
+        ListenerConfig http = config.listeners().get(1);
+        assertEquals(ListenerProtocol.HTTP, http.protocol());
+        assertEquals(new HttpAccessConfig(List.of("alice", "bob"), "s3cret", true), http.httpAccess());
+        assertEquals(HttpAccessConfig.NONE, config.listeners().get(0).httpAccess());
+    }
+
+    @Test
+    void httpAccessOptionsOnAnotherListenerAreAnErrorAtTheirLine() {
+        ConfigException e = files.fail(
+                "listener 9001",
+                "protocol websockets",
+                "http_admin alice");
+
+        assertEquals(files.at(3) + "http_admin, http_token and http_allow_anonymous are options of a listener with"
+                + " protocol http; the listener on port 9001 (all interfaces) has protocol websockets.", e.getMessage());
+    }
+
+    @Test
+    void httpDirIsKeptForItsListener() throws Exception {
+        BrokerConfig config = files.parse("listener 9001", "protocol websockets", "http_dir /var/www");
+
+        assertEquals(Optional.of(Path.of("/var/www")), config.listeners().get(0).httpDir());
+    }
+
+    @Test
     void portAloneListensOnAllInterfaces() throws Exception {
         BrokerConfig config = files.parse("port 1884");
 

@@ -15,8 +15,7 @@ class WarningsTest extends ConfigFileTest {
         "plugin p.so", "auth_plugin p.so",
         "plugin_opt_db x", "auth_opt_db x", "auth_plugin_deny_special_chars true",
         "ciphers_tls1.3 TLS_AES_256_GCM_SHA384", "dhparamfile dh.pem",
-        "tls_engine e", "tls_engine_kpass_sha1 ab", "tls_keyform pem", "bind_interface eth0",
-        "http_dir www"})
+        "tls_engine e", "tls_engine_kpass_sha1 ab", "tls_keyform pem", "bind_interface eth0"})
     void notYetActiveOptionsWarn(String line) throws Exception {
         String name = line.split(" ")[0];
 
