@@ -119,8 +119,9 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
         }
         if (listener.config().protocol() == ListenerProtocol.WEBSOCKETS) {
             addWebSocketCodec(pipeline, broker.settings().maxPacketBytes());
+            // After the aggregator, not before "websocket": Netty puts its handshake handler in front of that.
             listener.config().httpDir().ifPresent(directory ->
-                    pipeline.addBefore("websocket", "http-dir", HttpListenerPipeline.staticFiles(directory)));
+                    pipeline.addAfter("http-upgrade", "http-dir", HttpListenerPipeline.staticFiles(directory)));
         }
         pipeline.addLast("decoder", new MqttDecoder(decoderSettings))
                 .addLast("mqtt", new MqttConnection(connections));
