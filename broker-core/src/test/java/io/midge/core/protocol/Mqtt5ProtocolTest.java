@@ -296,6 +296,23 @@ class Mqtt5ProtocolTest {
     }
 
     @Test
+    void anAdministratorsDisconnectSaysSoAndPublishesNoWill() {
+        Client watcher = connected("watcher");
+        watcher.send(subscribe(1, "w/#", 0, 0));
+        watcher.received();
+        Client kicked = new Client().send(connect5("kicked", Properties.EMPTY,
+                new Will("w/kicked", new byte[] {1}, 0, false, Properties.EMPTY)));
+        kicked.received();
+        assertEquals("MQTT 5.0", kicked.protocol.info().protocol());
+
+        kicked.protocol.closeByAdministrator();
+        assertEquals(ReasonCode.ADMINISTRATIVE_ACTION, assertInstanceOf(Disconnect.class, kicked.only()).reasonCode());
+        assertTrue(kicked.transport.closeRequested);
+        kicked.protocol.closed();
+        assertEquals(List.of(), watcher.received(), "no will");
+    }
+
+    @Test
     void aSessionExpiryInDisconnectAfterZeroInConnectIsAProtocolError() {
         Client client = connected("exp");
         client.send(new Disconnect(0, props(Property.SESSION_EXPIRY_INTERVAL, 60)));
