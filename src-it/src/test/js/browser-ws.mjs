@@ -8,7 +8,7 @@
 // wss:// with the test's own CA: the browser context is created with ignoreHTTPSErrors: true (the
 // certificate is not checked; TLS itself is still used). Exits 0 after printing, 2 on a failure of
 // the harness itself (browser did not start, page did not load).
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 import { createServer } from 'node:http';
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,14 +43,7 @@ const userDataDir = mkdtempSync(join(tmpdir(), 'midge-chromium-'));
 let context;
 let exitCode = 0;
 try {
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    headless: true,
-    ignoreHTTPSErrors: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    timeout: 30000,
-  });
+  context = await launchChromium(userDataDir);
   const tab = context.pages()[0] || await context.newPage();
   const consoleLines = [];
   tab.on('console', (m) => consoleLines.push(m.text()));

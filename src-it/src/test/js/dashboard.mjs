@@ -13,7 +13,7 @@
 // Prints one JSON line: {"ok":true,"topics":N,"ratePoints":N,"maxInRate":X} and exits 0, or
 // {"ok":false,"error":"...","console":[...]} and exits 1. An uncaught error in the page (pageerror)
 // is a failure. The page's console errors are printed with a failure (and on stderr otherwise).
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,13 +75,7 @@ const guard = setTimeout(() => {
 try {
   if (!screenshot) throw new Error('usage: node dashboard.mjs <baseUrl> <user> <password> <topic> <expectedPayload> <screenshot.png>');
   userDataDir = mkdtempSync(join(tmpdir(), 'midge-chromium-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    headless: true,
-    ignoreHTTPSErrors: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    timeout: 30000,
+  context = await launchChromium(userDataDir, {
     httpCredentials: { username: user, password },
     viewport: { width: 1280, height: 900 },
   });

@@ -45,10 +45,6 @@ public final class BrokerStats {
     private final LongAdder packetsSent = new LongAdder();
     private final LongAdder bytesReceived = new LongAdder();
     private final LongAdder bytesSent = new LongAdder();
-    private final LongAdder publishReceived = new LongAdder();
-    private final LongAdder publishSent = new LongAdder();
-    private final LongAdder publishBytesReceived = new LongAdder();
-    private final LongAdder publishBytesSent = new LongAdder();
     private final LongAdder publishDropped = new LongAdder();
     private final LongAdder[] publishReceivedByQos = adders(3);
     private final LongAdder[] publishSentByQos = adders(3);
@@ -88,16 +84,12 @@ public final class BrokerStats {
 
     /** A PUBLISH from a client, at the QoS it was sent with. */
     public void publishReceived(int qos, int payloadBytes) {
-        publishReceived.increment();
-        publishBytesReceived.add(payloadBytes);
         publishReceivedByQos[qos].increment();
         publishBytesReceivedByQos[qos].add(payloadBytes);
     }
 
     /** A PUBLISH to a client, at the QoS it is sent with. */
     public void publishSent(int qos, int payloadBytes) {
-        publishSent.increment();
-        publishBytesSent.add(payloadBytes);
         publishSentByQos[qos].increment();
         publishBytesSentByQos[qos].add(payloadBytes);
     }
@@ -141,13 +133,22 @@ public final class BrokerStats {
 
     public long bytesSent() { return bytesSent.sum(); }
 
-    public long publishReceived() { return publishReceived.sum(); }
+    public long publishReceived() { return sum(publishReceivedByQos); }
 
-    public long publishSent() { return publishSent.sum(); }
+    public long publishSent() { return sum(publishSentByQos); }
 
-    public long publishBytesReceived() { return publishBytesReceived.sum(); }
+    public long publishBytesReceived() { return sum(publishBytesReceivedByQos); }
 
-    public long publishBytesSent() { return publishBytesSent.sum(); }
+    public long publishBytesSent() { return sum(publishBytesSentByQos); }
+
+    /** The totals are the sums of the per-QoS cells: a publish counts once, not once per total and once per QoS. */
+    private static long sum(LongAdder[] adders) {
+        long total = 0;
+        for (LongAdder adder : adders) {
+            total += adder.sum();
+        }
+        return total;
+    }
 
     public long publishDropped() { return publishDropped.sum(); }
 
