@@ -74,11 +74,12 @@ final class TopicFeed implements Subscriber {
                 }
             });
         }
-        channel.closeFuture().addListener(closed -> stop());
         sendStats();
         batches = channel.eventLoop().scheduleAtFixedRate(this::sendBatch, 0, BATCH_MILLIS, TimeUnit.MILLISECONDS);
         statsTicks = channel.eventLoop().scheduleAtFixedRate(this::sendStats, STATS_MILLIS, STATS_MILLIS,
                 TimeUnit.MILLISECONDS);
+        // Last: a channel closed already runs stop() at once, and it must find everything to undo.
+        channel.closeFuture().addListener(closed -> stop());
     }
 
     private void stop() {
@@ -86,10 +87,8 @@ final class TopicFeed implements Subscriber {
         for (String filter : FILTERS) {
             router.unsubscribeObserver(filter, this);
         }
-        if (batches != null) {
-            batches.cancel(false);
-            statsTicks.cancel(false);
-        }
+        batches.cancel(false);
+        statsTicks.cancel(false);
         pending.clear();
         retainedBacklog.clear();
         context.openStreams().decrementAndGet();

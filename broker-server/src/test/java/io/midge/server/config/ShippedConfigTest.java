@@ -55,7 +55,7 @@ class ShippedConfigTest {
 
         BrokerConfig config = ConfigParser.parse(file);
 
-        assertEquals(4, config.listeners().size(), "1883, 9001, 8883 and 9443");
+        assertEquals(5, config.listeners().size(), "1883, 9001, 8883, 9443 and 8080");
         Map<String, OptionStatus> status = ConfigParser.reference().stream()
                 .collect(Collectors.toMap(OptionInfo::name, OptionInfo::status));
         for (String warning : config.warnings()) {
