@@ -154,7 +154,7 @@ public final class Session implements Subscriber {
 
     /** What monitoring shows of this session; call on the owner loop. */
     public SessionView view() {
-        return new SessionView(clientId, connection != null, !cleanSession || expiryMillis != 0, queuedSize(),
+        return new SessionView(clientId, connection != null, !cleanSession, queuedSize(),
                 inflightSize(), droppedMessages, connection != null ? connection.info() : ClientInfo.UNKNOWN,
                 Map.copyOf(subscriptions()));
     }

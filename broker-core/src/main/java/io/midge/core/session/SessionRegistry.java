@@ -6,6 +6,8 @@ import io.midge.core.store.StoredSession;
 import io.netty.util.concurrent.EventExecutor;
 
 import java.time.Clock;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
@@ -112,8 +114,8 @@ public final class SessionRegistry {
     }
 
     /** Every session, connected or not: a live view, each seen as it is at the moment it is reached. */
-    public java.util.Collection<Session> all() {
-        return java.util.Collections.unmodifiableCollection(sessions.values());
+    public Collection<Session> all() {
+        return Collections.unmodifiableCollection(sessions.values());
     }
 
     /**

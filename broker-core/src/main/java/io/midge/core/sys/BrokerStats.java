@@ -1,5 +1,6 @@
 package io.midge.core.sys;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,7 +37,7 @@ public final class BrokerStats {
 
         /** The metrics label value, e.g. {@code queue_full}. */
         public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

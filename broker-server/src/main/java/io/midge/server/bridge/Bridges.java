@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -98,8 +99,8 @@ public final class Bridges implements AutoCloseable {
     }
 
     /** Each bridge's name and whether it is connected now, in configuration order, for metrics. */
-    public java.util.Map<String, Boolean> states() {
-        java.util.Map<String, Boolean> states = new java.util.LinkedHashMap<>();
+    public Map<String, Boolean> states() {
+        Map<String, Boolean> states = new LinkedHashMap<>();
         for (Prepared bridge : prepared) {
             states.put(bridge.config().name(), false);
         }

@@ -1,6 +1,9 @@
 package io.midge.server.config;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -32,7 +35,7 @@ final class ListenerBuilder {
     String ciphers;
     final SecurityBuilder security = new SecurityBuilder();
     Path httpDir;
-    final java.util.List<String> httpAdmins = new java.util.ArrayList<>();
+    final List<String> httpAdmins = new ArrayList<>();
     String httpToken;
     boolean httpAllowAnonymous;
     /** The first line of an http_* access option, for the error if the listener is no http listener. */
@@ -80,7 +83,7 @@ final class ListenerBuilder {
         if (httpAccessAt != null && protocol != ListenerProtocol.HTTP) {
             throw ConfigException.at(httpAccessAt, "http_admin, http_token and http_allow_anonymous are options of a"
                     + " listener with protocol http; the listener on " + describe() + " has protocol "
-                    + protocol.name().toLowerCase(java.util.Locale.ROOT) + ".");
+                    + protocol.name().toLowerCase(Locale.ROOT) + ".");
         }
     }
 

@@ -19,7 +19,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The JSON API under {@code /api/v1/}: docs/http-api.md describes every endpoint. Runs on the
@@ -228,7 +230,7 @@ final class ApiEndpoints {
     private static <T> T await(CompletableFuture<T> future) {
         try {
             return future.get(SESSION_READ_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

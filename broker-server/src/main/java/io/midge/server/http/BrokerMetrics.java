@@ -20,7 +20,9 @@ import io.netty.util.concurrent.SingleThreadEventExecutor;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.function.IntToLongFunction;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -38,18 +40,22 @@ public final class BrokerMetrics {
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     private final Histogram commitSeconds;
     private final Counter fsyncs;
+    private final SessionRegistry sessions;
+    /** The sessions' totals, summed once per scrape for every series that reads them; scrapes run on one thread. */
+    private SessionRegistry.QueueTotals scrapedTotals;
 
     /**
      * @param bridges each bridge's name and whether it is connected now
      */
     public BrokerMetrics(Router router, SessionRegistry sessions, BrokerStats stats, EventExecutorGroup loops,
                          Supplier<Map<String, Boolean>> bridges, String version, LongSupplier uptimeSeconds) {
+        this.sessions = sessions;
         Info.builder().name("midge_build_info").help("The broker's version").labelNames("version").register(registry)
                 .addLabelValues(version);
         gauge("midge_uptime_seconds", "Seconds since the broker started", uptimeSeconds);
         registerConnections(stats);
         registerMessages(stats);
-        registerState(router, sessions);
+        registerState(router);
         registerMemory(sessions.memory());
         commitSeconds = Histogram.builder().name("midge_store_commit_seconds").unit(Unit.SECONDS)
                 .help("Time the persistent store took to write (and, with fsync durability, sync) a batch of changes")
@@ -107,23 +113,21 @@ public final class BrokerMetrics {
                 stats::clientsExpired);
     }
 
-    private void registerState(Router router, SessionRegistry sessions) {
+    private void registerState(Router router) {
         gauge("midge_retained_messages", "Retained messages", () -> router.retained().size());
         gauge("midge_retained_bytes", "Payload bytes of the retained messages", () -> router.retained().totalPayloadBytes());
         gauge("midge_subscriptions", "Subscriptions, shared ones excluded", router::subscriptionCount);
         gauge("midge_shared_subscriptions", "Members of shared subscription groups", router::sharedSubscriptionCount);
-        // One pass over the sessions per scrape, however many series read it.
         GaugeWithCallback.builder().name("midge_sessions").help("Sessions, by whether their client is connected")
                 .labelNames("state").callback(callback -> {
-                    SessionRegistry.QueueTotals totals = sessions.queueTotals();
-                    callback.call(totals.online(), "online");
-                    callback.call(totals.offline(), "offline");
+                    callback.call(sessionTotals().online(), "online");
+                    callback.call(sessionTotals().offline(), "offline");
                 }).register(registry);
-        gauge("midge_queued_messages", "Messages queued for clients, all sessions", () -> sessions.queueTotals().queued());
-        gauge("midge_queued_messages_max", "The deepest session queue", () -> sessions.queueTotals().maxQueued());
-        gauge("midge_queued_bytes", "Payload bytes queued for clients", () -> sessions.queueTotals().queuedBytes());
+        gauge("midge_queued_messages", "Messages queued for clients, all sessions", () -> sessionTotals().queued());
+        gauge("midge_queued_messages_max", "The deepest session queue", () -> sessionTotals().maxQueued());
+        gauge("midge_queued_bytes", "Payload bytes queued for clients", () -> sessionTotals().queuedBytes());
         gauge("midge_inflight_messages", "QoS 1 and 2 messages sent and not yet acknowledged",
-                () -> sessions.queueTotals().inflight());
+                () -> sessionTotals().inflight());
     }
 
     private void registerMemory(MemoryBudget memory) {
@@ -148,13 +152,21 @@ public final class BrokerMetrics {
         };
     }
 
-    /** A scrape, in Prometheus' text format. */
+    private SessionRegistry.QueueTotals sessionTotals() {
+        if (scrapedTotals == null) {
+            scrapedTotals = sessions.queueTotals();
+        }
+        return scrapedTotals;
+    }
+
+    /** A scrape, in Prometheus' text format; call from one thread (the HTTP worker). */
     public byte[] scrape() {
+        scrapedTotals = null;
         ByteArrayOutputStream out = new ByteArrayOutputStream(16384);
         try {
             writer.write(out, registry.scrape());
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
         }
         return out.toByteArray();
     }
@@ -173,7 +185,7 @@ public final class BrokerMetrics {
                 .register(registry);
     }
 
-    private void byQos(String name, String help, java.util.function.IntToLongFunction value) {
+    private void byQos(String name, String help, IntToLongFunction value) {
         CounterWithCallback.builder().name(name).help(help).labelNames("qos").callback(callback -> {
             for (int qos = 0; qos < QOS.length; qos++) {
                 callback.call(value.applyAsLong(qos), QOS[qos]);

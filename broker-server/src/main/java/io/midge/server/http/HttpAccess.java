@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
+import java.util.Locale;
 
 /**
  * Checks an HTTP request's credentials: basic auth against the listener's password file, a bearer
@@ -42,7 +43,7 @@ final class HttpAccess {
         if (authorization == null) {
             return config.allowAnonymous() ? Caller.ANONYMOUS : null;
         }
-        String scheme = authorization.length() > 7 ? authorization.substring(0, 7).toLowerCase(java.util.Locale.ROOT) : "";
+        String scheme = authorization.length() > 7 ? authorization.substring(0, 7).toLowerCase(Locale.ROOT) : "";
         if (scheme.startsWith(BASIC)) {
             return basic(authorization.substring(BASIC.length()).trim());
         }

@@ -8,10 +8,9 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
-/** The handlers of a {@code protocol http} connection, and those that serve http_dir on a websockets one. */
+/** The handlers of a {@code protocol http} connection. */
 public final class HttpListenerPipeline {
 
     static final String IDLE = "http-idle";
@@ -31,10 +30,5 @@ public final class HttpListenerPipeline {
                 .addLast("http-aggregator", new HttpObjectAggregator(MAX_BODY))
                 .addLast(IDLE, new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
                 .addLast("http-requests", new HttpRequestHandler(context, new HttpAccess(access, authenticator), authorizer));
-    }
-
-    /** Serves http_dir's files to plain GET requests, in front of the WebSocket upgrade, which takes the rest. */
-    public static StaticFiles staticFiles(Path directory) {
-        return new StaticFiles(directory);
     }
 }

@@ -203,11 +203,9 @@ public final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHt
     }
 
     private void refuse(ChannelHandlerContext ctx, FullHttpRequest request) {
-        String message = request.headers().contains(HttpHeaderNames.AUTHORIZATION)
-                ? "the credentials were refused" : "credentials are needed";
-        if (!access.checksPasswords() && !request.headers().contains(HttpHeaderNames.AUTHORIZATION)) {
-            message = "a token is needed (http_token); this listener has no password_file for users";
-        }
+        String message = request.headers().contains(HttpHeaderNames.AUTHORIZATION) ? "the credentials were refused"
+                : access.checksPasswords() ? "credentials are needed"
+                : "a token is needed (http_token); this listener has no password_file for users";
         HttpReply reply = HttpReply.error(HttpResponseStatus.UNAUTHORIZED, message);
         FullHttpResponse response = reply.response(HttpUtil.isKeepAlive(request), false);
         if (access.checksPasswords()) {

@@ -16,28 +16,31 @@ final class JsonWriter {
     private boolean afterName;
 
     JsonWriter beginObject() {
-        beforeValue();
-        out.append('{');
-        written.clear(++depth);
-        return this;
+        return open('{');
     }
 
     JsonWriter endObject() {
-        depth--;
-        out.append('}');
-        return this;
+        return close('}');
     }
 
     JsonWriter beginArray() {
+        return open('[');
+    }
+
+    JsonWriter endArray() {
+        return close(']');
+    }
+
+    private JsonWriter open(char bracket) {
         beforeValue();
-        out.append('[');
+        out.append(bracket);
         written.clear(++depth);
         return this;
     }
 
-    JsonWriter endArray() {
+    private JsonWriter close(char bracket) {
         depth--;
-        out.append(']');
+        out.append(bracket);
         return this;
     }
 

@@ -13,6 +13,7 @@ import io.netty.util.ReferenceCountUtil;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -37,7 +38,7 @@ public final class StaticFiles extends ChannelInboundHandlerAdapter {
 
     private final Path root;
 
-    StaticFiles(Path directory) {
+    public StaticFiles(Path directory) {
         this.root = directory.toAbsolutePath().normalize();
     }
 
@@ -81,7 +82,7 @@ public final class StaticFiles extends ChannelInboundHandlerAdapter {
                 return HttpReply.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "the file is larger than 16 MiB");
             }
             return new HttpReply(HttpResponseStatus.OK, typeOf(file), Files.readAllBytes(file));
-        } catch (IOException | java.nio.file.InvalidPathException e) {
+        } catch (IOException | InvalidPathException e) {
             return notFound(path);
         }
     }

@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -142,7 +143,7 @@ final class TopicFeed implements Subscriber {
 
     private void write(String event, String data) {
         ByteBuf buffer = channel.alloc().buffer(data.length() + event.length() + 16);
-        buffer.writeBytes(("event: " + event + "\ndata: ").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        buffer.writeBytes(("event: " + event + "\ndata: ").getBytes(StandardCharsets.US_ASCII));
         // JSON without raw newlines is one data line.
         ByteBufUtil.writeUtf8(buffer, data);
         buffer.writeByte('\n').writeByte('\n');

@@ -7,6 +7,7 @@ import io.midge.server.codec.MqttDecoder;
 import io.midge.server.config.ListenerProtocol;
 import io.midge.server.http.HttpContext;
 import io.midge.server.http.HttpListenerPipeline;
+import io.midge.server.http.StaticFiles;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
@@ -121,7 +122,7 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
             addWebSocketCodec(pipeline, broker.settings().maxPacketBytes());
             // After the aggregator, not before "websocket": Netty puts its handshake handler in front of that.
             listener.config().httpDir().ifPresent(directory ->
-                    pipeline.addAfter("http-upgrade", "http-dir", HttpListenerPipeline.staticFiles(directory)));
+                    pipeline.addAfter("http-upgrade", "http-dir", new StaticFiles(directory)));
         }
         pipeline.addLast("decoder", new MqttDecoder(decoderSettings))
                 .addLast("mqtt", new MqttConnection(connections));
