@@ -533,8 +533,13 @@ public final class Session implements Subscriber {
     private boolean enqueue(Message message, int qos, boolean retain, boolean stored) {
         // A connected client its messages pile up for is disconnected before the limit is reached,
         // so that the limit stops it rather than the next publisher; an offline session's queue
-        // may fill the limit, and then publishers are refused, as in mosquitto.
-        boolean outOfMemory = connection != null ? !services.memory().admits(message) : services.memory().exhausted();
+        // may fill the limit, and then publishers are refused, as in mosquitto. A QoS 1 or 2
+        // message for an offline session passed its publisher's check against the limit and was
+        // acknowledged before it got here from the publisher's loop: refusing it now, because
+        // the messages ahead of it reached the limit meanwhile, would lose what was acknowledged.
+        // The limit is then overshot by at most the messages in transit between the loops.
+        boolean outOfMemory = connection != null ? !services.memory().admits(message)
+                : qos == 0 && services.memory().exhausted();
         if (!outOfMemory && queue().offer(message, qos, retain, stored, limits())) {
             if (connection != null) {
                 queuedSnapshot = queue.size();

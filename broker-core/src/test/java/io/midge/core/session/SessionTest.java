@@ -168,6 +168,22 @@ class SessionTest {
     }
 
     @Test
+    void anOfflineSessionKeepsTheAcknowledgedMessagesThatReachItPastTheLimit() {
+        MemoryBudget memory = new MemoryBudget(2 * MemoryBudget.MESSAGE_OVERHEAD, () -> 0);
+        Session session = new Session("c1", ImmediateEventExecutor.INSTANCE,
+                new SessionServices(new SessionLimits(1, 0, 0, true, false), io.midge.core.store.BrokerStore.NONE,
+                        new io.midge.core.sys.BrokerStats(), memory));
+        for (int i = 0; i < 4; i++) {
+            session.deliver(msg("t", 1), 1, false);
+        }
+        assertTrue(memory.exhausted());
+        assertEquals(4, session.queuedCount(), "QoS 1 messages their publishers were told are safe");
+        session.deliver(msg("q0", 0), 0, false);
+        assertEquals(4, session.queuedCount(), "a QoS 0 message nobody acknowledged is refused at the limit");
+        assertEquals(1, session.droppedMessages());
+    }
+
+    @Test
     void unwritableSocketQueuesAndDrainResumes() {
         Session session = connected(SessionLimits.DEFAULTS);
         client.writable = false;
