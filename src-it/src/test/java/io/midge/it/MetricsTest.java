@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code /metrics} as Prometheus reads it: the text is parsed by the official Python client's
  * parser (Debian's python3-prometheus-client, through {@code src/test/python/parse_metrics.py}),
- * and the values are checked against traffic the test made. One broker, $SYS off so that the
- * retained store holds only the test's message:
+ * and the values are checked against traffic the test made. The traffic test's broker has $SYS
+ * off, so that the retained store holds only the test's message:
  * <pre>
  * listener P0 127.0.0.1
  * allow_anonymous true
@@ -85,7 +85,7 @@ class MetricsTest {
                 // CONNACK 5, which the metric counts
             }
 
-            Map<String, Double> metrics = parse(HttpCalls.plain(ports[1]).get("/metrics", null), broker.dir());
+            Map<String, Double> metrics = scrape(ports[1], broker.dir());
             // The forged $SYS message is received (and dropped), at QoS 0 with its 26 bytes.
             assertEquals(6.0, metrics.get("midge_messages_received_total{qos=\"0\"}"));
             assertEquals(3.0, metrics.get("midge_messages_received_total{qos=\"1\"}"));
@@ -94,7 +94,7 @@ class MetricsTest {
             assertEquals(3.0 * 20, metrics.get("midge_message_received_bytes_total{qos=\"1\"}"));
             assertEquals(2.0 * 30, metrics.get("midge_message_received_bytes_total{qos=\"2\"}"));
             Await.until(LIMIT, () -> sent(ports[1], broker.dir()) == 10, () -> "all 10 counted as sent");
-            metrics = parse(HttpCalls.plain(ports[1]).get("/metrics", null), broker.dir());
+            metrics = scrape(ports[1], broker.dir());
             assertEquals(5.0, metrics.get("midge_messages_sent_total{qos=\"0\"}"));
             assertEquals(3.0, metrics.get("midge_messages_sent_total{qos=\"1\"}"));
             assertEquals(2.0, metrics.get("midge_messages_sent_total{qos=\"2\"}"));
@@ -123,8 +123,40 @@ class MetricsTest {
         }
     }
 
+    /** {@code midge_bridge_up}: 1 while the bridge's connection to its remote broker is up, 0 once the remote is gone. */
+    @Test
+    void bridgeUpFollowsTheRemoteBroker() {
+        assumeFalse(BrokerProcess.isMosquitto(), "protocol http is Midge's");
+        BrokerProcess remote = BrokerProcess.start();
+        int[] ports = BrokerProcess.freePorts(2);
+        String up = "midge_bridge_up{bridge=\"to-remote\"}";
+        try (BrokerProcess local = BrokerProcess.startConfig(List.of(
+                "listener " + ports[0] + " 127.0.0.1",
+                "allow_anonymous true",
+                "listener " + ports[1] + " 127.0.0.1",
+                "protocol http",
+                "http_allow_anonymous true",
+                "connection to-remote",
+                "address " + BrokerProcess.HOST + ":" + remote.port(),
+                "topic b/# out 0",
+                "restart_timeout 1"), ports)) {
+            try {
+                Await.until(LIMIT, () -> Double.valueOf(1).equals(scrape(ports[1], local.dir()).get(up)),
+                        () -> "the bridge is up: " + scrape(ports[1], local.dir()).get(up));
+            } finally {
+                remote.close();
+            }
+            Await.until(LIMIT, () -> Double.valueOf(0).equals(scrape(ports[1], local.dir()).get(up)),
+                    () -> "the bridge is down once its remote stopped: " + scrape(ports[1], local.dir()).get(up));
+        }
+    }
+
+    private static Map<String, Double> scrape(int httpPort, Path dir) {
+        return parse(HttpCalls.plain(httpPort).get("/metrics", null), dir);
+    }
+
     private static long sent(int httpPort, Path dir) {
-        Map<String, Double> metrics = parse(HttpCalls.plain(httpPort).get("/metrics", null), dir);
+        Map<String, Double> metrics = scrape(httpPort, dir);
         return Math.round(metrics.get("midge_messages_sent_total{qos=\"0\"}") + metrics.get("midge_messages_sent_total{qos=\"1\"}")
                 + metrics.get("midge_messages_sent_total{qos=\"2\"}"));
     }
