@@ -21,6 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Where the bridge connects: the next address when the first is down; a remote that never answers. */
+@WaitsMostly
 class BridgeAddressTest {
 
     static final Duration LIMIT = Duration.ofSeconds(20);

@@ -18,6 +18,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * {@code 1} on both sides once connected, {@code 0} locally when the remote goes away, and
  * {@code 0} on the remote (the bridge's will) when the bridge's broker dies.
  */
+@WaitsMostly
 class BridgeNotificationTest {
 
     static final Duration LIMIT = Duration.ofSeconds(15);

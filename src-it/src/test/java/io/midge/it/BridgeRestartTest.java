@@ -34,6 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>The checks of a topology run in sequence on one pair (each with its own topics and
  * clients), each leaving both brokers running; the one that restarts the local broker comes last.
  */
+@WaitsMostly
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BridgeRestartTest {
 

@@ -23,6 +23,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * (each test its own topic prefixes), and a second bridge {@code noretain} has
  * {@code bridge_outgoing_retain false}.
  */
+@WaitsMostly
 class BridgeTest {
 
     static final Duration LIMIT = Duration.ofSeconds(15);

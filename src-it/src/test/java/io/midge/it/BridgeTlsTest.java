@@ -19,6 +19,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * {@code bridge_cafile} the CA it connects and forwards; with an unrelated CA it is refused, says
  * so in the log, forwards nothing, and the local broker keeps serving its own clients.
  */
+@WaitsMostly
 class BridgeTlsTest {
 
     static final Duration LIMIT = Duration.ofSeconds(15);

@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * published: what the bridge publishes is never sent back to it, and a message published
  * retained reaches it retained.
  */
+@WaitsMostly
 class IncomingBridgeTest {
 
     @RegisterExtension

@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Only the local end's behaviour is at stake, so the remote is mosquitto (which starts in a
  * fraction of the time a second Midge takes).
  */
+@WaitsMostly
 class LazyBridgeTest {
 
     static final Duration LIMIT = Duration.ofSeconds(15);

@@ -24,6 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * indicator, response topic and correlation data, message expiry), session expiry, subscription
  * options and subscription identifiers.
  */
+@WaitsMostly
 class Paho5Test {
 
     private static final Duration WAIT = Duration.ofSeconds(5);

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * finds no session), and a long one brings back its subscription and its queued QoS 1 message,
  * properties included.
  */
+@WaitsMostly
 class SessionExpiryRestartTest {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
