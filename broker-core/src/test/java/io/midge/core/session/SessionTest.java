@@ -149,9 +149,7 @@ class SessionTest {
     @Test
     void exhaustedMemoryBudgetDropsWhatWouldBeQueuedAndCountsIt() {
         MemoryBudget memory = new MemoryBudget(3 * MemoryBudget.MESSAGE_OVERHEAD, () -> 0);
-        Session session = new Session("c1", ImmediateEventExecutor.INSTANCE,
-                new SessionServices(new SessionLimits(1, 0, 0, false, false), io.midge.core.store.BrokerStore.NONE,
-                        new io.midge.core.sys.BrokerStats(), memory));
+        Session session = budgeted(memory, new SessionLimits(1, 0, 0, false, false));
         session.attach(client);
         for (int i = 0; i < 5; i++) {
             session.deliver(msg("t", 1), 1, false);
@@ -170,9 +168,7 @@ class SessionTest {
     @Test
     void anOfflineSessionKeepsTheAcknowledgedMessagesThatReachItPastTheLimit() {
         MemoryBudget memory = new MemoryBudget(2 * MemoryBudget.MESSAGE_OVERHEAD, () -> 0);
-        Session session = new Session("c1", ImmediateEventExecutor.INSTANCE,
-                new SessionServices(new SessionLimits(1, 0, 0, true, false), io.midge.core.store.BrokerStore.NONE,
-                        new io.midge.core.sys.BrokerStats(), memory));
+        Session session = budgeted(memory, new SessionLimits(1, 0, 0, true, false));
         for (int i = 0; i < 4; i++) {
             session.deliver(msg("t", 1), 1, false);
         }
@@ -181,6 +177,11 @@ class SessionTest {
         session.deliver(msg("q0", 0), 0, false);
         assertEquals(4, session.queuedCount(), "a QoS 0 message nobody acknowledged is refused at the limit");
         assertEquals(1, session.droppedMessages());
+    }
+
+    private static Session budgeted(MemoryBudget memory, SessionLimits limits) {
+        return new Session("c1", ImmediateEventExecutor.INSTANCE,
+                new SessionServices(limits, io.midge.core.store.BrokerStore.NONE, new io.midge.core.sys.BrokerStats(), memory));
     }
 
     @Test
