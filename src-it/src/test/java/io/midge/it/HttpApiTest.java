@@ -14,8 +14,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -331,6 +335,69 @@ class HttpApiTest {
                 publisher.publish("secret/" + run, "", 1, true);
             }
         }
+    }
+
+    /**
+     * A topic's live update is newer than its retained message, so the stream ends on it even when
+     * the update comes while the retained messages found at the start are still being sent.
+     */
+    @Test
+    void theEventStreamEndsEachTopicOnItsLatestPayload() throws Exception {
+        int topics = 6000; // three events' worth of retained messages
+        String run = Ids.topic("latest");
+        try (Paho publisher = Paho.connect(mqtt, Ids.client("api-latest"), true)) {
+            for (int i = 0; i < topics; i++) {
+                publisher.publish(run + "/t" + i, "old", i == topics - 1 ? 1 : 0, true);
+            }
+            List<String> lines = new CopyOnWriteArrayList<>();
+            HttpRequest request = http.request("/api/v1/events").header("Authorization", VIEWER).GET().build();
+            HttpResponse<Stream<String>> stream = http.client().send(request, HttpResponse.BodyHandlers.ofLines());
+            Thread reader = new Thread(() -> {
+                try {
+                    stream.body().forEach(lines::add);
+                } catch (RuntimeException closed) {
+                    // the test closed the stream
+                }
+            }, "sse-latest");
+            reader.setDaemon(true);
+            reader.start();
+            try {
+                Await.until(LIMIT, () -> !latestPayloads(lines, run).isEmpty(), () -> "retained topics in the stream");
+                for (int i = 0; i < topics; i++) {
+                    publisher.publish(run + "/t" + i, "new", i == topics - 1 ? 1 : 0, false);
+                }
+                Await.until(LIMIT, () -> latestPayloads(lines, run).values().stream().filter("new"::equals).count() == topics,
+                        () -> "every topic's live update last in the stream: " + latestPayloads(lines, run).values().stream()
+                                .filter("new"::equals).count() + " of " + topics);
+                // Then two more stats events, a second apart: time for anything still waiting to be sent.
+                long stats = lines.stream().filter("event: stats"::equals).count();
+                Await.until(LIMIT, () -> lines.stream().filter("event: stats"::equals).count() >= stats + 2, "two more stats events");
+                Map<String, String> latest = latestPayloads(lines, run);
+                assertEquals(topics, latest.size());
+                assertEquals(List.of(), latest.entrySet().stream().filter(e -> !e.getValue().equals("new")).map(Map.Entry::getKey).toList(),
+                        "topics whose last payload in the stream is older than their live update");
+            } finally {
+                stream.body().close();
+                for (int i = 0; i < topics; i++) {
+                    publisher.publish(run + "/t" + i, "", i == topics - 1 ? 1 : 0, true);
+                }
+            }
+        }
+    }
+
+    /** Each of the run's topics → the payload it last had in the stream's topics events. */
+    private static Map<String, String> latestPayloads(List<String> lines, String run) {
+        Pattern update = Pattern.compile("\\{\"topic\":\"(" + Pattern.quote(run) + "/t\\d+)\",\"payload\":\"([^\"]*)\"");
+        Map<String, String> latest = new HashMap<>();
+        for (String line : lines) {
+            if (line.startsWith("data: [")) {
+                Matcher m = update.matcher(line);
+                while (m.find()) {
+                    latest.put(m.group(1), m.group(2));
+                }
+            }
+        }
+        return latest;
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.midge.core.route.Subscriber;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -24,6 +25,10 @@ import java.util.concurrent.TimeUnit;
  * running totals every second, and the topics that changed, each with its latest payload, four
  * times a second. It subscribes to every topic like a client would, on the message path, and
  * passes on only what the ACL lets the caller read.
+ *
+ * <p>The retained messages found at the start go first, all of them, each event written as soon as
+ * the socket took the one before: a live update is newer than its topic's retained message, and
+ * must be the one the page ends up showing.
  *
  * <p>Bounded, whatever the traffic: only the latest update per topic waits, at most
  * {@link #MAX_PENDING_TOPICS} topics of them, with a payload preview instead of the payload; and
@@ -76,6 +81,7 @@ final class TopicFeed implements Subscriber {
             });
         }
         sendStats();
+        sendRetainedBacklog();
         batches = channel.eventLoop().scheduleAtFixedRate(this::sendBatch, 0, BATCH_MILLIS, TimeUnit.MILLISECONDS);
         statsTicks = channel.eventLoop().scheduleAtFixedRate(this::sendStats, STATS_MILLIS, STATS_MILLIS,
                 TimeUnit.MILLISECONDS);
@@ -113,54 +119,85 @@ final class TopicFeed implements Subscriber {
         }
     }
 
-    private void sendBatch() {
-        if (!channel.isActive() || !channel.isWritable()) {
+    /** One event of the retained backlog, then the next once the socket has taken it, until none is left. */
+    private void sendRetainedBacklog() {
+        if (!channel.isActive() || retainedBacklog.isEmpty()) {
             return;
         }
-        while (pending.size() < MAX_TOPICS_PER_EVENT && !retainedBacklog.isEmpty()) {
-            record(retainedBacklog.poll());
+        JsonWriter json = new JsonWriter().beginArray();
+        int topics = 0;
+        while (topics < MAX_TOPICS_PER_EVENT && !retainedBacklog.isEmpty()) {
+            Message message = retainedBacklog.poll();
+            if (mayRead(message.topic())) {
+                append(json, updateOf(message));
+                topics++;
+            }
         }
-        if (pending.isEmpty()) {
+        if (topics == 0) {
+            return;
+        }
+        write("topics", json.endArray().toString()).addListener(written -> {
+            if (written.isSuccess()) {
+                sendRetainedBacklog();
+            }
+        });
+    }
+
+    private void sendBatch() {
+        // While the retained backlog is being sent, live updates wait (the latest per topic): sent
+        // now, they would be followed by the older retained message of their topic.
+        if (!channel.isActive() || !channel.isWritable() || !retainedBacklog.isEmpty() || pending.isEmpty()) {
             return;
         }
         JsonWriter json = new JsonWriter().beginArray();
         Iterator<Update> updates = pending.values().iterator();
         for (int i = 0; i < MAX_TOPICS_PER_EVENT && updates.hasNext(); i++) {
-            Update update = updates.next();
+            append(json, updates.next());
             updates.remove();
-            json.beginObject()
-                    .field("topic", update.topic())
-                    .field("payload", update.preview().text())
-                    .field("encoding", update.preview().encoding())
-                    .field("bytes", update.bytes())
-                    .field("retained", update.retained())
-                    .field("qos", update.qos())
-                    .field("time_ms", update.timeMillis())
-                    .endObject();
         }
         write("topics", json.endArray().toString());
     }
 
-    private void write(String event, String data) {
+    private static void append(JsonWriter json, Update update) {
+        json.beginObject()
+                .field("topic", update.topic())
+                .field("payload", update.preview().text())
+                .field("encoding", update.preview().encoding())
+                .field("bytes", update.bytes())
+                .field("retained", update.retained())
+                .field("qos", update.qos())
+                .field("time_ms", update.timeMillis())
+                .endObject();
+    }
+
+    private ChannelFuture write(String event, String data) {
         ByteBuf buffer = channel.alloc().buffer(data.length() + event.length() + 16);
         buffer.writeBytes(("event: " + event + "\ndata: ").getBytes(StandardCharsets.US_ASCII));
         // JSON without raw newlines is one data line.
         ByteBufUtil.writeUtf8(buffer, data);
         buffer.writeByte('\n').writeByte('\n');
-        channel.writeAndFlush(new DefaultHttpContent(buffer), channel.voidPromise());
+        return channel.writeAndFlush(new DefaultHttpContent(buffer));
     }
 
     /** The latest message of a topic replaces the one waiting; a new topic waits only while there is room. */
     private void record(Message message) {
         String topic = message.topic();
-        if (!authorizer.canRead(CLIENT_ID, username, topic)) {
+        if (!mayRead(topic)) {
             return;
         }
         if (pending.remove(topic) == null && pending.size() >= MAX_PENDING_TOPICS) {
             return;
         }
-        pending.put(topic, new Update(topic, PayloadPreview.of(message.payload()), message.payload().length,
-                message.retain(), message.qos(), System.currentTimeMillis()));
+        pending.put(topic, updateOf(message));
+    }
+
+    private boolean mayRead(String topic) {
+        return authorizer.canRead(CLIENT_ID, username, topic);
+    }
+
+    private static Update updateOf(Message message) {
+        return new Update(message.topic(), PayloadPreview.of(message.payload()), message.payload().length,
+                message.retain(), message.qos(), System.currentTimeMillis());
     }
 
     // ---- Subscriber ----
