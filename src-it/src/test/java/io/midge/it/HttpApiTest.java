@@ -304,19 +304,9 @@ class HttpApiTest {
             publisher.publish("public/" + run, "for everyone", 1, true);
             publisher.publish("secret/" + run, "not for limited", 1, true);
             List<String> lines = new CopyOnWriteArrayList<>();
-            HttpRequest request = http.request("/api/v1/events").header("Authorization", LIMITED).GET().build();
-            HttpResponse<Stream<String>> stream = http.client().send(request, HttpResponse.BodyHandlers.ofLines());
+            HttpResponse<Stream<String>> stream = readEvents(LIMITED, lines);
             assertEquals(200, stream.statusCode());
             assertEquals("text/event-stream; charset=utf-8", stream.headers().firstValue("Content-Type").orElse(null));
-            Thread reader = new Thread(() -> {
-                try {
-                    stream.body().forEach(lines::add);
-                } catch (RuntimeException closed) {
-                    // the test closed the stream
-                }
-            }, "sse-reader");
-            reader.setDaemon(true);
-            reader.start();
             try {
                 Await.until(LIMIT, () -> String.join("\n", lines).contains("\"topic\":\"public/" + run
                         + "\",\"payload\":\"for everyone\",\"encoding\":\"utf8\",\"bytes\":12,\"retained\":true,\"qos\":1"),
@@ -350,17 +340,7 @@ class HttpApiTest {
                 publisher.publish(run + "/t" + i, "old", i == topics - 1 ? 1 : 0, true);
             }
             List<String> lines = new CopyOnWriteArrayList<>();
-            HttpRequest request = http.request("/api/v1/events").header("Authorization", VIEWER).GET().build();
-            HttpResponse<Stream<String>> stream = http.client().send(request, HttpResponse.BodyHandlers.ofLines());
-            Thread reader = new Thread(() -> {
-                try {
-                    stream.body().forEach(lines::add);
-                } catch (RuntimeException closed) {
-                    // the test closed the stream
-                }
-            }, "sse-latest");
-            reader.setDaemon(true);
-            reader.start();
+            HttpResponse<Stream<String>> stream = readEvents(VIEWER, lines);
             try {
                 Await.until(LIMIT, () -> !latestPayloads(lines, run).isEmpty(), () -> "retained topics in the stream");
                 for (int i = 0; i < topics; i++) {
@@ -383,6 +363,22 @@ class HttpApiTest {
                 }
             }
         }
+    }
+
+    /** The event stream, its lines added to {@code into} as they come by a thread of their own; closing its body ends it. */
+    private static HttpResponse<Stream<String>> readEvents(String authorization, List<String> into) throws Exception {
+        HttpRequest request = http.request("/api/v1/events").header("Authorization", authorization).GET().build();
+        HttpResponse<Stream<String>> stream = http.client().send(request, HttpResponse.BodyHandlers.ofLines());
+        Thread reader = new Thread(() -> {
+            try {
+                stream.body().forEach(into::add);
+            } catch (RuntimeException closed) {
+                // the test closed the stream
+            }
+        }, "sse-reader");
+        reader.setDaemon(true);
+        reader.start();
+        return stream;
     }
 
     /** Each of the run's topics → the payload it last had in the stream's topics events. */
