@@ -8,12 +8,14 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -147,7 +149,7 @@ class HttpApiTest {
     @Test
     void clientsArePagedAndOneClientShowsItsSubscriptions() {
         String prefix = Ids.client("api");
-        List<Paho> clients = new java.util.ArrayList<>();
+        List<Paho> clients = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
                 clients.add(Paho.connect(mqtt, prefix + "-" + i, i != 0));
@@ -182,7 +184,7 @@ class HttpApiTest {
         try (Paho publisher = Paho.connect(mqtt, Ids.client("api-ret"), true)) {
             publisher.publish(topic + "/text", "21.5", 1, true);
             publisher.publish(topic + "/binary", new byte[] {(byte) 0xff, 0, 1}, 1, true);
-            String filter = java.net.URLEncoder.encode(topic + "/#", StandardCharsets.UTF_8);
+            String filter = URLEncoder.encode(topic + "/#", StandardCharsets.UTF_8);
             String[] listed = new String[1];
             Await.until(LIMIT, () -> (listed[0] = http.get("/api/v1/retained?filter=" + filter, VIEWER).body())
                     .contains("\"total\":2"), () -> listed[0]);
@@ -231,8 +233,8 @@ class HttpApiTest {
         String topic = Ids.topic("test/delete");
         try (Paho publisher = Paho.connect(mqtt, Ids.client("api-del"), true)) {
             publisher.publish(topic, "keep me?", 1, true);
-            String query = "/api/v1/retained?topic=" + java.net.URLEncoder.encode(topic, StandardCharsets.UTF_8);
-            String listing = "/api/v1/retained?filter=" + java.net.URLEncoder.encode(topic, StandardCharsets.UTF_8);
+            String query = "/api/v1/retained?topic=" + URLEncoder.encode(topic, StandardCharsets.UTF_8);
+            String listing = "/api/v1/retained?filter=" + URLEncoder.encode(topic, StandardCharsets.UTF_8);
             Await.until(LIMIT, () -> http.get(listing, VIEWER).body().contains("\"total\":1"), () -> "retained");
 
             assertEquals(403, http.send("DELETE", query, VIEWER).statusCode());

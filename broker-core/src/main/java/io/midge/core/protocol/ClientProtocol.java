@@ -379,11 +379,12 @@ public final class ClientProtocol implements ClientConnection, Publisher, DrainW
         if (verdict.noticeFormat() != null) {
             log.info(String.format(verdict.noticeFormat(), connect.clientId(), transport.remoteHost()));
         }
-        context.stats().connectionRefused(verdict.sendsConnAck()
-                ? mqtt5() ? Mqtt5Reasons.forConnectRefusal(verdict.refusalCode()) : verdict.refusalCode() : -1);
         if (verdict.sendsConnAck()) {
-            write(mqtt5() ? new ConnAck(false, Mqtt5Reasons.forConnectRefusal(verdict.refusalCode()), Properties.EMPTY)
-                    : new ConnAck(false, verdict.refusalCode()));
+            int code = mqtt5() ? Mqtt5Reasons.forConnectRefusal(verdict.refusalCode()) : verdict.refusalCode();
+            context.stats().connectionRefused(code);
+            write(mqtt5() ? new ConnAck(false, code, Properties.EMPTY) : new ConnAck(false, code));
+        } else {
+            context.stats().connectionRefused(-1);
         }
         refusedAs = verdict.logName();
         close(verdict.closeReason(), verdict.closeDetail());

@@ -10,6 +10,7 @@ import io.midge.core.topic.SubscriptionTrie;
 import io.midge.core.topic.Topics;
 
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The one path every message takes: retained store, subscription match, and delivery to each
@@ -26,7 +27,7 @@ public final class Router {
     private final ThreadLocal<Matches<Subscriber>> matchesPerThread = ThreadLocal.withInitial(Matches::new);
     private final SharedSubscriptions shared;
     /** Subscriptions of {@link #subscribeObserver observers}, which the counts clients see leave out. */
-    private final java.util.concurrent.atomic.AtomicInteger observers = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger observers = new AtomicInteger();
     private final ThreadLocal<Matches<SharedGroup>> groupMatchesPerThread = ThreadLocal.withInitial(Matches::new);
 
     public Router(RetainedStore retained, boolean retainAvailable) {

@@ -9,5 +9,8 @@ package io.midge.server.http;
  */
 record Caller(String username, boolean admin) {
 
+    /** The client id password checks and the ACL see for an HTTP caller: one no MQTT client can have. */
+    static final String CLIENT_ID = "<http>";
+
     static final Caller ANONYMOUS = new Caller(null, false);
 }

@@ -19,8 +19,6 @@ import java.util.Locale;
  */
 final class HttpAccess {
 
-    /** A client id no MQTT client can have, for authenticators that look at it. */
-    private static final String CLIENT_ID = "<http>";
     private static final String BASIC = "basic ";
     private static final String BEARER = "bearer ";
 
@@ -69,7 +67,7 @@ final class HttpAccess {
         }
         String username = decoded.substring(0, colon);
         byte[] password = decoded.substring(colon + 1).getBytes(StandardCharsets.UTF_8);
-        if (authenticator.authenticate(CLIENT_ID, username, password) != Authenticator.Result.ACCEPTED) {
+        if (authenticator.authenticate(Caller.CLIENT_ID, username, password) != Authenticator.Result.ACCEPTED) {
             return null;
         }
         return new Caller(username, config.admins().contains(username));

@@ -45,8 +45,6 @@ final class TopicFeed implements Subscriber {
     private static final int MAX_TOPICS_PER_EVENT = 2_000;
     private static final long BATCH_MILLIS = 250;
     private static final long STATS_MILLIS = 1_000;
-    /** The client id the ACL sees, which no MQTT client can have (a client id has no angle brackets in mosquitto's checks either). */
-    private static final String CLIENT_ID = "<http>";
 
     private final Channel channel;
     private final HttpContext context;
@@ -192,7 +190,7 @@ final class TopicFeed implements Subscriber {
     }
 
     private boolean mayRead(String topic) {
-        return authorizer.canRead(CLIENT_ID, username, topic);
+        return authorizer.canRead(Caller.CLIENT_ID, username, topic);
     }
 
     private static Update updateOf(Message message) {
